@@ -232,6 +232,11 @@ public class IndexWatcher implements Closeable {
         return t != null && t.isAlive() && failure == null;
     }
 
+    /** The directories being watched (for diagnostics and tests). */
+    public Set<Path> watched() {
+        return Set.copyOf(keys.values());
+    }
+
     public int watchedDirectories() {
         return keys.size();
     }

@@ -79,6 +79,7 @@ public class Reconciler {
     private volatile Instant lastReconciled;
     private volatile Duration lastDuration = Duration.ZERO;
     private volatile boolean everCompleted;
+    private volatile long racyNanos = RACY_NANOS;
 
     public Reconciler(EventStore store, EventIndex index) {
         this(store, index, Runtime.getRuntime().availableProcessors());
@@ -88,6 +89,11 @@ public class Reconciler {
         this.store = store;
         this.index = index;
         this.threads = Math.max(1, threads);
+    }
+
+    /** Tests only: how close to a directory's change a listing may be and still be trusted (default two seconds). */
+    void racyWindow(java.time.Duration window) {
+        racyNanos = window.toNanos();
     }
 
     public EventIndex index() {
@@ -260,7 +266,7 @@ public class Reconciler {
         String rel = date + "/" + node;
         Path dir = store.root().resolve(date).resolve(node);
         long listedAt = System.currentTimeMillis() * 1_000_000L;
-        Fingerprint now = fingerprint(dir, listedAt);
+        Fingerprint now = fingerprint(dir, listedAt, racyNanos);
         if (now == null) {
             return;
         }
@@ -295,11 +301,11 @@ public class Reconciler {
     }
 
     /** The directory's identity and change time; null if it is gone. */
-    static Fingerprint fingerprint(Path dir, long listedAtNanos) throws IOException {
+    static Fingerprint fingerprint(Path dir, long listedAtNanos, long racyNanos) throws IOException {
         try {
             Map<String, Object> a = Files.readAttributes(dir, "unix:ino,ctime", LinkOption.NOFOLLOW_LINKS);
             long ctime = ((FileTime) a.get("ctime")).to(java.util.concurrent.TimeUnit.NANOSECONDS);
-            return new Fingerprint(a.get("ino"), ctime, listedAtNanos - ctime < RACY_NANOS);
+            return new Fingerprint(a.get("ino"), ctime, listedAtNanos - ctime < racyNanos);
         } catch (UnsupportedOperationException | IllegalArgumentException noUnixView) {
             // not a Unix file system: never trust a fingerprint, every pass lists everything
             return new Fingerprint(0L, 0L, true);
