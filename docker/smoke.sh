@@ -11,7 +11,8 @@
 #
 # It never skips silently: no podman, no root or no container engine is a failure.
 # Environment:
-#   KEEP_IMAGE=1        keep the built image localhost/homelab-events:smoke
+#   KEEP_IMAGE=1        keep the built image localhost/homelab-events:smoke and its layer cache
+#                       (later: podman rmi localhost/homelab-events:smoke; podman image prune)
 #   READY_TIMEOUT=90    seconds to wait for readiness
 #   SKIP_COMPOSE=1      leave out the compose check (reported as skipped)
 # The last line is "docker-smoke: N passed, N failed" (", N skipped" when a part was skipped).
@@ -58,7 +59,7 @@ cleanup() {
     podman network rm -f "${PROJECT}_default" >/dev/null 2>&1
   fi
   if [[ $image_built == 1 && "${KEEP_IMAGE:-0}" != 1 ]]; then
-    podman rmi -f "$IMAGE" >/dev/null 2>&1 # also prunes its untagged build layers
+    podman rmi -f "$IMAGE" >/dev/null 2>&1
   fi
   [[ -n "$work" ]] && rm -rf "$work"
   [[ $rc != 0 && $failed == 0 ]] && failed=1 # died outside a check
@@ -114,7 +115,11 @@ fi
 log "building $IMAGE"
 t0=$SECONDS
 image_built=1
-podman build --format docker --build-arg BASE_IMAGE="$BASE_IMAGE" \
+# Without KEEP_IMAGE no intermediate layer images are kept, so removing the image at the
+# end removes everything the build made.
+layers=false
+[[ "${KEEP_IMAGE:-0}" == 1 ]] && layers=true
+podman build --format docker --layers="$layers" --build-arg BASE_IMAGE="$BASE_IMAGE" \
   -f "$DOCKER_DIR/Dockerfile" -t "$IMAGE" "$REPO_ROOT" >"$work/build.log" 2>&1 \
   || { tail -30 "$work/build.log" >&2; fail "podman build failed"; }
 ok "image builds from $BASE_IMAGE ($((SECONDS - t0))s, $(podman image inspect -f '{{.Size}}' "$IMAGE") bytes)"
