@@ -5,7 +5,7 @@
 #
 # The Debian mirror is the one this machine's apt uses (see debian_mirror in common.sh).
 set -euo pipefail
-# shellcheck source=docker/common.sh
+# shellcheck source=common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 require_podman

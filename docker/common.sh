@@ -2,6 +2,7 @@
 # Shared by build-base.sh and smoke.sh; sourced, not run.
 
 DOCKER_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck disable=SC2034 # used by the scripts that source this file
 REPO_ROOT=$(cd "$DOCKER_DIR/.." && pwd)
 
 # The project's Podman settings (runc, cgroupfs, explicit ulimits); /etc is never changed.
@@ -35,6 +36,7 @@ debian_mirror() {
 # Lines "URI|SUITE" for every bookworm* deb suite apt knows about (main, updates, security).
 apt_targets() {
   command -v apt-get >/dev/null 2>&1 || return 0
+  # shellcheck disable=SC2016 # $(...) here is apt's own field syntax
   apt-get indextargets --format '$(REPO_URI)|$(RELEASE)|$(TARGET_OF)' 2>/dev/null \
     | awk -F'|' '$3 == "deb" && $2 ~ /^bookworm(-updates|-security)?$/ { print $1 "|" $2 }' \
     | sort -u

@@ -17,7 +17,7 @@
 #   SKIP_COMPOSE=1      leave out the compose check (reported as skipped)
 # The last line is "docker-smoke: N passed, N failed" (", N skipped" when a part was skipped).
 set -uo pipefail
-# shellcheck source=docker/common.sh
+# shellcheck source=common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 IMAGE="localhost/homelab-events:smoke"
@@ -54,7 +54,7 @@ cleanup() {
     podman rm -f -v -t 5 "$CTR" >/dev/null 2>&1
   fi
   if [[ $compose_up == 1 ]]; then
-    (cd "$DOCKER_DIR" && HOMELAB_IMAGE="$IMAGE" podman-compose -p "$PROJECT" -f "$COMPOSE_FILE" down -v) >/dev/null 2>&1
+    (cd "$DOCKER_DIR" && HOMELAB_IMAGE="$IMAGE" podman-compose -p "$PROJECT" -f "$COMPOSE_FILE" down -v -t 5) >/dev/null 2>&1
     podman volume rm -f "${PROJECT}_events" >/dev/null 2>&1
     podman network rm -f "${PROJECT}_default" >/dev/null 2>&1
   fi
@@ -119,7 +119,8 @@ image_built=1
 # end removes everything the build made.
 layers=false
 [[ "${KEEP_IMAGE:-0}" == 1 ]] && layers=true
-podman build --format docker --layers="$layers" --build-arg BASE_IMAGE="$BASE_IMAGE" \
+podman build --format docker --layers="$layers" --ignorefile "$DOCKER_DIR/Dockerfile.dockerignore" \
+  --build-arg BASE_IMAGE="$BASE_IMAGE" \
   -f "$DOCKER_DIR/Dockerfile" -t "$IMAGE" "$REPO_ROOT" >"$work/build.log" 2>&1 \
   || { tail -30 "$work/build.log" >&2; fail "podman build failed"; }
 ok "image builds from $BASE_IMAGE ($((SECONDS - t0))s, $(podman image inspect -f '{{.Size}}' "$IMAGE") bytes)"
@@ -221,11 +222,11 @@ exit_code=$(podman inspect -f '{{.State.ExitCode}}' "$CTR")
 [[ $exit_code == 143 || $exit_code == 0 ]] || fail "container exited with $exit_code after SIGTERM (expected 143 or 0)"
 podman logs "$CTR" 2>&1 | grep -q 'stopped in' || fail "no Quarkus shutdown message in the log"
 acked=$(wc -l <"$work/acked")
-for eid in $(cat "$work/acked"); do
+while IFS= read -r eid; do
   f=$(find "$store" -type f -name "*_${eid}.json" | head -1)
   [[ -n "$f" ]] || fail "acknowledged event $eid is missing after the stop"
   jq -e '.correlation_id | startswith("stop-")' "$f" >/dev/null || fail "event file $f is incomplete"
-done
+done <"$work/acked"
 leftover=$(find "$store" -name '.*' | head -5)
 [[ -z "$leftover" ]] || fail "temporary files left in the store: $leftover"
 ok "SIGTERM stop in ${stop_secs}s, exit $exit_code, $acked events acknowledged during the stop all complete, no temporary file"
@@ -249,7 +250,7 @@ else
   vol=$(podman volume inspect -f '{{.Mountpoint}}' "${PROJECT}_events") || fail "compose: no named volume ${PROJECT}_events"
   f=$(find "$vol" -type f -name "*_${cid}.json" | head -1)
   [[ -n "$f" && $(stat -c %u:%g "$f") == "$APP_UID:$APP_GID" ]] || fail "compose: event $cid not in the named volume with owner $APP_UID:$APP_GID"
-  (cd "$DOCKER_DIR" && podman-compose -p "$PROJECT" -f "$COMPOSE_FILE" down -v) >>"$work/compose.log" 2>&1 \
+  (cd "$DOCKER_DIR" && podman-compose -p "$PROJECT" -f "$COMPOSE_FILE" down -v -t 30) >>"$work/compose.log" 2>&1 \
     || { tail -20 "$work/compose.log" >&2; fail "podman-compose down failed"; }
   podman network rm -f "${PROJECT}_default" >/dev/null 2>&1 # podman-compose 1.0.3 leaves it
   compose_up=0
