@@ -338,6 +338,18 @@ public class EventIndex {
         return row;
     }
 
+    /**
+     * Gives back the growth slack of the columns (up to a third of their size after a bulk build); called
+     * after a full pass. Rows keep their numbers, so every structure stays valid.
+     */
+    public synchronized void trim() {
+        int want = count + Math.max(1024, count / 64);
+        if (cols.capacity() > want + want / 10) {
+            cols = new Columns(cols, want);
+            publish();
+        }
+    }
+
     /** Forgets the event stored at a path (its file is gone, for instance archived). */
     public void removePath(String relativePath) {
         removePaths(List.of(relativePath));

@@ -94,7 +94,8 @@ public class IndexRefresher {
                 }
             }
             Reconciler.ReconcileReport r = loaded != null ? reconciler.reconcileChanged() : reconciler.reconcile();
-            lastFull = loaded != null ? null : Instant.now();
+            // a validated snapshot counts as a full pass: every directory was checked against its fingerprint
+            lastFull = Instant.now();
             buildTime = Duration.between(started, Instant.now());
             startMode = loaded != null ? "snapshot" : "scan";
             if (loaded != null) {

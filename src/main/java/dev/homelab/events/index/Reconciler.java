@@ -153,6 +153,9 @@ public class Reconciler {
             // problems above the node level that are gone
             problems.keySet().removeIf(p -> p.chars().filter(ch -> ch == '/').count() < 2 && !topSeen.contains(p)
                     && !Files.exists(store.root().resolve(p), LinkOption.NOFOLLOW_LINKS));
+            if (all) {
+                index.trim();
+            }
             lastReconciled = Instant.now();
             lastDuration = Duration.between(started, lastReconciled);
             everCompleted = true;
@@ -327,8 +330,10 @@ public class Reconciler {
                 continue;
             }
             if (!Files.exists(store.root().resolve(rel), LinkOption.NOFOLLOW_LINKS)) {
-                gone.add(rel);
-                problems.remove(rel);
+                if (index.containsPath(rel)) {
+                    gone.add(rel);
+                }
+                problems.remove(rel); // a writer's temporary file, most of the time
                 continue;
             }
             if (!index.containsPath(rel)) {
