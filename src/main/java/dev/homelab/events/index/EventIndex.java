@@ -287,7 +287,7 @@ public class EventIndex {
                 }
                 continue;
             }
-            int row = appendRow(e, hi, lo);
+            int row = appendRow(e, hi, lo, chainAdds);
             insertIntoTable(row, hi, lo);
             byDay.computeIfAbsent(dayOf(e.timestampMicros()), k -> new ArrayList<>()).add(row);
             if (cols.corr[row] != null) {
@@ -307,7 +307,7 @@ public class EventIndex {
         return duplicates;
     }
 
-    private int appendRow(IndexEntry e, long hi, long lo) {
+    private int appendRow(IndexEntry e, long hi, long lo, Map<String, List<Integer>> chainAdds) {
         if (count == cols.capacity()) {
             cols = new Columns(cols, Math.max(1024, cols.capacity() + (cols.capacity() >> 1)));
         }
@@ -324,9 +324,11 @@ public class EventIndex {
         if (cid == null || cid.equals(e.id().toString())) {
             cols.corr[row] = null;
         } else {
+            // reuse the string of the chain's first row (indexed or in this batch) so a correlation id is held once
             int[] chain = chains.get(cid);
-            // reuse the string of the chain's first row so a correlation id is held once
-            cols.corr[row] = chain != null && chain.length > 0 ? cols.corr[chain[0]] : cid;
+            List<Integer> pending = chainAdds.get(cid);
+            cols.corr[row] = chain != null && chain.length > 0 ? cols.corr[chain[0]]
+                    : pending != null ? cols.corr[pending.get(0)] : cid;
         }
         count++;
         live++;
@@ -395,8 +397,7 @@ public class EventIndex {
     private void rebuildDay(long key, List<Integer> added, Set<Integer> removed) {
         int at = dayIndex(days, key);
         int[] old = at >= 0 ? days[at].rows : new int[0];
-        Integer[] fresh = added.toArray(new Integer[0]);
-        Arrays.sort(fresh, (a, b) -> compareRows(cols, nodeDict.names, a, b));
+        int[] fresh = sortedRows(added);
         int[] merged = new int[old.length + fresh.length - removed.size()];
         int i = 0;
         int j = 0;
@@ -434,10 +435,27 @@ public class EventIndex {
         days = next;
     }
 
+    /** The rows in listing order; rows that come sorted already (snapshot loads, most scans) skip the sort. */
+    private int[] sortedRows(List<Integer> rows) {
+        int[] out = new int[rows.size()];
+        boolean sorted = true;
+        for (int i = 0; i < out.length; i++) {
+            out[i] = rows.get(i);
+            sorted &= i == 0 || compareRows(cols, nodeDict.names, out[i - 1], out[i]) < 0;
+        }
+        if (!sorted) {
+            Integer[] boxed = rows.toArray(new Integer[0]);
+            Arrays.sort(boxed, (a, b) -> compareRows(cols, nodeDict.names, a, b));
+            for (int i = 0; i < out.length; i++) {
+                out[i] = boxed[i];
+            }
+        }
+        return out;
+    }
+
     /** A new sorted chain: the old one (sorted) merged with the added rows. */
     private int[] mergeChain(int[] old, List<Integer> added) {
-        Integer[] fresh = added.toArray(new Integer[0]);
-        Arrays.sort(fresh, (x, y) -> compareRows(cols, nodeDict.names, x, y));
+        int[] fresh = sortedRows(added);
         int[] out = new int[old.length + fresh.length];
         int i = 0;
         int j = 0;

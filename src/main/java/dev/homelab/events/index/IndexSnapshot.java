@@ -211,7 +211,7 @@ public final class IndexSnapshot {
                 int cid = in.readInt();
                 int path = in.readInt();
                 entries.add(new IndexEntry(id, micros, node, type, sev, source, service,
-                        cid < 0 ? id.toString() : table[cid], path < 0 ? null : table[path]));
+                        cid < 0 ? null : table[cid], path < 0 ? null : table[path])); // null: its own id
             }
             if (in.readInt() != n) {
                 return null;
@@ -226,6 +226,7 @@ public final class IndexSnapshot {
             return null; // truncated or damaged: rebuilt from the files
         }
         reconciler.index().addAll(entries);
+        reconciler.index().trim();
         reconciler.restore(prints, problems);
         return new Loaded(entries.size(), prints.size(), created);
     }

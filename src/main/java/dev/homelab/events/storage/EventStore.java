@@ -75,6 +75,11 @@ public class EventStore {
         return codec;
     }
 
+    /** Event files larger than this are skipped as oversized (homelab.events.file-max-bytes). */
+    public long fileMaxBytes() {
+        return fileMaxBytes;
+    }
+
     /** Relative path of an event in the layout; checks the names that become path segments. */
     public Path relativePathOf(Event e) {
         if (!Names.isValidNode(e.node())) {

@@ -62,7 +62,7 @@ public final class IndexBenchmark {
     static final ObjectMapper MAPPER = new ObjectMapper();
 
     record Options(int events, long seed, Path dir, boolean server, boolean smoke, Path out, Duration emitFor,
-            int iterations, String serverHeap, boolean generateOnly) {
+            int iterations, String serverHeap, boolean generateOnly, boolean scanOnly) {
     }
 
     private final Options o;
@@ -82,6 +82,7 @@ public final class IndexBenchmark {
         Path out = null;
         String heap = "768m";
         boolean generateOnly = false;
+        boolean scanOnly = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--events" -> events = Integer.parseInt(args[++i].replace("_", ""));
@@ -92,8 +93,9 @@ public final class IndexBenchmark {
                 case "--out" -> out = Path.of(args[++i]);
                 case "--server-heap" -> heap = args[++i];
                 case "--generate-only" -> generateOnly = true;
+                case "--scan-only" -> scanOnly = true;
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                        + "; allowed: --events N, --seed S, --dir PATH, --server, --smoke, --out FILE, --server-heap SIZE, --generate-only");
+                        + "; allowed: --events N, --seed S, --dir PATH, --server, --smoke, --out FILE, --server-heap SIZE, --generate-only, --scan-only");
             }
         }
         if (smoke && events == 100_000) {
@@ -103,7 +105,7 @@ public final class IndexBenchmark {
             dir = Path.of(System.getProperty("java.io.tmpdir"), "homelab-bench-" + events + "-" + seed);
         }
         Options o = new Options(events, seed, dir, server, smoke, out, Duration.ofSeconds(smoke ? 1 : 8),
-                smoke ? 2_000 : 20_000, heap, generateOnly);
+                smoke ? 2_000 : 20_000, heap, generateOnly, scanOnly);
         new IndexBenchmark(o).run();
     }
 
@@ -123,6 +125,7 @@ public final class IndexBenchmark {
         put("Machine load average at start (1/5/15 min; 2 cores shared with other work)", loadAverage());
 
         EventStore store = new EventStore(root, new EventCodec(MAPPER), 1 << 20);
+        plainJdkBaseline(root);
         long before = usedHeapAfterGc();
         EventIndex index = new EventIndex();
         Reconciler reconciler = new Reconciler(store, index, Runtime.getRuntime().availableProcessors());
@@ -130,6 +133,10 @@ public final class IndexBenchmark {
         reconciler.reconcile();
         double cold = secs(t0);
         check(index.size() == o.events(), "the scan indexed " + index.size() + " of " + o.events() + " events");
+        if (o.scanOnly()) {
+            log("cold scan %.1f s", cold);
+            return;
+        }
         long after = usedHeapAfterGc();
         put("Cold start, in process (scan of every file, " + Runtime.getRuntime().availableProcessors() + " threads)",
                 String.format("%.1f s (%,.0f files/s)", cold, o.events() / cold));
@@ -143,6 +150,7 @@ public final class IndexBenchmark {
         t0 = System.nanoTime();
         Reconciler restarted = new Reconciler(store, new EventIndex(), Runtime.getRuntime().availableProcessors());
         IndexSnapshot.Loaded loaded = IndexSnapshot.load(snap, restarted);
+        log("snapshot loaded in %.2f s", secs(t0));
         Reconciler.ReconcileReport check = restarted.reconcileChanged();
         double warm = secs(t0);
         check(loaded != null && restarted.index().size() == o.events(), "the snapshot restored every event");
@@ -156,6 +164,7 @@ public final class IndexBenchmark {
         reconciler = null;
         System.gc();
 
+        removeEmitted(root); // the server starts on the store as generated
         if (o.server()) {
             server(root, sample);
         }
@@ -536,6 +545,45 @@ public final class IndexBenchmark {
             for (Path x : s.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(x);
             }
+        }
+    }
+
+    /**
+     * The issue's reference point, measured here and now: read every file with plain JDK code and find its
+     * correlation id by string search (no JSON parser, no validation), on one thread and on every core.
+     */
+    void plainJdkBaseline(Path root) throws Exception {
+        List<Path> files = new ArrayList<>();
+        try (Stream<Path> s = Files.walk(root, 3)) {
+            s.filter(p -> p.getNameCount() - root.getNameCount() == 3 && !p.getFileName().toString().startsWith("."))
+                    .forEach(files::add);
+        }
+        for (int threads : new int[] { 1, Runtime.getRuntime().availableProcessors() }) {
+            long t0 = System.nanoTime();
+            AtomicLong found = new AtomicLong();
+            ExecutorService pool = Executors.newFixedThreadPool(threads);
+            List<Future<?>> fs = new ArrayList<>();
+            int chunk = (files.size() + threads - 1) / threads;
+            for (int t = 0; t < threads; t++) {
+                List<Path> part = files.subList(Math.min(files.size(), t * chunk), Math.min(files.size(), (t + 1) * chunk));
+                fs.add(pool.submit(() -> {
+                    for (Path f : part) {
+                        String text = new String(Files.readAllBytes(f), java.nio.charset.StandardCharsets.UTF_8);
+                        if (text.indexOf("\"correlation_id\":\"") >= 0) {
+                            found.incrementAndGet();
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : fs) {
+                f.get();
+            }
+            pool.shutdown();
+            double secs = secs(t0);
+            check(found.get() == files.size(), "every file has a correlation id");
+            put("Reference: plain JDK read + string search of every file, " + threads + " thread" + (threads > 1 ? "s" : ""),
+                    String.format("%.1f s (%,.0f files/s)", secs, files.size() / secs));
         }
     }
 
