@@ -77,6 +77,15 @@ class McpToolsTest {
     }
 
     @Test
+    void legacySseTransportServesTheSameCatalog() {
+        McpAssured.newConnectedSseClient().when().toolsList(page -> {
+            assertEquals(ALL, page.tools().stream().map(ToolInfo::name).toList());
+        }).toolsCall("get_causal_chain", Map.of("correlation_id", "deploy-882"),
+                r -> assertEquals("resolved", ok(r).get("outcome").asText()))
+                .thenAssertResults();
+    }
+
+    @Test
     void catalogAsSentByToolsListStaysUnderTwelveThousandCharacters() {
         AtomicReference<String> raw = new AtomicReference<>();
         client.when().message(client.newRequest(McpAssured.TOOLS_LIST))
