@@ -106,14 +106,17 @@ _NAME_RE = re.compile(
 )
 _TS_RE = re.compile(
     r"([0-9]{4})-([0-9]{2})-([0-9]{2})[Tt]([0-9]{2}):([0-9]{2})"
-    r"(?::([0-9]{2})(?:[.,]([0-9]{1,9}))?)?"
-    r"([Zz]|[+-][0-9]{2}(?::?[0-9]{2})?)"
+    r"(?::([0-9]{2})(?:\.([0-9]{1,9}))?)?"
+    r"([Zz]|[+-][0-9]{2}:[0-9]{2}(?::[0-9]{2})?)"
 )
 _BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 # White space that makes a name blank (Java's Character.isWhitespace minus the controls,
 # which are refused anyway); no-break spaces are not blank.
 _BLANK = frozenset(" \u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2008\u2009\u200a"
                    "\u2028\u2029\u205f\u3000")
+# What Java's String.isBlank() treats as white space.
+_JAVA_BLANK = _BLANK | frozenset("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f")
+_MIN_TS = _dt.datetime(1970, 1, 1, tzinfo=_dt.timezone.utc)
 _EVENT_FIELDS = ("timestamp", "node", "type", "severity", "source", "service",
                  "correlation_id", "payload")
 
@@ -183,9 +186,13 @@ def _check_name(field: str, value: Any, no_slash: bool, not_blank: bool) -> str:
         raise EventValidationError(field, value, rule)
     if no_slash and ("/" in value or "\\" in value):
         raise EventValidationError(field, value, rule)
-    if not_blank and all(ch in _BLANK for ch in value):
+    if not_blank and _is_blank(value):
         raise EventValidationError(field, value, rule)
     return value
+
+
+def _is_blank(value: str) -> bool:
+    return all(ch in _JAVA_BLANK for ch in value)
 
 
 def _check_node(value: Any, origin: str) -> str:
@@ -286,18 +293,20 @@ def _parse_timestamp(value: Any) -> Optional[_dt.datetime]:
     if off in ("Z", "z"):
         tz = _dt.timezone.utc
     else:
-        digits = off[1:].replace(":", "")
-        hours, mins = int(digits[:2]), int(digits[2:] or "0")
-        if hours > 18 or mins > 59:
+        parts = [int(p) for p in off[1:].split(":")] + [0]
+        hours, mins, secs = parts[0], parts[1], parts[2]
+        if hours > 18 or mins > 59 or secs > 59:
             return None
-        delta = _dt.timedelta(hours=hours, minutes=mins)
+        delta = _dt.timedelta(hours=hours, minutes=mins, seconds=secs)
+        if delta > _dt.timedelta(hours=18):
+            return None
         tz = _dt.timezone(-delta if off[0] == "-" else delta)
     try:
         moment = _dt.datetime(int(year), int(month), int(day), int(hour), int(minute),
-                              int(sec or 0), micro, tzinfo=tz)
-    except ValueError:
+                              int(sec or 0), micro, tzinfo=tz).astimezone(_dt.timezone.utc)
+    except (ValueError, OverflowError):
         return None
-    return moment.astimezone(_dt.timezone.utc)
+    return moment
 
 
 def _format_ts(moment: _dt.datetime) -> str:
@@ -441,7 +450,11 @@ def _post(body: Dict[str, Any]) -> Optional[Dict[str, Any]]:
                 if isinstance(problem, dict):
                     detail = str(problem.get("detail") or problem.get("message")
                                  or problem.get("title") or "")
-                    if isinstance(problem.get("field"), str):
+                    errors = problem.get("errors")
+                    if isinstance(errors, list) and errors and isinstance(errors[0], dict) \
+                            and isinstance(errors[0].get("field"), str):
+                        field = errors[0]["field"]
+                    elif isinstance(problem.get("field"), str):
                         field = problem["field"]
             except (ValueError, OSError):
                 pass
@@ -524,6 +537,9 @@ def emit_event(
             raise EventValidationError("timestamp", timestamp if isinstance(timestamp, str)
                                        else str(timestamp),
                                        "more than 24 hours ahead of this clock")
+        if moment < _MIN_TS:
+            raise EventValidationError("timestamp", timestamp if isinstance(timestamp, str)
+                                       else str(timestamp), "must be between 1970 and 9999")
     root = store_root()
     ts = _format_ts(moment)
     event_payload = json.loads(compact)
@@ -612,15 +628,25 @@ def _read_event(path: str, rel: str) -> Optional[Dict[str, Any]]:
         data = json.loads(b"".join(chunks).decode("utf-8"), parse_constant=_reject_constant)
     except (UnicodeDecodeError, ValueError, RecursionError):
         return None
+    # the same acceptance rules as the Java store's reader (EventCodec)
     if not isinstance(data, dict):
         return None
-    for field in _EVENT_FIELDS[:-1]:
-        if not isinstance(data.get(field), str):
-            return None
-    if not isinstance(data.get("payload"), dict):
-        return None
-    moment = _parse_timestamp(data["timestamp"])
+    moment = _parse_timestamp(data.get("timestamp"))
     if moment is None:
+        return None
+    node = data.get("node")
+    if not isinstance(node, str) or len(node) > 253 or not _NODE_RE.fullmatch(node):
+        return None
+    if not isinstance(data.get("type"), str) or not _TYPE_RE.fullmatch(data["type"]):
+        return None
+    if data.get("severity") not in SEVERITIES:
+        return None
+    for field in ("source", "service"):
+        if not isinstance(data.get(field), str) or _is_blank(data[field]):
+            return None
+    if data.get("payload") is None:
+        data["payload"] = {}
+    elif not isinstance(data["payload"], dict):
         return None
     m = _NAME_RE.fullmatch(os.path.basename(path))
     if m:
@@ -630,6 +656,8 @@ def _read_event(path: str, rel: str) -> Optional[Dict[str, Any]]:
     else:
         event_id = _uuid3_of(rel)
     event = dict(data)
+    if not isinstance(event.get("correlation_id"), str) or not event["correlation_id"]:
+        event["correlation_id"] = event_id
     event["id"] = event_id
     event["path"] = path
     event["_moment"] = moment
@@ -656,13 +684,15 @@ def _iter_events(days: Optional[Iterable[str]]) -> Iterator[Dict[str, Any]]:
         if os.path.islink(day_dir) or not os.path.isdir(day_dir):
             continue
         for node in _dirs(day_dir):
+            if len(node) > 253 or not _NODE_RE.fullmatch(node):
+                continue
             node_dir = os.path.join(day_dir, node)
             try:
                 entries = list(os.scandir(node_dir))
             except OSError:
                 continue
             for entry in entries:
-                if entry.name.startswith("."):
+                if entry.name.startswith(".") or not entry.name.endswith(".json"):
                     continue
                 try:
                     if not entry.is_file(follow_symlinks=False):

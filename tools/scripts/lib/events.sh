@@ -717,8 +717,9 @@ _hle_norm_ts() {
     printf -v "$1" '%s' "$t"
     return 0
   fi
-  [[ $t =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}(:[0-9]{2}([.,][0-9]{1,9})?)?([Zz]|[+-][0-9]{2}(:?[0-9]{2})?)$ ]] || return 1
+  [[ $t =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,9})?)?([Zz]|[+-][0-9]{2}:[0-9]{2})$ ]] || return 1
   n=$(command date -u -d "$t" '+%Y-%m-%dT%H:%M:%S.%6NZ' 2>/dev/null) || return 1
+  [[ $n =~ ^[0-9]{4}- && ! $n < 1970 ]] || return 1
   printf -v "$1" '%s' "$n"
 }
 
@@ -751,11 +752,13 @@ _hle_read_event() {
     # not the canonical form: let jq bring a valid event into it, if jq is here
     command -v jq >/dev/null 2>&1 || return 1
     _hle_is_utf8 "$c" || return 1
+    # the Java reader's leniency: correlation_id and payload may be missing
     alt=$(command jq -c 'if type == "object"
-        and ([.timestamp, .node, .type, .severity, .source, .service, .correlation_id]
-             | all(type == "string"))
-        and (.payload | type) == "object"
-      then {timestamp, node, type, severity, source, service, correlation_id, payload},
+        and ([.timestamp, .node, .type, .severity, .source, .service] | all(type == "string"))
+        and ((.payload | type) == "object" or .payload == null)
+      then {timestamp, node, type, severity, source, service,
+            correlation_id: (if (.correlation_id | type) == "string" then .correlation_id else "" end),
+            payload: (.payload // {})},
            (if (.id | type) == "string" then .id else "" end)
       else empty end' <<<"$c" 2>/dev/null) || return 1
     [[ $alt == *$'\n'* ]] || return 1
@@ -772,6 +775,26 @@ _hle_read_event() {
     [[ $x =~ $restr ]] || return 1
   done
   _hle_is_utf8 "$c" || return 1
+  # the acceptance rules of the Java store's reader (EventCodec)
+  local label='[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?'
+  local nodere="^$label(\\.$label)*\$"
+  ((${#ev_node} <= 253)) && [[ $ev_node =~ $nodere ]] || return 1
+  [[ $ev_type =~ ^[a-z][a-z0-9_]{0,63}$ ]] || return 1
+  [[ $ev_sev == info || $ev_sev == warning || $ev_sev == error || $ev_sev == critical ]] || return 1
+  for x in "$ev_src" "$ev_svc"; do
+    x=${x//[ ]/}
+    x=${x//'\t'/}
+    x=${x//'\n'/}
+    x=${x//'\r'/}
+    x=${x//'\f'/}
+    x=${x//'\u000b'/}
+    x=${x//'\u001'[cdefCDEF]/}
+    x=${x//$'\xe1\x9a\x80'/}
+    x=${x//$'\xe2\x80'[$'\x80'-$'\x86'$'\x88'-$'\x8a'$'\xa8'$'\xa9']/}
+    x=${x//$'\xe2\x81\x9f'/}
+    x=${x//$'\xe3\x80\x80'/}
+    [[ -n $x ]] || return 1
+  done
   _hle_json_compact ev_payload reason "$ev_payload" || return 1
   _hle_norm_ts ev_ts "$ev_ts" || return 1
   base=${f##*/}
@@ -782,6 +805,7 @@ _hle_read_event() {
   else
     _hle_uuid3 ev_id "$rel" || return 1
   fi
+  [[ -n $ev_cid ]] || ev_cid=$ev_id
   return 0
 }
 
@@ -799,6 +823,8 @@ _hle_collect() {
   local fn=$1 date=$2 fnode=$3 ftype=$4 fsev=$5 fsvc=$6 fcid=$7 root="" d="" n="" f=""
   local ev_ts="" ev_node="" ev_type="" ev_sev="" ev_src="" ev_svc="" ev_cid="" ev_payload="" ev_id=""
   local -a days=()
+  local label='[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?'
+  local nodere="^$label(\\.$label)*\$"
   _hle_root "$fn" root || return 2
   [[ -n $fnode ]] && _hle_json_escape fnode "$fnode"
   [[ -n $ftype ]] && _hle_json_escape ftype "$ftype"
@@ -815,7 +841,8 @@ _hle_collect() {
     [[ -d $d && ! -L $d ]] || continue
     for n in "$d"/*; do
       [[ -d $n && ! -L $n ]] || continue
-      for f in "$n"/*; do
+      ((${#n} - ${#d} - 1 <= 253)) && [[ ${n##*/} =~ $nodere ]] || continue
+      for f in "$n"/*.json; do
         ev_ts="" ev_node="" ev_type="" ev_sev="" ev_src="" ev_svc="" ev_cid="" ev_payload="" ev_id=""
         _hle_read_event "$f" "${f#"$root"/}" || continue
         [[ -z $fnode || $ev_node == "$fnode" ]] || continue
