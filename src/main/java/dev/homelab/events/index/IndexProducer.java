@@ -1,0 +1,23 @@
+package dev.homelab.events.index;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+
+import dev.homelab.events.storage.EventStore;
+
+@ApplicationScoped
+public class IndexProducer {
+
+    @Produces
+    @Singleton
+    EventIndex eventIndex() {
+        return new EventIndex();
+    }
+
+    @Produces
+    @Singleton
+    Reconciler reconciler(EventStore store, EventIndex index) {
+        return new Reconciler(store, index);
+    }
+}

@@ -1,0 +1,129 @@
+package dev.homelab.events.rest;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.homelab.events.Event;
+import dev.homelab.events.EventDraft;
+import dev.homelab.events.EventPage;
+import dev.homelab.events.ListCriteria;
+import dev.homelab.events.service.Emitted;
+import dev.homelab.events.service.EventService;
+import dev.homelab.events.service.FieldError;
+import dev.homelab.events.service.InvalidInputException;
+
+@Path("/api/events")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "events")
+public class EventResource {
+
+    /** Listing limits of the REST face; agent tools use smaller ones to protect a model's context. */
+    public static final int DEFAULT_LIMIT = 50;
+    public static final int MAX_LIMIT = 1000;
+
+    private static final Set<String> FIELDS = Set.of(
+            "timestamp", "node", "type", "severity", "source", "service", "correlation_id", "payload");
+
+    @Inject
+    EventService service;
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Record an event", description = "Validates and durably stores one event; 201 with the stored event.")
+    public Response emit(JsonNode body) {
+        Emitted emitted = service.emit(toDraft(body));
+        return Response.created(URI.create("/api/events/" + emitted.event().id())).entity(emitted.event()).build();
+    }
+
+    @GET
+    @Operation(summary = "List events", description = "Newest first by default; filters combine with AND.")
+    public EventPage list(
+            @Parameter(description = "Lower time bound, inclusive: ISO 8601, 'now-1h' or '24h'") @QueryParam("since") String since,
+            @Parameter(description = "Upper time bound, exclusive") @QueryParam("until") String until,
+            @Parameter(description = "Node name; repeat or comma-separate for several") @QueryParam("node") List<String> nodes,
+            @Parameter(description = "Event type; repeat or comma-separate for several") @QueryParam("type") List<String> types,
+            @Parameter(description = "Minimum severity: info, warning, error, critical") @QueryParam("min_severity") String minSeverity,
+            @QueryParam("service") String service,
+            @QueryParam("source") String source,
+            @QueryParam("correlation_id") String correlationId,
+            @Parameter(description = "newest (default) or oldest") @QueryParam("order") String order,
+            @Parameter(description = "Page size, 1-1000, default 50") @QueryParam("limit") String limit,
+            @Parameter(description = "next_cursor of the previous page") @QueryParam("cursor") String cursor) {
+        return this.service.list(new ListCriteria(since, until, nodes, types, minSeverity, service, source, correlationId,
+                order, parseLimit(limit), cursor), DEFAULT_LIMIT, MAX_LIMIT);
+    }
+
+    @GET
+    @Path("{id}")
+    @Operation(summary = "Get one event by id")
+    public Event get(@PathParam("id") String id) {
+        return service.get(id);
+    }
+
+    static Integer parseLimit(String limit) {
+        if (limit == null || limit.isBlank()) {
+            return null;
+        }
+        try {
+            return Integer.valueOf(limit.trim());
+        } catch (NumberFormatException e) {
+            throw new InvalidInputException("limit", limit, "must be a whole number between 1 and " + MAX_LIMIT);
+        }
+    }
+
+    /** Checks the JSON shape (object, known fields, strings where strings belong); the service checks the values. */
+    static EventDraft toDraft(JsonNode body) {
+        if (body == null || !body.isObject()) {
+            throw new InvalidInputException("body", body == null ? null : body.getNodeType().toString(),
+                    "must be a JSON object with the fields " + String.join(", ", FIELDS.stream().sorted().toList()));
+        }
+        List<FieldError> errors = new ArrayList<>();
+        for (Iterator<String> it = body.fieldNames(); it.hasNext();) {
+            String name = it.next();
+            if (!FIELDS.contains(name)) {
+                errors.add(new FieldError(name, null, "is not a field of an event; allowed: timestamp, node, type, "
+                        + "severity, source, service, correlation_id, payload"));
+            }
+        }
+        EventDraft draft = new EventDraft(text(body, "timestamp", errors), text(body, "node", errors),
+                text(body, "type", errors), text(body, "severity", errors), text(body, "source", errors),
+                text(body, "service", errors), text(body, "correlation_id", errors), body.get("payload"));
+        if (!errors.isEmpty()) {
+            throw new InvalidInputException(errors);
+        }
+        return draft;
+    }
+
+    private static String text(JsonNode body, String field, List<FieldError> errors) {
+        JsonNode n = body.get(field);
+        if (n == null || n.isNull()) {
+            return null;
+        }
+        if (!n.isTextual()) {
+            errors.add(new FieldError(field, n.toString().length() > 80 ? n.toString().substring(0, 80) : n.toString(),
+                    "must be a JSON string"));
+            return null;
+        }
+        return n.textValue();
+    }
+}

@@ -1,0 +1,289 @@
+package dev.homelab.events.service;
+
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.homelab.events.Event;
+import dev.homelab.events.EventDraft;
+import dev.homelab.events.EventPage;
+import dev.homelab.events.ListCriteria;
+import dev.homelab.events.Names;
+import dev.homelab.events.Severity;
+import dev.homelab.events.config.StoreConfig;
+import dev.homelab.events.index.Cursor;
+import dev.homelab.events.index.EventIndex;
+import dev.homelab.events.index.EventQuery;
+import dev.homelab.events.index.IndexEntry;
+import dev.homelab.events.index.IndexPage;
+import dev.homelab.events.index.Reconciler;
+import dev.homelab.events.storage.EventStore;
+import dev.homelab.events.storage.FileProblem;
+import dev.homelab.events.storage.ReadResult;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+/**
+ * The rules of the event system. Every surface (REST, MCP, function calling, the LangChain4j agent)
+ * calls this service and only converts arguments and results; none of them touches the store directly.
+ */
+@ApplicationScoped
+public class EventService {
+
+    private static final Logger LOG = Logger.getLogger(EventService.class);
+
+    @Inject
+    EventStore store;
+    @Inject
+    EventIndex index;
+    @Inject
+    Reconciler reconciler;
+
+    private final MeterRegistry metrics;
+    private final EventValidator validator;
+    private final Timer writeTimer;
+
+    @Inject
+    public EventService(StoreConfig config, ObjectMapper mapper, MeterRegistry registry) {
+        this.validator = new EventValidator(config.events().customTypes().orElse(List.of()),
+                config.node().filter(n -> !n.isBlank()).orElseGet(EventService::hostname),
+                config.events().payloadMaxBytes(), config.events().payloadMaxDepth(), config.events().maxFutureSkew(),
+                mapper, Clock.systemUTC());
+        this.metrics = registry;
+        this.writeTimer = Timer.builder("homelab.events.write").description("Durable write of one event")
+                .publishPercentiles(0.5, 0.99).register(registry);
+    }
+
+    /** Validates and durably records a new event; returns only once it is on disk and indexed. */
+    public Emitted emit(EventDraft draft) {
+        Event event;
+        try {
+            event = validator.toEvent(draft);
+        } catch (InvalidInputException e) {
+            for (FieldError f : e.errors()) {
+                metrics.counter("homelab.events.rejected", "reason", "invalid_" + f.field()).increment();
+            }
+            throw e;
+        }
+        Timer.Sample sample = Timer.start();
+        Path relative;
+        try {
+            relative = store.append(event);
+        } catch (FileAlreadyExistsException e) {
+            // a random UUID collided, or a writer reused a name: never overwrite, report it
+            metrics.counter("homelab.events.rejected", "reason", "conflict").increment();
+            throw new StoreUnavailableException("an event file with this name already exists: " + e.getFile(), false, e);
+        } catch (IOException e) {
+            metrics.counter("homelab.events.rejected", "reason", "io_error").increment();
+            throw writeFailure(e);
+        } finally {
+            sample.stop(writeTimer);
+        }
+        reconciler.indexNew(event, relative);
+        metrics.counter("homelab.events.written").increment();
+        return new Emitted(event, relative.toString());
+    }
+
+    static StoreUnavailableException writeFailure(IOException e) {
+        String text = String.valueOf(e.getMessage());
+        boolean full = text.contains("No space left") || text.contains("Disk quota exceeded");
+        String reason = full ? "the disk holding the event store is full (no space or no inodes left)"
+                : text.contains("Read-only file system") ? "the event store is on a read-only file system"
+                        : e instanceof java.nio.file.AccessDeniedException ? "permission denied writing to the event store"
+                                : "the event could not be written durably";
+        LOG.warnf("Event write failed: %s (%s)", reason, Logs.escape(text));
+        return new StoreUnavailableException(reason + "; nothing was stored. Cause: " + e, full, e);
+    }
+
+    public Event get(String id) {
+        UUID uuid = parseId(id);
+        IndexEntry entry = index.get(uuid).orElseThrow(() -> new NotFoundException("no event with id " + id));
+        return load(entry).orElseThrow(() -> new NotFoundException("event " + id + " is indexed but its file is gone"));
+    }
+
+    /** The events of a correlation id, oldest first, across nodes and dates. Throws when there are none. */
+    public List<Event> chain(String correlationId) {
+        if (correlationId == null || correlationId.isBlank()) {
+            throw new InvalidInputException("correlation_id", correlationId, "is required");
+        }
+        List<Event> events = loadAll(index.chain(correlationId));
+        if (events.isEmpty()) {
+            throw new NotFoundException("no events with correlation_id " + EventValidator.shorten(correlationId));
+        }
+        return events;
+    }
+
+    /** A filtered page of events. {@code maxLimit} and {@code defaultLimit} differ between REST and agent tools. */
+    public EventPage list(ListCriteria c, int defaultLimit, int maxLimit) {
+        EventQuery q = toQuery(c, defaultLimit, maxLimit, Instant.now());
+        IndexPage page = index.query(q);
+        List<Event> events = loadAll(page.entries());
+        String next = page.hasMore() && !page.entries().isEmpty()
+                ? Cursor.of(page.entries().get(page.entries().size() - 1)).encode()
+                : null;
+        return new EventPage(events, page.total(), page.hasMore(), next);
+    }
+
+    /** Validates a listing's filters; every bad one is named. */
+    public EventQuery toQuery(ListCriteria c, int defaultLimit, int maxLimit, Instant now) {
+        List<FieldError> errors = new ArrayList<>();
+        Instant since = time("since", c.since(), now, errors);
+        Instant until = time("until", c.until(), now, errors);
+        if (since != null && until != null && !since.isBefore(until)) {
+            errors.add(EventValidator.error("until", c.until(), "must be after since (" + c.since() + ")"));
+        }
+        Set<String> types = split(c.types());
+        Set<String> unknown = new HashSet<>(types);
+        unknown.removeAll(validator.types());
+        if (!unknown.isEmpty()) {
+            errors.add(EventValidator.error("type", String.join(",", unknown),
+                    "is not an allowed type; allowed: " + String.join(", ", validator.types())));
+        }
+        Set<String> nodes = split(c.nodes());
+        for (String n : nodes) {
+            if (!Names.isValidNode(n)) {
+                errors.add(EventValidator.error("node", n, "is not a valid hostname"));
+            }
+        }
+        Severity min = null;
+        if (c.minSeverity() != null && !c.minSeverity().isBlank()) {
+            min = Severity.parse(c.minSeverity()).orElse(null);
+            if (min == null) {
+                errors.add(EventValidator.error("min_severity", c.minSeverity(), "allowed: " + String.join(", ", Severity.NAMES)));
+            }
+        }
+        boolean newestFirst = true;
+        if (c.order() != null && !c.order().isBlank()) {
+            switch (c.order()) {
+                case "newest" -> newestFirst = true;
+                case "oldest" -> newestFirst = false;
+                default -> errors.add(EventValidator.error("order", c.order(), "allowed: newest, oldest"));
+            }
+        }
+        int limit = c.limit() == null ? defaultLimit : c.limit();
+        if (limit < 1 || limit > maxLimit) {
+            errors.add(EventValidator.error("limit", String.valueOf(c.limit()), "must be between 1 and " + maxLimit));
+        }
+        Cursor after = null;
+        if (c.cursor() != null && !c.cursor().isBlank()) {
+            after = Cursor.decode(c.cursor()).orElse(null);
+            if (after == null) {
+                errors.add(EventValidator.error("cursor", c.cursor(), "is not a cursor returned by this server (use next_cursor as given)"));
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw new InvalidInputException(errors);
+        }
+        return new EventQuery(since, until, nodes, types, min, blankToNull(c.service()), blankToNull(c.source()),
+                blankToNull(c.correlationId()), newestFirst, after, limit);
+    }
+
+    public List<FileProblem> problems() {
+        return reconciler.problems();
+    }
+
+    /** Types this server accepts: the ten normalized ones, then the configured custom ones. */
+    public List<String> types() {
+        return validator.types();
+    }
+
+    public String nodeName() {
+        return validator.defaultNode();
+    }
+
+    public Path root() {
+        return store.root();
+    }
+
+    /** Index entries matching a query, without reading payloads; for derived views such as incidents. */
+    public IndexPage entries(EventQuery q) {
+        return index.query(q);
+    }
+
+    public List<Event> loadAll(List<IndexEntry> entries) {
+        List<Event> out = new ArrayList<>(entries.size());
+        for (IndexEntry e : entries) {
+            load(e).ifPresent(out::add);
+        }
+        return out;
+    }
+
+    private java.util.Optional<Event> load(IndexEntry e) {
+        ReadResult r = store.read(Path.of(e.relativePath()));
+        if (r instanceof ReadResult.Ok ok) {
+            return java.util.Optional.of(ok.event());
+        }
+        // the file changed or vanished since it was indexed (archived, removed by hand): the files win
+        index.removePath(e.relativePath());
+        return java.util.Optional.empty();
+    }
+
+    private static UUID parseId(String id) {
+        try {
+            if (id != null && id.length() == 36) {
+                return UUID.fromString(id);
+            }
+        } catch (IllegalArgumentException e) {
+            // fall through to the error below
+        }
+        throw new InvalidInputException("id", id, "must be an event id (a UUID such as 0b6f7a6e-1d0c-4d8e-9a59-3f2f0c7f4a11)");
+    }
+
+    private static Instant time(String field, String text, Instant now, List<FieldError> errors) {
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        try {
+            return TimeExpressions.parse(field, text, now);
+        } catch (InvalidInputException e) {
+            errors.addAll(e.errors());
+            return null;
+        }
+    }
+
+    /** Accepts repeated parameters and comma-separated lists alike. */
+    private static Set<String> split(List<String> values) {
+        if (values == null) {
+            return Set.of();
+        }
+        return values.stream().filter(v -> v != null).flatMap(v -> java.util.Arrays.stream(v.split(",")))
+                .map(String::trim).filter(v -> !v.isEmpty()).collect(Collectors.toCollection(LinkedHashSet::new));
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+
+    static String hostname() {
+        try {
+            String h = Files.readString(Path.of("/proc/sys/kernel/hostname")).trim();
+            if (!h.isEmpty()) {
+                return h;
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux: fall back to the resolver
+        }
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            return "localhost";
+        }
+    }
+}
