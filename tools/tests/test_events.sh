@@ -188,6 +188,22 @@ assert_eq "node directory mode is 0755 under umask 077" 755 "$(stat -c %a "$(dir
 assert_eq "date directory mode is 0755 under umask 077" 755 "$(stat -c %a "$(dirname "$(dirname "$f")")" 2>/dev/null)"
 check "payload and source stored exactly" grep -qF '"source":"mon x*","service":"svc","correlation_id":"'"$out"'","payload":{"k":[1,2]}}' "$f"
 
+out=$(
+  bash -c '
+    shopt -s expand_aliases
+    alias ln="ln -s" rm="echo not-removing" sync=true
+    function ln { echo hijacked-ln; }
+    function sync { return 0; }
+    source "$1"
+    emit_event node_online info aliases all ""
+  ' _ "$LIB" 2>&1
+)
+[[ $out =~ ^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$ ]]
+ok_if "the caller's aliases and functions named ln, rm, sync are not used: $out"
+f=$(find "$HOMELAB_EVENTS_DIR" -name "*_$out.json")
+[[ -f $f && ! -L $f && $(find "$HOMELAB_EVENTS_DIR" -name '.*' | wc -l) == 0 ]]
+ok_if "a real file, not a symlink, and the temp file was removed"
+
 # ---------------------------------------------------------------------------------------------
 run_vectors() { # run_vectors LABEL: every bash vector through emit_event in this PATH
   local label=$1 i="" rc=0 out="" err="" lines=0 files=0
