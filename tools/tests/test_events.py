@@ -4,6 +4,7 @@ Run from the repository root:  python3 -m unittest discover -s tools/tests -t to
 Every test works in temporary directories; none touches /opt or the real $HOME.
 """
 
+import errno
 import hashlib
 import http.server
 import json
@@ -484,6 +485,41 @@ class ProcessTest(StoreTestCase):
         out = subprocess.run([sys.executable, "-c", code], env=self.child_env(), capture_output=True, text=True,
                              timeout=60, cwd=TOOLS)
         self.assertEqual(out.returncode, 0, out.stdout + out.stderr)
+
+    def test_disk_full_and_read_only_store_fail_cleanly_and_recover(self):
+        if os.geteuid() != 0:
+            self.skipTest("SKIPPED: not root, cannot mount a small tmpfs for the disk-full and read-only cases")
+        mnt = os.path.join(self.tmp, "small")
+        os.makedirs(mnt)
+        r = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k,nr_inodes=400", "tmpfs", mnt], capture_output=True)
+        if r.returncode != 0:
+            self.skipTest("SKIPPED: cannot mount a tmpfs here: " + r.stderr.decode(errors="replace"))
+        self.addCleanup(subprocess.run, ["umount", mnt])
+        root = os.path.join(mnt, "store")
+        os.environ["HOMELAB_EVENTS_DIR"] = root
+        first = self.emit()
+        try:
+            with open(os.path.join(mnt, "filler"), "wb") as f:
+                f.write(b"\0" * (1024 * 1024))
+        except OSError:
+            pass
+        with self.assertRaises(EventWriteError) as ctx:
+            self.emit(payload={"pad": "p" * 5000})
+        self.assertEqual(ctx.exception.errno, errno.ENOSPC)
+        self.assertEqual(store_files(root), [os.path.relpath(first["path"], root)], "no new file, no temp file")
+        self.assertEqual(len(events.list_events()), 1, "reads keep working")
+        os.unlink(os.path.join(mnt, "filler"))
+        self.emit()  # recovers without a restart
+        subprocess.run(["mount", "-o", "remount,ro", mnt], check=True)
+        try:
+            with self.assertRaises(EventWriteError) as ctx:
+                self.emit()
+            self.assertEqual(ctx.exception.errno, errno.EROFS)
+            self.assertEqual(len(events.list_events()), 2)
+        finally:
+            subprocess.run(["mount", "-o", "remount,rw", mnt], check=True)
+        self.emit()
+        self.assertEqual(len(store_files(root)), 3)
 
     def test_unwritable_store_fails_cleanly(self):
         if os.geteuid() == 0:

@@ -15,6 +15,7 @@ TMP=$(mktemp -d "${TMPDIR:-/tmp}/hle-sh.XXXXXX")
 SERVER_PID=""
 cleanup() {
   [[ -n $SERVER_PID ]] && kill "$SERVER_PID" 2>/dev/null
+  mountpoint -q "$TMP/small" 2>/dev/null && umount "$TMP/small"
   rm -rf "$TMP"
 }
 trap cleanup EXIT
@@ -517,6 +518,65 @@ else
   emit_traced
   [[ $rc == 0 && $out =~ ^[0-9a-f-]{36}$ ]]
   ok_if "the same call succeeds without injection (rc=$rc)"
+fi
+
+# ---------------------------------------------------------------------------------------------
+CURRENT="disk full, out of inodes, read-only, permission denied"
+small=$TMP/small
+mkdir -p "$small"
+if ((EUID != 0)); then
+  skip "not root: cannot mount a small tmpfs for the disk-full and read-only cases"
+elif ! mount -t tmpfs -o size=256k,nr_inodes=400 tmpfs "$small" 2>/dev/null; then
+  skip "cannot mount a tmpfs here: disk-full and read-only cases not run"
+else
+  new_store
+  export HOMELAB_EVENTS_DIR=$small/store
+  first=$(emit_event node_online info s all "" '{"n":1}')
+  [[ $first =~ ^[0-9a-f-]{36}$ ]]
+  ok_if "a first event fits"
+  head -c 1M /dev/zero >"$small/filler" 2>/dev/null
+  out=$(emit_event node_online info s all "" "{\"pad\":\"$(head -c 5000 /dev/zero | tr '\0' p)\"}" 2>"$TMP/err")
+  rc=$?
+  [[ $rc == 1 && -z $out && $(wc -l <"$TMP/err") == 1 && $(<"$TMP/err") == "emit_event: event not stored: "* ]]
+  ok_if "disk full: rc 1 and one clear line (rc=$rc: $(<"$TMP/err"))"
+  assert_eq "disk full: no new file, no temp file" 1 "$(find "$HOMELAB_EVENTS_DIR" -type f | wc -l)"
+  assert_eq "disk full: reads keep working" 1 "$(list_events | wc -l)"
+  rm -f "$small/filler"
+  out=$(emit_event node_online info s all "" '{"n":2}')
+  [[ $out =~ ^[0-9a-f-]{36}$ ]]
+  ok_if "disk full: recovers once space is back, no restart"
+  n=0
+  while touch "$small/inode$n" 2>/dev/null; do n=$((n + 1)); done
+  out=$(emit_event node_online info s all "" 2>"$TMP/err")
+  rc=$?
+  [[ $rc == 1 && -z $out && $(wc -l <"$TMP/err") == 1 ]]
+  ok_if "out of inodes: rc 1 and one line (rc=$rc: $(<"$TMP/err"))"
+  assert_eq "out of inodes: no new file" 2 "$(find "$HOMELAB_EVENTS_DIR" -type f | wc -l)"
+  rm -f "$small"/inode*
+  mount -o remount,ro "$small"
+  out=$(emit_event node_online info s all "" 2>"$TMP/err")
+  rc=$?
+  [[ $rc == 1 && -z $out && $(wc -l <"$TMP/err") == 1 && $(<"$TMP/err") == *"read-only"* ]]
+  ok_if "read-only store: rc 1 and a line that says so (rc=$rc: $(<"$TMP/err"))"
+  assert_eq "read-only store: reads keep working" 2 "$(list_events | wc -l)"
+  mount -o remount,rw "$small"
+  out=$(emit_event node_online info s all "")
+  [[ $out =~ ^[0-9a-f-]{36}$ ]]
+  ok_if "read-only store: recovers once writable, no restart"
+  check "faults left only complete events and no temp file" store_ok "$HOMELAB_EVENTS_DIR" --no-temp --expect-count 3
+  umount "$small"
+fi
+if ((EUID == 0)) && command -v setpriv >/dev/null 2>&1; then
+  new_store
+  mkdir -p "$HOMELAB_EVENTS_DIR"
+  chmod 755 "$TMP" "$HOMELAB_EVENTS_DIR"
+  cp "$LIB" "$TMP/events-copy.sh"
+  chmod 644 "$TMP/events-copy.sh"
+  out=$(setpriv --reuid=65534 --regid=65534 --clear-groups bash -c 'source "$1"; emit_event node_online info s all ""' _ "$TMP/events-copy.sh" 2>"$TMP/err")
+  rc=$?
+  [[ $rc == 1 && -z $out && $(wc -l <"$TMP/err") == 1 && $(<"$TMP/err") == *"Permission denied"* ]]
+  ok_if "permission denied: rc 1 and one line that says so (rc=$rc: $(<"$TMP/err"))"
+  assert_eq "permission denied: nothing written" 0 "$(count_files "$HOMELAB_EVENTS_DIR")"
 fi
 
 # ---------------------------------------------------------------------------------------------
