@@ -681,6 +681,18 @@ assert b["payload"] == {"a": "\u00e9\n"} and b["node"] == "vectors-node" and b["
   SERVER_PID=""
 fi
 
+NOCURL=$TMP/nocurl-bin
+mkdir -p "$NOCURL"
+for f in "$NOJQ"/*; do
+  [[ ${f##*/} == curl ]] || ln -s "$(readlink "$f")" "$NOCURL/${f##*/}"
+done
+new_store
+out=$(PATH=$NOCURL HOMELAB_EVENTS_URL=http://127.0.0.1:9 emit_event node_online info s all "" 2>"$TMP/err")
+rc=$?
+[[ $rc == 0 && $out =~ ^[0-9a-f-]{36}$ && $(<"$TMP/err") == *"curl is not installed"* ]]
+ok_if "without curl, server mode writes locally and says why (rc=$rc: $(<"$TMP/err"))"
+check "the event is in the local store" store_ok "$HOMELAB_EVENTS_DIR" --no-temp --expect-count 1
+
 # ---------------------------------------------------------------------------------------------
 printf '%d passed, %d failed, %d skipped\n' "$PASSED" "$FAILED" "$SKIPPED"
 ((FAILED == 0))

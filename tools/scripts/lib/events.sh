@@ -606,7 +606,10 @@ _hle_write() {
 _hle_post() {
   local fn=$1 body=$2 url=${HOMELAB_EVENTS_URL%/}/api/events out="" code="" resp="" detail=""
   local tok=${HOMELAB_EVENTS_TOKEN:-} timeout=${HOMELAB_EVENTS_TIMEOUT:-10}
-  \command -v curl >/dev/null 2>&1 || return 3
+  if ! \command -v curl >/dev/null 2>&1; then
+    _hle_usage_error "$fn" "warning: curl is not installed, so HOMELAB_EVENTS_URL cannot be used; writing the event to the local store"
+    return 3
+  fi
   [[ $timeout =~ ^[0-9]+([.][0-9]+)?$ ]] || timeout=10
   tok=${tok//\\/\\\\}
   tok=${tok//\"/\\\"}

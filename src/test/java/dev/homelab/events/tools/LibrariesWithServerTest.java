@@ -35,7 +35,7 @@ class LibrariesWithServerTest {
     private static final String PYTHON_EMIT = """
             import sys
             from scripts.lib.events import emit_event
-            e = emit_event(sys.argv[1], sys.argv[2], "py-lib", "mosquitto", sys.argv[3], {"from": "python"})
+            e = emit_event(sys.argv[1], sys.argv[2], "py-lib", sys.argv[4], sys.argv[3], {"from": "python"})
             print(e["id"])
             """;
 
@@ -58,8 +58,11 @@ class LibrariesWithServerTest {
         return env;
     }
 
+    /** A service of its own, so that tests counting events of a service elsewhere are not disturbed. */
+    private final String service = "libs-" + UUID.randomUUID().toString().substring(0, 8);
+
     private String emitWithBash(Map<String, String> env, String type, String cid) throws Exception {
-        Tools.Result r = Tools.run(Tools.bashEmit(List.of(type, "error", "sh-lib", "mosquitto", cid, "{\"from\": \"bash\"}")),
+        Tools.Result r = Tools.run(Tools.bashEmit(List.of(type, "error", "sh-lib", service, cid, "{\"from\": \"bash\"}")),
                 env, Duration.ofMinutes(1));
         assertEquals(0, r.exitCode(), r.describe());
         assertEquals("", r.stderr(), r.describe());
@@ -67,7 +70,8 @@ class LibrariesWithServerTest {
     }
 
     private String emitWithPython(Map<String, String> env, String type, String cid) throws Exception {
-        Tools.Result r = Tools.run(List.of("python3", "-c", PYTHON_EMIT, type, "warning", cid), env, Duration.ofMinutes(1));
+        Tools.Result r = Tools.run(List.of("python3", "-c", PYTHON_EMIT, type, "warning", cid, service), env,
+                Duration.ofMinutes(1));
         assertEquals(0, r.exitCode(), r.describe());
         return r.stdout().strip();
     }
@@ -120,7 +124,7 @@ class LibrariesWithServerTest {
         assertTrue(!Files.exists(local) || isEmpty(local), "nothing went to the local fallback store");
 
         // no correlation id: the server gives the event's own id
-        Tools.Result r = Tools.run(Tools.bashEmit(List.of("node_online", "info", "sh-lib", "all", "")), env,
+        Tools.Result r = Tools.run(Tools.bashEmit(List.of("node_online", "info", "sh-lib", service, "")), env,
                 Duration.ofMinutes(1));
         assertEquals(0, r.exitCode(), r.describe());
         String id = r.stdout().strip();
