@@ -1,13 +1,10 @@
 package dev.homelab.events.index;
 
-import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
-import java.io.DataInputStream;
 import java.io.DataOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -19,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.zip.CRC32;
-import java.util.zip.CheckedInputStream;
 import java.util.zip.CheckedOutputStream;
 
 import dev.homelab.events.Severity;
@@ -84,7 +80,7 @@ public final class IndexSnapshot {
                     DataOutputStream out = new DataOutputStream(checked)) {
                 out.writeInt(MAGIC);
                 out.writeInt(VERSION);
-                out.writeUTF(reconciler.store().root().toString());
+                writeString(out, reconciler.store().root().toString());
                 out.writeLong(System.currentTimeMillis());
                 out.writeInt(table.size());
                 for (String s : table) {
@@ -140,12 +136,14 @@ public final class IndexSnapshot {
         out.write(b);
     }
 
-    private static String readString(DataInputStream in) throws IOException {
-        int len = in.readInt();
-        if (len < 0 || len > 1 << 20) {
-            throw new IOException("corrupt snapshot: string length " + len);
+    private static String readString(ByteBuffer in) {
+        int len = in.getInt();
+        if (len < 0 || len > in.remaining()) {
+            throw new IllegalArgumentException("corrupt snapshot: string length " + len);
         }
-        return new String(in.readNBytes(len), java.nio.charset.StandardCharsets.UTF_8);
+        String s = new String(in.array(), in.position(), len, java.nio.charset.StandardCharsets.UTF_8);
+        in.position(in.position() + len);
+        return s;
     }
 
     /**
@@ -157,72 +155,79 @@ public final class IndexSnapshot {
         if (reconciler.index().size() != 0) {
             throw new IllegalStateException("a snapshot is loaded into an empty index only");
         }
-        CRC32 crc = new CRC32();
         List<IndexEntry> entries;
         Map<String, Reconciler.Fingerprint> prints = new HashMap<>();
         Map<String, Reconciler.KnownProblem> problems = new HashMap<>();
         Instant created;
-        try (InputStream raw = Files.newInputStream(file);
-                CheckedInputStream checked = new CheckedInputStream(new BufferedInputStream(raw, 1 << 16), crc);
-                DataInputStream in = new DataInputStream(checked)) {
-            if (in.readInt() != MAGIC || in.readInt() != VERSION) {
+        byte[] all;
+        try {
+            all = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            return null;
+        }
+        if (all.length < 16) {
+            return null;
+        }
+        // one checksum over the whole file (fast), then plain buffer reads (no per-field stream calls)
+        CRC32 crc = new CRC32();
+        crc.update(all, 0, all.length - 8);
+        ByteBuffer in = ByteBuffer.wrap(all);
+        if (in.getLong(all.length - 8) != crc.getValue()) {
+            return null;
+        }
+        try {
+            if (in.getInt() != MAGIC || in.getInt() != VERSION) {
                 return null;
             }
-            if (!in.readUTF().equals(reconciler.store().root().toString())) {
+            if (!readString(in).equals(reconciler.store().root().toString())) {
                 return null; // a snapshot of another store (copied along with the files): not ours to trust
             }
-            created = Instant.ofEpochMilli(in.readLong());
-            int strings = in.readInt();
+            created = Instant.ofEpochMilli(in.getLong());
+            int strings = in.getInt();
             String[] table = new String[strings];
             for (int i = 0; i < strings; i++) {
                 table[i] = readString(in);
             }
-            int dirs = in.readInt();
+            int dirs = in.getInt();
             for (int i = 0; i < dirs; i++) {
                 String rel = readString(in);
-                long ino = in.readLong();
-                long change = in.readLong();
-                boolean racy = in.readBoolean();
+                long ino = in.getLong();
+                long change = in.getLong();
+                boolean racy = in.get() != 0;
                 prints.put(rel, new Reconciler.Fingerprint(ino, change, racy));
             }
-            int known = in.readInt();
+            int known = in.getInt();
             for (int i = 0; i < known; i++) {
                 String path = readString(in);
                 FileProblem.Reason reason = FileProblem.Reason.valueOf(readString(in));
                 String detail = readString(in);
-                Instant seen = Instant.ofEpochMilli(in.readLong());
-                boolean stamped = in.readBoolean();
-                long size = in.readLong();
-                long modified = in.readLong();
+                Instant seen = Instant.ofEpochMilli(in.getLong());
+                boolean stamped = in.get() != 0;
+                long size = in.getLong();
+                long modified = in.getLong();
                 problems.put(path, new Reconciler.KnownProblem(new FileProblem(path, reason, detail, seen),
                         stamped ? new Reconciler.Stamp(size, modified) : null));
             }
-            int n = in.readInt();
+            int n = in.getInt();
             Severity[] sevs = Severity.values();
             entries = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
-                UUID id = new UUID(in.readLong(), in.readLong());
-                long micros = in.readLong();
-                String node = table[in.readInt()];
-                String type = table[in.readInt()];
-                Severity sev = sevs[in.readByte()];
-                String source = table[in.readInt()];
-                String service = table[in.readInt()];
-                int cid = in.readInt();
-                int path = in.readInt();
+                UUID id = new UUID(in.getLong(), in.getLong());
+                long micros = in.getLong();
+                String node = table[in.getInt()];
+                String type = table[in.getInt()];
+                Severity sev = sevs[in.get()];
+                String source = table[in.getInt()];
+                String service = table[in.getInt()];
+                int cid = in.getInt();
+                int path = in.getInt();
                 entries.add(new IndexEntry(id, micros, node, type, sev, source, service,
                         cid < 0 ? null : table[cid], path < 0 ? null : table[path])); // null: its own id
             }
-            if (in.readInt() != n) {
+            if (in.getInt() != n || in.position() != all.length - 8) {
                 return null;
             }
-            long expected = crc.getValue();
-            if (in.readLong() != expected) {
-                return null;
-            }
-        } catch (NoSuchFileException e) {
-            return null;
-        } catch (EOFException | IllegalArgumentException | ArrayIndexOutOfBoundsException e) {
+        } catch (java.nio.BufferUnderflowException | IllegalArgumentException | IndexOutOfBoundsException e) {
             return null; // truncated or damaged: rebuilt from the files
         }
         reconciler.index().addAll(entries);

@@ -40,8 +40,11 @@ import dev.homelab.events.Names;
 public class IndexWatcher implements Closeable {
 
     private static final Logger LOG = Logger.getLogger(IndexWatcher.class);
-    /** Events that arrive within this window are handled as one batch (one index publication). */
-    private static final long BATCH_MILLIS = 20;
+    /**
+     * Events that arrive within this window are handled as one batch (one index publication). Long enough
+     * that this server's own writes are usually indexed by the writer before the watcher looks at them.
+     */
+    private static final long BATCH_MILLIS = 50;
 
     private final Reconciler reconciler;
     private final Path root;

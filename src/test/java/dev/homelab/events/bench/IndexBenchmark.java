@@ -80,7 +80,7 @@ public final class IndexBenchmark {
         boolean server = false;
         boolean smoke = false;
         Path out = null;
-        String heap = "768m";
+        String heap = "2g";
         boolean generateOnly = false;
         boolean scanOnly = false;
         for (int i = 0; i < args.length; i++) {
