@@ -763,6 +763,104 @@ public class EventIndex {
         return n;
     }
 
+    /**
+     * Bulk load of a snapshot into an empty index: the rows (string-table references, -1 for "own id" or
+     * "derived path") come in listing order, as {@link #exportRows} writes them, so each day is a range of
+     * rows and each chain is already sorted. Returns false, leaving the index empty, when they are not
+     * in order (a damaged snapshot): the caller then reads the files instead.
+     */
+    synchronized boolean loadSorted(String[] table, int n, long[] hi, long[] lo, long[] ts, int[] node, int[] type,
+            byte[] sev, int[] source, int[] service, int[] cid, int[] path) {
+        if (count != 0) {
+            throw new IllegalStateException("a snapshot is loaded into an empty index only");
+        }
+        for (int i = 1; i < n; i++) {
+            int c = Long.compare(ts[i - 1], ts[i]);
+            if (c == 0) {
+                c = table[node[i - 1]].compareTo(table[node[i]]);
+            }
+            if (c == 0) {
+                c = Long.compare(hi[i - 1], hi[i]);
+            }
+            if (c == 0) {
+                c = Long.compare(lo[i - 1], lo[i]);
+            }
+            if (c >= 0) {
+                return false;
+            }
+        }
+        cols = new Columns(n + Math.max(1024, n / 64));
+        table = table.clone();
+        int[] nodeIds = new int[table.length];
+        int[] typeIds = new int[table.length];
+        int[] sourceIds = new int[table.length];
+        int[] serviceIds = new int[table.length];
+        Arrays.fill(nodeIds, -1);
+        Arrays.fill(typeIds, -1);
+        Arrays.fill(sourceIds, -1);
+        Arrays.fill(serviceIds, -1);
+        Map<String, int[]> chainRows = new HashMap<>();
+        Map<String, Integer> chainSizes = new HashMap<>();
+        for (int i = 0; i < n; i++) {
+            if (cid[i] >= 0) {
+                chainSizes.merge(table[cid[i]], 1, Integer::sum);
+            }
+        }
+        List<Day> built = new ArrayList<>();
+        int dayStart = 0;
+        for (int i = 0; i < n; i++) {
+            int row = count;
+            cols.hi[row] = hi[i];
+            cols.lo[row] = lo[i];
+            cols.ts[row] = ts[i];
+            cols.node[row] = dictId(nodeIds, nodeDict, table, node[i]);
+            cols.type[row] = dictId(typeIds, typeDict, table, type[i]);
+            cols.source[row] = dictId(sourceIds, sourceDict, table, source[i]);
+            cols.service[row] = dictId(serviceIds, serviceDict, table, service[i]);
+            cols.sev[row] = sev[i];
+            if (cid[i] >= 0) {
+                String c = table[cid[i]];
+                cols.corr[row] = c;
+                int[] rows = chainRows.computeIfAbsent(c, k -> {
+                    int[] a = new int[chainSizes.get(k) + 1];
+                    a[0] = 0; // fill level
+                    return a;
+                });
+                rows[++rows[0]] = row;
+            }
+            if (path[i] >= 0) {
+                pathOverrides.put(row, table[path[i]]);
+                overrideRows.put(table[path[i]], row);
+            }
+            insertIntoTable(row, hi[i], lo[i]);
+            count++;
+            live++;
+            if (i + 1 == n || dayOf(ts[i + 1]) != dayOf(ts[i])) {
+                int[] rows = new int[i + 1 - dayStart];
+                for (int k = 0; k < rows.length; k++) {
+                    rows[k] = dayStart + k;
+                }
+                built.add(new Day(dayOf(ts[i]), rows, cols, nodeDict.size, typeDict.size, sourceDict.size, serviceDict.size));
+                dayStart = i + 1;
+            }
+        }
+        for (Map.Entry<String, int[]> c : chainRows.entrySet()) {
+            chains.put(c.getKey(), Arrays.copyOfRange(c.getValue(), 1, c.getValue()[0] + 1));
+        }
+        days = built.toArray(new Day[0]);
+        publish();
+        return true;
+    }
+
+    private static int dictId(int[] cache, Dict dict, String[] table, int ref) {
+        int id = cache[ref];
+        if (id < 0) {
+            id = dict.idOf(table[ref]);
+            cache[ref] = id;
+        }
+        return id;
+    }
+
     /** The {@code <date>/<node>} directories that hold indexed events, for noticing directories that vanished. */
     public Set<String> directories() {
         State s = state;

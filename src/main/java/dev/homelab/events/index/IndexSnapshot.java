@@ -136,6 +136,18 @@ public final class IndexSnapshot {
         out.write(b);
     }
 
+    /** Bytes of one row: id, time, node, type, severity, source, service, correlation id, path. */
+    static final int ROW_BYTES = 8 + 8 + 8 + 4 + 4 + 1 + 4 + 4 + 4 + 4;
+
+    /** A string-table reference; -1 allowed where it means "none". */
+    private static int ref(ByteBuffer in, int size, boolean optional) {
+        int r = in.getInt();
+        if (r >= size || r < (optional ? -1 : 0)) {
+            throw new IllegalArgumentException("corrupt snapshot: string reference " + r);
+        }
+        return r;
+    }
+
     private static String readString(ByteBuffer in) {
         int len = in.getInt();
         if (len < 0 || len > in.remaining()) {
@@ -155,7 +167,18 @@ public final class IndexSnapshot {
         if (reconciler.index().size() != 0) {
             throw new IllegalStateException("a snapshot is loaded into an empty index only");
         }
-        List<IndexEntry> entries;
+        String[] table;
+        int n;
+        long[] hi;
+        long[] lo;
+        long[] ts;
+        int[] node;
+        int[] type;
+        byte[] sev;
+        int[] source;
+        int[] service;
+        int[] cid;
+        int[] path;
         Map<String, Reconciler.Fingerprint> prints = new HashMap<>();
         Map<String, Reconciler.KnownProblem> problems = new HashMap<>();
         Instant created;
@@ -183,10 +206,9 @@ public final class IndexSnapshot {
                 return null; // a snapshot of another store (copied along with the files): not ours to trust
             }
             created = Instant.ofEpochMilli(in.getLong());
-            int strings = in.getInt();
-            String[] table = new String[strings];
-            for (int i = 0; i < strings; i++) {
-                table[i] = readString(in);
+            String[] strings = new String[in.getInt()];
+            for (int i = 0; i < strings.length; i++) {
+                strings[i] = readString(in);
             }
             int dirs = in.getInt();
             for (int i = 0; i < dirs; i++) {
@@ -198,31 +220,45 @@ public final class IndexSnapshot {
             }
             int known = in.getInt();
             for (int i = 0; i < known; i++) {
-                String path = readString(in);
+                String problemPath = readString(in);
                 FileProblem.Reason reason = FileProblem.Reason.valueOf(readString(in));
                 String detail = readString(in);
                 Instant seen = Instant.ofEpochMilli(in.getLong());
                 boolean stamped = in.get() != 0;
                 long size = in.getLong();
                 long modified = in.getLong();
-                problems.put(path, new Reconciler.KnownProblem(new FileProblem(path, reason, detail, seen),
+                problems.put(problemPath, new Reconciler.KnownProblem(new FileProblem(problemPath, reason, detail, seen),
                         stamped ? new Reconciler.Stamp(size, modified) : null));
             }
-            int n = in.getInt();
-            Severity[] sevs = Severity.values();
-            entries = new ArrayList<>(n);
+            n = in.getInt();
+            if (n < 0 || (long) n * ROW_BYTES > in.remaining()) {
+                return null;
+            }
+            table = strings;
+            hi = new long[n];
+            lo = new long[n];
+            ts = new long[n];
+            node = new int[n];
+            type = new int[n];
+            sev = new byte[n];
+            source = new int[n];
+            service = new int[n];
+            cid = new int[n];
+            path = new int[n];
             for (int i = 0; i < n; i++) {
-                UUID id = new UUID(in.getLong(), in.getLong());
-                long micros = in.getLong();
-                String node = table[in.getInt()];
-                String type = table[in.getInt()];
-                Severity sev = sevs[in.get()];
-                String source = table[in.getInt()];
-                String service = table[in.getInt()];
-                int cid = in.getInt();
-                int path = in.getInt();
-                entries.add(new IndexEntry(id, micros, node, type, sev, source, service,
-                        cid < 0 ? null : table[cid], path < 0 ? null : table[path])); // null: its own id
+                hi[i] = in.getLong();
+                lo[i] = in.getLong();
+                ts[i] = in.getLong();
+                node[i] = ref(in, strings.length, false);
+                type[i] = ref(in, strings.length, false);
+                sev[i] = in.get();
+                if (sev[i] < 0 || sev[i] >= Severity.values().length) {
+                    return null;
+                }
+                source[i] = ref(in, strings.length, false);
+                service[i] = ref(in, strings.length, false);
+                cid[i] = ref(in, strings.length, true);
+                path[i] = ref(in, strings.length, true);
             }
             if (in.getInt() != n || in.position() != all.length - 8) {
                 return null;
@@ -230,9 +266,10 @@ public final class IndexSnapshot {
         } catch (java.nio.BufferUnderflowException | IllegalArgumentException | IndexOutOfBoundsException e) {
             return null; // truncated or damaged: rebuilt from the files
         }
-        reconciler.index().addAll(entries);
-        reconciler.index().trim();
+        if (!reconciler.index().loadSorted(table, n, hi, lo, ts, node, type, sev, source, service, cid, path)) {
+            return null;
+        }
         reconciler.restore(prints, problems);
-        return new Loaded(entries.size(), prints.size(), created);
+        return new Loaded(n, prints.size(), created);
     }
 }

@@ -108,16 +108,25 @@ class ReconcilerTest {
         EventStore store = TestEvents.store(root);
         seed(store, 20);
         Files.writeString(root.resolve("2026-11-20/nas/broken.json"), "not json");
+        // a foreign-named file (keeps its path) and a lone event (its own id as correlation id)
+        Event foreign = TestEvents.event("node_online", "nas", "svc", "hand", DAY1.plusSeconds(7));
+        Files.write(root.resolve("2026-11-20/nas/written-by-hand.json"), store.codec().toBytes(foreign));
+        java.util.UUID loneId = java.util.UUID.randomUUID();
+        store.append(new Event(loneId, DAY1.plusSeconds(9), "pi4", "node_offline", dev.homelab.events.Severity.CRITICAL,
+                "t", "svc", loneId.toString(), TestEvents.json("{}"), java.util.Map.of()));
         Reconciler r = reconciler(store);
         r.reconcile();
         Path file = root.resolve(".index").resolve(IndexSnapshot.FILE_NAME);
-        assertEquals(120, IndexSnapshot.save(file, r));
+        assertEquals(122, IndexSnapshot.save(file, r));
 
         Reconciler loaded = reconciler(store);
         IndexSnapshot.Loaded l = IndexSnapshot.load(file, loaded);
         assertNotNull(l);
-        assertEquals(120, l.rows());
+        assertEquals(122, l.rows());
         assertEquals(new ArrayList<>(r.index().all()), new ArrayList<>(loaded.index().all()));
+        assertTrue(loaded.index().containsPath("2026-11-20/nas/written-by-hand.json"));
+        assertTrue(loaded.index().entriesIn("2026-11-20", "nas").containsKey("written-by-hand.json"));
+        assertEquals(List.of(loneId), loaded.index().chain(loneId.toString()).stream().map(IndexEntry::id).toList());
         assertEquals(r.problems().stream().map(FileProblem::path).toList(),
                 loaded.problems().stream().map(FileProblem::path).toList());
         Reconciler.ReconcileReport check = loaded.reconcileChanged();
