@@ -98,7 +98,10 @@ public interface StoreConfig {
         @WithDefault("104857600")
         long minFreeBytes();
 
-        /** How often the whole tree is reconciled with the index (files written by other processes). */
+        /**
+         * How often the index is reconciled with the files by a cheap pass, which lists only the directories
+         * whose change time moved (the watcher usually got there first); see also homelab.index.full-rescan-interval.
+         */
         @WithName("rescan-interval")
         @WithDefault("PT5S")
         Duration rescanInterval();
