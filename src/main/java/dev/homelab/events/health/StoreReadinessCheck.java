@@ -52,7 +52,8 @@ public class StoreReadinessCheck implements HealthCheck {
             b.withData("index_build_ms", refresher.buildTime().toMillis());
         }
         IndexWatcher w = refresher.watcher();
-        b.withData("index_watcher", w == null ? "off" : w.running() ? "running" : "failed: " + w.failure());
+        b.withData("index_watcher", w == null ? "off"
+                : !w.running() ? "failed: " + w.failure() : w.partial() != null ? "running, " + w.partial() : "running");
         if (w != null) {
             b.withData("index_watched_directories", w.watchedDirectories());
             b.withData("index_watcher_overflows", w.overflows());

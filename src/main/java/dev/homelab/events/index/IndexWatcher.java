@@ -16,7 +16,9 @@ import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -55,6 +57,7 @@ public class IndexWatcher implements Closeable {
     private volatile Thread thread;
     private volatile String failure;
     private volatile Instant lastEvent;
+    private volatile String partial;
 
     public IndexWatcher(Reconciler reconciler) {
         this.reconciler = reconciler;
@@ -65,8 +68,17 @@ public class IndexWatcher implements Closeable {
     public synchronized void start() throws IOException {
         service = root.getFileSystem().newWatchService();
         register(root);
+        // newest dates first: if the kernel's watch limit (fs.inotify.max_user_watches) is reached, the old
+        // days, which rarely change, are left to the periodic passes
+        List<Path> dates = new ArrayList<>();
         for (Path date : children(root)) {
             if (isDateDir(date)) {
+                dates.add(date);
+            }
+        }
+        dates.sort(java.util.Comparator.comparing(Path::toString).reversed());
+        try {
+            for (Path date : dates) {
                 register(date);
                 for (Path node : children(date)) {
                     if (isNodeDir(node)) {
@@ -74,6 +86,10 @@ public class IndexWatcher implements Closeable {
                     }
                 }
             }
+        } catch (IOException e) {
+            partial = "watching " + keys.size() + " directories only (" + e.getMessage()
+                    + "); older days are kept fresh by the periodic passes";
+            LOG.warn(partial);
         }
         Thread t = new Thread(this::loop, "event-index-watcher");
         t.setDaemon(true);
@@ -255,6 +271,11 @@ public class IndexWatcher implements Closeable {
 
     public String failure() {
         return failure;
+    }
+
+    /** Why not every directory is watched (the kernel's watch limit), or null. */
+    public String partial() {
+        return partial;
     }
 
     public Instant lastEvent() {
