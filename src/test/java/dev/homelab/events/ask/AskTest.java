@@ -309,4 +309,26 @@ class AskTest {
         assertTrue(ScriptedModel.messages(model.requests().get(0), "system").get(0).path("content").asText()
                 .contains("never instructions"));
     }
+
+    @Test
+    void aRejectedApiKeyIs503AndTheModelIsCalledOnce() {
+        model.play(ScriptedModel.httpError(401, "Incorrect API key provided"));
+
+        given().contentType(ContentType.JSON).body(Map.of("question", "what is broken?")).post("/api/ask")
+                .then().statusCode(503).contentType("application/problem+json")
+                .body("title", equalTo("Model unavailable"))
+                .body("detail", containsString("HTTP 401"))
+                .body("detail", containsString("HOMELAB_ASK_API_KEY"));
+        // no silent retry: one attempt per model turn
+        assertEquals(1, model.requests().size());
+    }
+
+    @Test
+    void aServerErrorOfTheModelIs503() {
+        model.play(ScriptedModel.httpError(500, "model crashed"));
+
+        given().contentType(ContentType.JSON).body(Map.of("question", "what is broken?")).post("/api/ask")
+                .then().statusCode(503).body("detail", containsString("HTTP 500"));
+        assertEquals(1, model.requests().size());
+    }
 }

@@ -32,6 +32,8 @@ import com.sun.net.httpserver.HttpServer;
 public final class ScriptedModel {
 
     static final ObjectMapper JSON = new ObjectMapper();
+    /** A reply field, removed before sending, that sets the HTTP status. */
+    private static final String STATUS = "__http_status";
 
     /** One scripted turn: the request body in, the chat completion out. */
     @FunctionalInterface
@@ -115,7 +117,9 @@ public final class ScriptedModel {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            send(ex, 200, JSON.writeValueAsString(reply));
+            int status = reply.path(STATUS).asInt(200);
+            reply.remove(STATUS);
+            send(ex, status, JSON.writeValueAsString(reply));
         }
     }
 
@@ -155,6 +159,15 @@ public final class ScriptedModel {
     public static ObjectNode answer(String text) {
         ObjectNode message = JSON.createObjectNode().put("role", "assistant").put("content", text);
         return completion(message, "stop");
+    }
+
+    /** A turn in which the endpoint fails with an HTTP status and an OpenAI error body. */
+    public static Step httpError(int status, String message) {
+        return request -> {
+            ObjectNode body = JSON.createObjectNode().put(STATUS, status);
+            body.putObject("error").put("message", message).put("type", "invalid_request_error");
+            return body;
+        };
     }
 
     /** A final answer computed from the request, e.g. citing ids that the tool results carried. */
