@@ -43,6 +43,9 @@ class AskTest {
     @ScriptedModelResource.Inject
     ScriptedModel model;
 
+    @io.quarkus.test.common.http.TestHTTPResource("/")
+    java.net.URL server;
+
     @BeforeEach
     void loadDemo() {
         given().post("/api/store/demo").then().statusCode(200);
@@ -330,5 +333,24 @@ class AskTest {
         given().contentType(ContentType.JSON).body(Map.of("question", "what is broken?")).post("/api/ask")
                 .then().statusCode(503).body("detail", containsString("HTTP 500"));
         assertEquals(1, model.requests().size());
+    }
+
+    @Test
+    void theTerminalScriptPrintsTheAnswerAndItsCitations() throws Exception {
+        Map<String, String> ids = demoIds();
+        String failed = ids.get("deployment_failed");
+        model.play(model.toolCall("get_causal_chain", "{\"correlation_id\":\"deploy-882\"}"),
+                ScriptedModel.answerFrom(request -> "It failed at verify [" + failed + "]."));
+
+        AskScript.Result r = AskScript.run(server, "--operator", "grace", "--since", "24h", "why", "did", "deploy-882", "fail?");
+
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().startsWith("It failed at verify [" + failed + "]."), r.out());
+        // the cited event is listed with its type and service, fetched from the server
+        assertTrue(r.out().contains(failed + "  ") && r.out().contains("deployment_failed") && r.out().contains("mosquitto@"),
+                r.out());
+        assertTrue(r.out().contains("get_causal_chain(correlation_id=deploy-882)"), r.out());
+        String user = ScriptedModel.messages(model.requests().get(0), "user").get(0).path("content").asText();
+        assertTrue(user.contains("why did deploy-882 fail?") && user.contains("Only events since "), user);
     }
 }

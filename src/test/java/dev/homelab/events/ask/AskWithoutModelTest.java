@@ -22,6 +22,18 @@ import io.restassured.http.ContentType;
 @QuarkusTest
 class AskWithoutModelTest {
 
+    @io.quarkus.test.common.http.TestHTTPResource("/")
+    java.net.URL server;
+
+    @Test
+    void theTerminalScriptSaysWhatToConfigure() throws Exception {
+        AskScript.Result r = AskScript.run(server, "what", "is", "broken?");
+
+        org.junit.jupiter.api.Assertions.assertEquals(2, r.exitCode(), r.out() + r.err());
+        org.junit.jupiter.api.Assertions.assertTrue(r.err().contains("503 No model configured")
+                && r.err().contains("HOMELAB_ASK_BASE_URL"), r.err());
+    }
+
     @Test
     void answers503NamingWhatToConfigure() {
         String question = "why did mosquitto go down? " + UUID.randomUUID();
