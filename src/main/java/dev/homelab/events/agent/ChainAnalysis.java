@@ -1,7 +1,6 @@
 package dev.homelab.events.agent;
 
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -201,14 +200,5 @@ public final class ChainAnalysis {
         }
         String s = n.asText();
         return s.length() > 200 ? s.substring(0, 200) + "…" : s;
-    }
-
-    static <T> T last(List<T> list) {
-        Iterator<T> it = list.iterator();
-        T last = null;
-        while (it.hasNext()) {
-            last = it.next();
-        }
-        return last;
     }
 }

@@ -4,8 +4,13 @@ import java.util.List;
 import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
+import jakarta.interceptor.Interceptor;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import org.jboss.logging.Logger;
 
@@ -19,6 +24,7 @@ import dev.homelab.events.service.InvalidInputException;
 import dev.homelab.events.service.NotFoundException;
 import dev.homelab.events.service.StoreUnavailableException;
 import io.quarkiverse.mcp.server.CompletionResponse;
+import io.quarkiverse.mcp.server.stdio.runtime.StdioMcpMessageHandler;
 import io.quarkiverse.mcp.server.JsonRpcErrorCodes;
 import io.quarkiverse.mcp.server.McpException;
 import io.quarkiverse.mcp.server.PromptCompletionManager;
@@ -57,7 +63,18 @@ public class McpFeatures {
     @Inject
     PromptCompletionManager promptCompletions;
 
-    void register(@Observes StartupEvent ev) {
+    @ConfigProperty(name = "quarkus.mcp.server.stdio.enabled", defaultValue = "false")
+    boolean stdioEnabled;
+    @ConfigProperty(name = "quarkus.mcp.server.stdio.null-system-out", defaultValue = "true")
+    boolean stdioNullSystemOut;
+    @Inject
+    Instance<StdioMcpMessageHandler> stdio;
+
+    /**
+     * Runs after the index is built (IndexRefresher, APPLICATION) and the demo data (APPLICATION + 600), so a
+     * client never sees an empty catalog or a half-built index.
+     */
+    void register(@Observes @Priority(Interceptor.Priority.APPLICATION + 700) StartupEvent ev) {
         for (ToolCatalog.Tool t : catalog.visible()) {
             toolManager.newTool(t.name())
                     .setTitle(t.title())
@@ -91,7 +108,25 @@ public class McpFeatures {
                 }
             }
         }
+        startStdio();
         LOG.debugf("MCP: %s tools registered (read-only mode: %s)", (Object) catalog.visible().size(), catalog.readOnlyMode());
+    }
+
+    /**
+     * The stdio transport starts here, not at the extension's own (earlier) point: it begins answering as soon
+     * as it starts, and a desktop agent lists tools right after initialize, before StartupEvent observers ran,
+     * so it saw an empty catalog. quarkus.mcp.server.stdio.initialization-enabled=false hands the start to us;
+     * this does what the extension's recorder would: take standard output for MCP and silence System.out.
+     */
+    private void startStdio() {
+        if (!stdioEnabled) {
+            return;
+        }
+        java.io.PrintStream mcpOut = System.out;
+        if (stdioNullSystemOut) {
+            System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+        }
+        stdio.get().initialize(mcpOut);
     }
 
     /** Runs a tool; the service's exceptions become isError results with the message, never a stack trace. */

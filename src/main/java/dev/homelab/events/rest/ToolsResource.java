@@ -1,7 +1,6 @@
 package dev.homelab.events.rest;
 
 import java.util.List;
-import java.util.Map;
 
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -16,6 +15,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.homelab.events.agent.ToolCatalog;
@@ -55,10 +55,7 @@ public class ToolsResource {
     @Operation(summary = "Run one tool", description = "Body: the JSON arguments object (empty body = no arguments). "
             + "Answers the tool's JSON result.")
     public Object call(@PathParam("name") String name, JsonNode arguments) {
-        return catalog.call(name, arguments == null ? emptyArgs() : arguments);
-    }
-
-    private static JsonNode emptyArgs() {
-        return new com.fasterxml.jackson.databind.ObjectMapper().valueToTree(Map.of());
+        // an empty body means no arguments, as for a tool without any
+        return catalog.call(name, arguments == null ? JsonNodeFactory.instance.objectNode() : arguments);
     }
 }
