@@ -142,7 +142,7 @@ public class AskService {
         if (question == null || question.isBlank()) {
             errors.add(new FieldError("question", null, "is required: the question to answer, in plain words"));
         } else if (question.length() > config.maxQuestionChars()) {
-            errors.add(new FieldError("question", question.substring(0, 80) + "…", "is " + question.length()
+            errors.add(new FieldError("question", shorten(question, 80), "is " + question.length()
                     + " characters; at most " + config.maxQuestionChars() + " allowed (homelab.ask.max-question-chars)"));
         } else if (forbidden(question) >= 0) {
             errors.add(new FieldError("question", null, String.format("contains the control character U+%04X; only "
@@ -215,9 +215,15 @@ public class AskService {
                 throw new AskTimeoutException("no answer within " + config.totalTimeout().toSeconds()
                         + "s (homelab.ask.total-timeout)");
             } else {
-                ModelUnavailableException unavailable = unavailable(e.getCause());
-                audit(q, null, ctx.snapshot().calls(), "model_unavailable", null);
-                throw unavailable;
+                RuntimeException failure;
+                try {
+                    failure = unavailable(e.getCause());
+                } catch (IllegalStateException internal) {
+                    failure = internal;
+                }
+                audit(q, null, ctx.snapshot().calls(), failure instanceof ModelUnavailableException ? "model_unavailable"
+                        : "error", null);
+                throw failure;
             }
         }
         AskContext.Snapshot s = ctx.snapshot();
@@ -322,9 +328,26 @@ public class AskService {
                         + hint + ".", true, t);
             }
         }
+        if (!fromModelClient(t)) {
+            // not the model's failure but ours: a 503 blaming the endpoint would send the operator the wrong way
+            throw new IllegalStateException("answering the question failed", t);
+        }
         LOG.warnf(t, "The model call failed");
         return new ModelUnavailableException("The model endpoint " + where + " failed: " + shorten(String.valueOf(
                 t == null ? null : t.getMessage()), 300) + ". Check HOMELAB_ASK_BASE_URL and the model server.", true, t);
+    }
+
+    /** True when the failure comes from the model client (LangChain4j, its OpenAI client, the REST client, I/O). */
+    static boolean fromModelClient(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            String name = c.getClass().getName();
+            if (name.startsWith("dev.langchain4j.") || name.startsWith("io.quarkiverse.langchain4j.")
+                    || c instanceof jakarta.ws.rs.ProcessingException || c instanceof java.io.IOException
+                    || c instanceof java.io.UncheckedIOException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static <T extends Throwable> T find(Throwable t, Class<T> type) {
