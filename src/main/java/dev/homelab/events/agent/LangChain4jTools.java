@@ -1,7 +1,6 @@
 package dev.homelab.events.agent;
 
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -81,11 +80,10 @@ public class LangChain4jTools implements ToolProvider {
     }
 
     /** The catalog's input schema (a flat object of named arguments) as LangChain4j's parameters. */
-    static JsonObjectSchema parameters(ObjectNode schema) {
+    public static JsonObjectSchema parameters(ObjectNode schema) {
         JsonObjectSchema.Builder b = JsonObjectSchema.builder();
         JsonNode props = schema.path("properties");
-        for (Iterator<Map.Entry<String, JsonNode>> it = props.fields(); it.hasNext();) {
-            Map.Entry<String, JsonNode> p = it.next();
+        for (Map.Entry<String, JsonNode> p : props.properties()) {
             b.addProperty(p.getKey(), JsonRawSchema.from(p.getValue().toString()));
         }
         List<String> required = new ArrayList<>();
