@@ -12,7 +12,9 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
- * Derives JSON schemas from the argument and result records. Kept deliberately small (no $schema, no $defs,
+ * Derives JSON schemas from the argument and result records. Input schemas use only the keywords every face
+ * can carry (type, description, enum, items, properties, required, additionalProperties), so MCP, OpenAI
+ * function calling and LangChain4j publish the very same schema. Kept deliberately small (no $schema, no $defs,
  * no titles): the catalog is sent to a model on every turn, and every character costs context.
  */
 public final class JsonSchemas {
@@ -42,18 +44,16 @@ public final class JsonSchemas {
                 throw new IllegalStateException(type.getName() + "." + c.getName() + " has no @ToolArg");
             }
             ObjectNode p = of(c.getGenericType(), false);
-            p.put("description", arg.value());
+            // bounds go into the description, not minimum/maximum: LangChain4j's schema model has no such
+            // keywords, and every face must publish the same schema; ArgBinder enforces them all the same
+            p.put("description", arg.minimum() != Long.MIN_VALUE && arg.maximum() != Long.MAX_VALUE
+                    ? arg.value() + " (" + arg.minimum() + "-" + arg.maximum() + ")"
+                    : arg.value());
             if (arg.allowed().length > 0) {
                 ArrayNode e = p.putArray("enum");
                 for (String a : arg.allowed()) {
                     e.add(a);
                 }
-            }
-            if (arg.minimum() != Long.MIN_VALUE) {
-                p.put("minimum", arg.minimum());
-            }
-            if (arg.maximum() != Long.MAX_VALUE) {
-                p.put("maximum", arg.maximum());
             }
             props.set(jsonName(c), p);
             if (arg.required()) {

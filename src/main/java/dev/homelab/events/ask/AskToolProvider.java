@@ -1,13 +1,17 @@
 package dev.homelab.events.ask;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import org.jboss.logging.Logger;
+
 import dev.homelab.events.agent.LangChain4jTools;
+import dev.homelab.events.service.StoreUnavailableException;
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.agent.tool.ToolSpecification;
 import dev.langchain4j.invocation.InvocationContext;
@@ -25,6 +29,8 @@ import dev.langchain4j.service.tool.ToolProviderResult;
 @ApplicationScoped
 public class AskToolProvider implements Supplier<ToolProvider> {
 
+    private static final Logger LOG = Logger.getLogger(AskToolProvider.class);
+
     @Inject
     LangChain4jTools tools;
 
@@ -39,10 +45,24 @@ public class AskToolProvider implements Supplier<ToolProvider> {
         Map<ToolSpecification, ToolExecutor> g = guarded;
         if (g == null) {
             Map<ToolSpecification, ToolExecutor> built = new LinkedHashMap<>();
-            tools.tools().forEach((spec, executor) -> built.put(spec, new Guard(spec.name(), executor)));
+            // the catalog's tools do not depend on the request: build the guarded set once
+            tools.provideTools(null).tools().forEach((spec, executor) -> built.put(spec, new Guard(spec.name(), executor)));
             guarded = g = java.util.Collections.unmodifiableMap(built);
         }
         return g;
+    }
+
+    /** Names of the tools the ask agent is offered. */
+    List<String> names() {
+        return guarded().keySet().stream().map(ToolSpecification::name).toList();
+    }
+
+    /**
+     * LangChain4jTools answers a bad call as text for the model to read (see its executor) rather than as an
+     * error result; these are its prefixes, so the call can be recorded with status {@code error}.
+     */
+    static boolean isErrorText(String text) {
+        return text != null && (text.startsWith("Invalid arguments:") || text.startsWith("Not found:"));
     }
 
     /** Before a call runs: its place in the question's budget. Shared with {@link RefuseUnofferedTools}. */
@@ -110,9 +130,23 @@ public class AskToolProvider implements Supplier<ToolProvider> {
             if (ctx == null) {
                 return ToolExecutionResult.builder().isError(true).resultText(overLimitText(name)).build();
             }
-            ToolExecutionResult r = delegate.executeWithContext(request, context);
-            ctx.record(name, request.arguments(), r.isError() ? AskContext.Status.error : AskContext.Status.ok);
-            return ToolExecutionResult.builder().isError(r.isError()).resultText(quote(ctx, name, r.resultText())).build();
+            ToolExecutionResult r;
+            try {
+                r = delegate.executeWithContext(request, context);
+            } catch (StoreUnavailableException e) {
+                ctx.record(name, request.arguments(), AskContext.Status.error);
+                return ToolExecutionResult.builder().isError(true).resultText("error: the event store is unavailable: "
+                        + e.getMessage()).build();
+            } catch (RuntimeException e) {
+                // a defect, not the model's fault: the cause goes to the log, the model gets no stack trace
+                LOG.warnf(e, "Tool %s failed", name);
+                ctx.record(name, request.arguments(), AskContext.Status.error);
+                return ToolExecutionResult.builder().isError(true).resultText("error: internal error in " + name
+                        + "; try another tool or answer with what you have").build();
+            }
+            boolean error = r.isError() || isErrorText(r.resultText());
+            ctx.record(name, request.arguments(), error ? AskContext.Status.error : AskContext.Status.ok);
+            return ToolExecutionResult.builder().isError(error).resultText(quote(ctx, name, r.resultText())).build();
         }
     }
 }

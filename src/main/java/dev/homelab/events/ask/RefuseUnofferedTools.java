@@ -5,7 +5,6 @@ import java.util.function.Function;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import dev.homelab.events.agent.LangChain4jTools;
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.data.message.ToolExecutionResultMessage;
 
@@ -19,7 +18,7 @@ import dev.langchain4j.data.message.ToolExecutionResultMessage;
 public class RefuseUnofferedTools implements Function<ToolExecutionRequest, ToolExecutionResultMessage> {
 
     @Inject
-    LangChain4jTools tools;
+    AskToolProvider tools;
 
     @Override
     public ToolExecutionResultMessage apply(ToolExecutionRequest request) {

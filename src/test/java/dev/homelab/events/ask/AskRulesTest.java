@@ -8,13 +8,8 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.langchain4j.model.chat.request.json.JsonObjectSchema;
-import dev.langchain4j.model.chat.request.json.JsonRawSchema;
-
-/** The ask feature's small rules, without a server: citations, quoting and cutting, the operator header, schemas. */
+/** The ask feature's small rules, without a server: citations, quoting and cutting, the operator header. */
 class AskRulesTest {
 
     static final String A = "0b6f7a6e-1d0c-4d8e-9a59-3f2f0c7f4a11";
@@ -104,21 +99,5 @@ class AskRulesTest {
         } finally {
             AskContext.unbind();
         }
-    }
-
-    @Test
-    void argumentSchemasReachTheModelUnchangedIncludingBounds() throws Exception {
-        ObjectMapper m = new ObjectMapper();
-        ObjectNode schema = (ObjectNode) m.readTree("{\"type\":\"object\",\"properties\":{\"limit\":{\"type\":\"integer\","
-                + "\"description\":\"Page size\",\"minimum\":1,\"maximum\":200},\"types\":{\"type\":\"array\",\"items\":"
-                + "{\"type\":\"string\"}}},\"required\":[\"limit\"],\"additionalProperties\":false}");
-
-        JsonObjectSchema p = dev.homelab.events.agent.LangChain4jTools.parameters(schema);
-
-        // each argument travels as raw JSON, so minimum and maximum survive (LangChain4j's typed elements drop them)
-        assertEquals(schema.get("properties").get("limit"), m.readTree(((JsonRawSchema) p.properties().get("limit")).schema()));
-        assertEquals(schema.get("properties").get("types"), m.readTree(((JsonRawSchema) p.properties().get("types")).schema()));
-        assertEquals(List.of("limit"), p.required());
-        assertEquals(Boolean.FALSE, p.additionalProperties());
     }
 }

@@ -102,11 +102,11 @@ class McpToolsTest {
             assertFalse(j.get("has_more").asBoolean());
             assertEquals("service_recovered", j.get("events").get(0).get("type").asText());
             assertEquals("deployment_started", j.get("events").get(3).get("type").asText());
-        }).toolsCall("list_events", Map.of("node", "pi5", "types", List.of("node_offline", "node_online")), r -> {
+        }).toolsCall("list_events", Map.of("node", "pi5", "service", "system", "types", List.of("node_offline", "node_online")), r -> {
             JsonNode j = ok(r);
             assertEquals(2, j.get("total").asInt());
             assertEquals("node_online", j.get("events").get(0).get("type").asText());
-        }).toolsCall("list_events", Map.of("min_severity", "critical"), r -> {
+        }).toolsCall("list_events", Map.of("min_severity", "critical", "service", "system"), r -> {
             assertEquals(2, ok(r).get("total").asInt());
         }).thenAssertResults();
 
@@ -203,15 +203,17 @@ class McpToolsTest {
             assertEquals("online", find(n, "node", "pi5").get("state").asText());
             assertEquals("offline", find(n, "node", "nas").get("state").asText());
             assertEquals("unknown", find(n, "node", "pi4").get("state").asText());
-            assertEquals("deployment_completed", find(n, "node", "pi4").get("last_event_type").asText());
-        }).toolsCall("list_open_incidents", Map.of(), r -> {
+            assertTrue(find(n, "node", "pi4").has("last_event_at"));
+        }).toolsCall("list_open_incidents", Map.of("limit", 200), r -> {
             JsonNode i = ok(r).get("incidents");
             List<String> cids = i.findValuesAsText("correlation_id");
             assertTrue(cids.containsAll(List.of("nas-outage", "hc-zigbee", "deploy-883")), cids.toString());
             assertFalse(cids.contains("deploy-882"), "resolved chains are not open incidents");
             assertFalse(cids.contains("pi5-outage"));
             assertFalse(cids.contains("deploy-884"));
-            assertEquals("nas-outage", cids.get(0), "most recently active first");
+            // other test classes share this store: compare the fixture's incidents among themselves
+            assertTrue(cids.indexOf("nas-outage") < cids.indexOf("hc-zigbee")
+                    && cids.indexOf("hc-zigbee") < cids.indexOf("deploy-883"), "most recently active first: " + cids);
             assertEquals(1, find(i, "correlation_id", "deploy-883").get("open_remediations").asInt());
         }).thenAssertResults();
     }

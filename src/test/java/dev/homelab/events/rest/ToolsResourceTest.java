@@ -70,12 +70,12 @@ class ToolsResourceTest {
                 .body("outcome", equalTo("resolved"))
                 .body("failure.stage", equalTo("verify"))
                 .body("events.type", hasItem("remediation_started"));
-        given().contentType(ContentType.JSON).body("{\"node\":\"nas\",\"limit\":1}")
+        given().contentType(ContentType.JSON).body("{\"node\":\"nas\",\"service\":\"grafana\",\"limit\":1}")
                 .post("/api/tools/list_events")
                 .then().statusCode(200)
-                .body("total", equalTo(4))
+                .body("total", equalTo(3))
                 .body("has_more", equalTo(true))
-                .body("events[0].type", equalTo("node_offline"));
+                .body("events[0].type", equalTo("remediation_started"));
         given().contentType(ContentType.JSON).body("{}")
                 .post("/api/tools/get_node_status")
                 .then().statusCode(200)
