@@ -353,4 +353,17 @@ class AskTest {
         String user = ScriptedModel.messages(model.requests().get(0), "user").get(0).path("content").asText();
         assertTrue(user.contains("why did deploy-882 fail?") && user.contains("Only events since "), user);
     }
+
+    @Test
+    void aBadToolCallIsRecordedAsAnErrorAndTheModelIsToldWhatToFix() {
+        model.play(model.toolCall("list_events", "{\"limit\":900}"),
+                ScriptedModel.answerFrom(request -> "I could not list the events."));
+
+        ask("list everything", "heidi").then().statusCode(200)
+                .body("tool_calls.status", equalTo(List.of("error")));
+
+        String result = ScriptedModel.lastToolResult(model.requests().get(1));
+        assertTrue(result.contains("Invalid arguments: limit: must be between 1 and 200"), result);
+        assertTrue(result.startsWith("<event-data tool=\"list_events\""), result);
+    }
 }
