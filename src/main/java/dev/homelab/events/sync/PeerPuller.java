@@ -43,7 +43,8 @@ import dev.homelab.events.Names;
  * and checked against the store after a restart, so each is recorded once.
  *
  * <p>
- * Thread-safety: every public method is synchronized; one run per peer at a time.
+ * Thread-safety: pulls and ticks are synchronized (one run per peer at a time); {@link #status()} reads a
+ * volatile snapshot.
  */
 public class PeerPuller {
 
@@ -91,8 +92,9 @@ public class PeerPuller {
     private final Supplier<Instant> clock;
     private final Deque<String> recentConflicts = new ArrayDeque<>();
 
-    private PeerState state;
-    private Instant nextAttempt = Instant.MIN;
+    // volatile and immutable: status() reads them without waiting for a long pull to finish
+    private volatile PeerState state;
+    private volatile Instant nextAttempt = Instant.MIN;
 
     public PeerPuller(String name, URI base, Optional<String> token, Optional<String> configuredNode, HttpClient http,
             Importer importer, ObjectMapper mapper, Path stateFile, Announcer announcer, Settings settings, Supplier<Instant> clock) {
@@ -248,15 +250,26 @@ public class PeerPuller {
         }
     }
 
-    private void noteConflict(Importer.Result r) {
-        LOG.warnf("Sync from peer %s: %s %s: %s", name, r.outcome().name().toLowerCase(java.util.Locale.ROOT), r.path(), r.detail());
-        recentConflicts.addFirst(r.outcome().name().toLowerCase(java.util.Locale.ROOT) + " " + r.path() + ": " + r.detail());
-        while (recentConflicts.size() > RECENT_CONFLICTS) {
-            recentConflicts.removeLast();
+    private List<String> recentConflicts() {
+        synchronized (recentConflicts) {
+            return List.copyOf(recentConflicts);
         }
     }
 
-    public synchronized Status status() {
+    private void noteConflict(Importer.Result r) {
+        LOG.warnf("Sync from peer %s: %s %s: %s", name, r.outcome().name().toLowerCase(java.util.Locale.ROOT), r.path(), r.detail());
+        synchronized (recentConflicts) {
+            recentConflicts.addFirst(r.outcome().name().toLowerCase(java.util.Locale.ROOT) + " " + r.path() + ": " + r.detail());
+            while (recentConflicts.size() > RECENT_CONFLICTS) {
+                recentConflicts.removeLast();
+            }
+        }
+    }
+
+    /** A snapshot; never blocks behind a running pull. */
+    public Status status() {
+        PeerState state = this.state;
+        Instant nextAttempt = this.nextAttempt;
         String s;
         if (state.offline()) {
             s = "offline";
@@ -271,7 +284,7 @@ public class PeerPuller {
         return new Status(name, base.toString(), state.node() != null ? state.node() : configuredNode.orElse(null), s,
                 state.lastSuccess(), state.lastError(), state.lastErrorAt(), state.failingSince(), state.eventsPulled(),
                 state.conflicts(), state.rejected(), state.lagEvents(), lagSeconds,
-                nextAttempt.equals(Instant.MIN) ? null : nextAttempt, List.copyOf(recentConflicts));
+                nextAttempt.equals(Instant.MIN) ? null : nextAttempt, recentConflicts());
     }
 
     private void learnNode() {
