@@ -81,7 +81,8 @@ public class SyncService {
     /** Runs after the index is built (IndexRefresher observes at APPLICATION priority). */
     void onStart(@Observes @jakarta.annotation.Priority(jakarta.interceptor.Interceptor.Priority.APPLICATION + 50) StartupEvent ev)
             throws IOException {
-        exporter();
+        // the arrival log is created on first use (an export, or a tick when peers are configured), so a node
+        // nobody syncs with keeps a root holding nothing but events
         HttpClient http = HttpClient.newBuilder().connectTimeout(config.timeout()).followRedirects(HttpClient.Redirect.NEVER).build();
         Importer importer = new Importer(store, index, reconciler, archives);
         PeerPuller.Settings settings = new PeerPuller.Settings(config.timeout(), Math.max(1, Math.min(EXPORT_MAX_LIMIT, config.pageSize())),
@@ -189,7 +190,7 @@ public class SyncService {
     public SyncStatus status() {
         List<PeerPuller.Status> peers = pullers.values().stream().map(PeerPuller::status).toList();
         return new SyncStatus(events.nodeName(), config.enabled() && !pullers.isEmpty(), config.interval().toSeconds(),
-                config.heartbeatWindow().toSeconds(), exporter().log().last(), peers);
+                config.heartbeatWindow().toSeconds(), exporter == null ? 0 : exporter.log().last(), peers);
     }
 
     @PreDestroy

@@ -87,6 +87,7 @@ class SyncResourceTest {
         given().post("/api/sync/run").then().statusCode(200).body("size()", equalTo(0));
         given().get("/api/sync/status").then().statusCode(200).body("node", equalTo("test-node")).body("peers.size()", equalTo(0));
         given().get("/q/health/well").then().statusCode(200).body("checks.name", hasItem("sync"));
-        given().get("/q/health/ready").then().statusCode(200);
+        given().get("/q/health").then().statusCode(200).body("checks.name", hasItem("sync"));
+        given().get("/q/health/ready").then().statusCode(200).body("checks.name", org.hamcrest.Matchers.not(hasItem("sync")));
     }
 }
