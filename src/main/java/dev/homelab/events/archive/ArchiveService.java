@@ -143,7 +143,8 @@ public class ArchiveService implements Importer.ArchiveLookup {
 
     /** Archives every live day older than keep-days (except restored days), then deletes expired archives. */
     public RetentionRun runRetention(LocalDate today) {
-        LocalDate cutoff = today.minusDays(config.keepDays());
+        // never today or later, whatever keep-days says: today's directory is still being written
+        LocalDate cutoff = today.minusDays(Math.max(0, config.keepDays()));
         List<DayArchiver.Result> done = new ArrayList<>();
         List<String> deleted = new ArrayList<>();
         List<String> errors = new ArrayList<>();

@@ -68,8 +68,10 @@ public class ArrivalLog {
         }
         logId = lines[0].substring(HEADER.length()).trim();
         for (int i = 1; i < lines.length; i++) {
-            if (!lines[i].isEmpty() && known.add(lines[i])) {
+            if (!lines[i].isEmpty()) {
+                // a path may appear twice (gone, then back, e.g. a restored day): each line keeps its number
                 paths.add(lines[i]);
+                known.add(lines[i]);
             }
         }
         channel = FileChannel.open(file, StandardOpenOption.WRITE);
@@ -116,6 +118,14 @@ public class ArrivalLog {
             paths.add(p);
         }
         return fresh.size();
+    }
+
+    /**
+     * Forgets that a path was seen, because its file is gone (archived, removed). Should it come back (a
+     * restored day), it is numbered again and so exported again to peers whose cursor is already past it.
+     */
+    public synchronized void forget(String path) {
+        known.remove(path);
     }
 
     /** One numbered path. */

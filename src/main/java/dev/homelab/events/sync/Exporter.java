@@ -66,6 +66,9 @@ public class Exporter {
             position = a.seq();
             if (content.isEmpty()) {
                 skipped++; // archived or removed since it arrived: nothing to send, move past it
+                if (!index.containsPath(a.path())) {
+                    log.forget(a.path());
+                }
                 continue;
             }
             // readFile only returns files whose name follows the grammar, so the id is in the name

@@ -83,7 +83,7 @@ public class SyncService {
             throws IOException {
         // the arrival log is created on first use (an export, or a tick when peers are configured), so a node
         // nobody syncs with keeps a root holding nothing but events
-        HttpClient http = HttpClient.newBuilder().connectTimeout(config.timeout()).followRedirects(HttpClient.Redirect.NEVER).build();
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(config.timeout()).followRedirects(HttpClient.Redirect.NEVER).build();
         Importer importer = new Importer(store, index, reconciler, archives);
         PeerPuller.Settings settings = new PeerPuller.Settings(config.timeout(), Math.max(1, Math.min(EXPORT_MAX_LIMIT, config.pageSize())),
                 config.backoffInitial(), config.backoffMax(), config.heartbeatWindow());

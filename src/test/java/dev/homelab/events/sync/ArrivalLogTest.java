@@ -53,4 +53,19 @@ class ArrivalLogTest {
         ArrivalLog b = new ArrivalLog(dir.resolve("b.log")).open();
         assertNotEquals(a.logId(), b.logId());
     }
+
+    @Test
+    void aPathThatComesBackIsNumberedAgainAndEveryLineKeepsItsNumberAfterReopen() throws IOException {
+        Path file = dir.resolve("arrivals.log");
+        ArrivalLog log = new ArrivalLog(file).open();
+        log.record(List.of("d/a/1.json", "d/a/2.json"));
+        log.forget("d/a/1.json"); // archived
+        log.record(List.of("d/a/2.json", "d/a/1.json", "d/a/3.json")); // restored, plus a new one
+        assertEquals(List.of(new ArrivalLog.Arrival(3, "d/a/1.json"), new ArrivalLog.Arrival(4, "d/a/3.json")), log.after(2, 10));
+        log.close();
+        ArrivalLog again = new ArrivalLog(file).open();
+        assertEquals(4, again.last());
+        assertEquals(new ArrivalLog.Arrival(4, "d/a/3.json"), again.after(3, 10).get(0));
+        assertEquals(0, again.record(List.of("d/a/1.json", "d/a/3.json")));
+    }
 }
