@@ -71,10 +71,10 @@ public class EventResource {
             @Parameter(description = "newest (default) or oldest") @QueryParam("order") String order,
             @Parameter(description = "Page size, 1-1000, default 50") @QueryParam("limit") String limit,
             @Parameter(description = "next_cursor of the previous page") @QueryParam("cursor") String cursor,
-            @Parameter(description = "Also list events of archived days (slower: reads archives)") @QueryParam("include_archived") boolean includeArchived) {
+            @Parameter(description = "Also list events of archived days (slower: reads archives)") @QueryParam("include_archived") String includeArchived) {
         ListCriteria criteria = new ListCriteria(since, until, nodes, types, minSeverity, service, source, correlationId,
                 order, parseLimit(limit), cursor);
-        return includeArchived ? archives.listWithArchived(criteria, DEFAULT_LIMIT, MAX_LIMIT)
+        return ArchiveResource.flag(includeArchived) ? archives.listWithArchived(criteria, DEFAULT_LIMIT, MAX_LIMIT)
                 : this.service.list(criteria, DEFAULT_LIMIT, MAX_LIMIT);
     }
 

@@ -88,5 +88,7 @@ class ArchiveResourceTest {
         given().post("/api/archive/../etc").then().statusCode(404);
         given().post("/api/archive/2999-01-01").then().statusCode(400).body("detail", containsString("before today"));
         given().post("/api/archive/restore/2020-01-01").then().statusCode(404);
+        given().get("/api/events?include_archived=yes").then().statusCode(400).body("errors[0].field", equalTo("include_archived"));
+        given().get("/api/chains/x?include_archived=1").then().statusCode(400).body("errors[0].field", equalTo("include_archived"));
     }
 }
