@@ -13,10 +13,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
 import dev.homelab.events.Event;
-import dev.homelab.events.Severity;
+import dev.homelab.events.TestEvents;
 import dev.homelab.events.index.EventIndex;
 import dev.homelab.events.index.Reconciler;
-import dev.homelab.events.storage.EventCodec;
 import dev.homelab.events.storage.EventStore;
 
 /** Shared test helpers: a real store, index and reconciler on a temp dir, and events to put in it. */
@@ -31,7 +30,7 @@ public final class Fixtures {
     /** A store, its index and reconciler, as the application wires them. */
     public record Node(EventStore store, EventIndex index, Reconciler reconciler) {
         public static Node at(Path root) throws IOException {
-            EventStore store = new EventStore(root, new EventCodec(MAPPER), 1 << 20);
+            EventStore store = TestEvents.store(root);
             EventIndex index = new EventIndex();
             Reconciler reconciler = new Reconciler(store, index);
             Files.createDirectories(root);
@@ -48,10 +47,10 @@ public final class Fixtures {
         }
     }
 
+    /** A deployment_started event of service "web" (built by the shared {@link TestEvents}); own chain when none is given. */
     public static Event event(Instant at, String node, String correlationId) {
-        UUID id = UUID.randomUUID();
-        return new Event(id, at, node, "deployment_started", Severity.INFO, "test", "web",
-                correlationId == null ? id.toString() : correlationId, MAPPER.createObjectNode().put("n", id.toString()), Map.of());
+        return TestEvents.event("deployment_started", node, "web",
+                correlationId == null ? "c-" + UUID.randomUUID() : correlationId, at);
     }
 
     /** Every regular non-hidden file under the layout, by relative path, with its bytes. */
