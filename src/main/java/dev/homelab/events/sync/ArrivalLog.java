@@ -22,8 +22,8 @@ import java.util.UUID;
  * would let them slip behind a peer's position forever. Instead every file path gets the next arrival
  * number the first time this node sees it (written here, imported, copied in by rsync), and numbers
  * never change. An export after number N therefore returns every file first seen after N, whatever its
- * timestamp. Guarantee: a peer that pulls until {@code has_more=false} holds every file this node had
- * seen when that export started.
+ * timestamp. Guarantee: nothing is ever skipped, because a number handed out later is always greater than
+ * every cursor a peer already holds.
  *
  * <p>
  * On disk, {@code <root>/.sync/arrivals.log}: a header line {@code homelab-arrivals v1 <log id>}, then one

@@ -41,9 +41,28 @@ public class Exporter {
         this.node = node;
     }
 
-    /** Numbers every indexed path not numbered yet; returns how many were new. */
-    public int refresh() throws IOException {
-        return log.record(new ArrayList<>(index.paths()));
+    /** A full pass over the index's paths costs O(events); between changes of its size, at most one per this long. */
+    static final long FULL_REFRESH_MILLIS = 1000;
+
+    private long refreshedSize = -1;
+    private long refreshedAt;
+
+    /**
+     * Numbers every indexed path not numbered yet; returns how many were new. Skipped when the index size is
+     * unchanged and the last pass is recent: a file removed and another added within that second is then
+     * numbered at the next pass. That only delays it; it is never lost, since a later number still comes
+     * after every cursor handed out before.
+     */
+    public synchronized int refresh() throws IOException {
+        long size = index.size();
+        long now = System.currentTimeMillis();
+        if (size == refreshedSize && now - refreshedAt < FULL_REFRESH_MILLIS) {
+            return 0;
+        }
+        int added = log.record(new ArrayList<>(index.paths()));
+        refreshedSize = size;
+        refreshedAt = now;
+        return added;
     }
 
     public ArrivalLog log() {
