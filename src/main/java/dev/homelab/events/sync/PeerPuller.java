@@ -62,10 +62,12 @@ public class PeerPuller {
     public record Settings(Duration timeout, int pageSize, Duration backoffInitial, Duration backoffMax, Duration heartbeatWindow) {
     }
 
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
     public record RunResult(String peer, boolean ok, int pages, int written, int identical, int conflicts, int rejected,
             String error) {
     }
 
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
     public record Status(String peer, String url, String node, String state,
             @com.fasterxml.jackson.annotation.JsonProperty("last_success") Instant lastSuccess,
             @com.fasterxml.jackson.annotation.JsonProperty("last_error") String lastError,

@@ -174,10 +174,7 @@ public class SyncService {
 
     /** Pulls every configured peer now (or only {@code peer}), ignoring backoff; returns once done. */
     public List<PeerPuller.RunResult> runNow(String peer) {
-        if (peer != null && !peer.isBlank() && !pullers.containsKey(peer)) {
-            throw new InvalidInputException("peer", peer, pullers.isEmpty() ? "no peers are configured (homelab.sync.peers)"
-                    : "is not a configured peer; configured: " + String.join(", ", pullers.keySet()));
-        }
+        checkPeer(peer);
         List<PeerPuller.RunResult> results = new ArrayList<>();
         for (PeerPuller p : pullers.values()) {
             if (peer == null || peer.isBlank() || p.name().equals(peer)) {
@@ -188,9 +185,23 @@ public class SyncService {
     }
 
     public SyncStatus status() {
-        List<PeerPuller.Status> peers = pullers.values().stream().map(PeerPuller::status).toList();
+        return status(null);
+    }
+
+    /** Status of every peer, or of one ({@code peer} = its configured name). */
+    public SyncStatus status(String peer) {
+        checkPeer(peer);
+        List<PeerPuller.Status> peers = pullers.values().stream()
+                .filter(p -> peer == null || peer.isBlank() || p.name().equals(peer)).map(PeerPuller::status).toList();
         return new SyncStatus(events.nodeName(), config.enabled() && !pullers.isEmpty(), config.interval().toSeconds(),
                 config.heartbeatWindow().toSeconds(), exporter == null ? 0 : exporter.log().last(), peers);
+    }
+
+    private void checkPeer(String peer) {
+        if (peer != null && !peer.isBlank() && !pullers.containsKey(peer)) {
+            throw new InvalidInputException("peer", peer, pullers.isEmpty() ? "no peers are configured (homelab.sync.peers)"
+                    : "is not a configured peer; configured: " + String.join(", ", pullers.keySet()));
+        }
     }
 
     @PreDestroy

@@ -18,7 +18,7 @@ import com.sun.net.httpserver.HttpServer;
  * A peer over real HTTP and a real store: serves /api/store and /api/sync/export with the production
  * {@link Exporter}. It can be "killed" (connections dropped without an answer) after a number of pages.
  */
-final class FakePeer implements AutoCloseable {
+public final class FakePeer implements AutoCloseable {
 
     final Fixtures.Node node;
     final Exporter exporter;
@@ -27,7 +27,7 @@ final class FakePeer implements AutoCloseable {
     volatile int dieAfterPages = Integer.MAX_VALUE;
     volatile boolean dead;
 
-    FakePeer(Path root, String nodeName) throws IOException {
+    public FakePeer(Path root, String nodeName) throws IOException {
         this.node = Fixtures.Node.at(root);
         this.exporter = new Exporter(node.store(), node.index(), new ArrivalLog(root.resolve(".sync/arrivals.log")).open(), nodeName);
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -52,7 +52,7 @@ final class FakePeer implements AutoCloseable {
         server.start();
     }
 
-    URI url() {
+    public URI url() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
     }
 
