@@ -10,6 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -31,6 +33,10 @@ import io.restassured.http.ContentType;
 class ArchiveResourceTest {
 
     public static class OwnStore implements QuarkusTestProfile {
+        @Override
+        public java.util.Map<String, String> getConfigOverrides() {
+            return java.util.Map.of("homelab.archive.delete-archives-after-days", "365");
+        }
     }
 
     private static String emit(String timestamp, String correlationId) {
@@ -43,18 +49,24 @@ class ArchiveResourceTest {
     @Test
     void anArchivedDayIsQueryableWhenAskedAndRestoresIntoTheLiveLayout() throws Exception {
         String chain = "arch-" + UUID.randomUUID();
+        // dates relative to today, so the policy (keep 90 days, delete archives after 365) judges them the same any day
+        LocalDate today = LocalDate.now(ZoneOffset.UTC);
+        String dayA = today.minusDays(200).toString();
+        String dayB = today.minusDays(199).toString();
+        String expired = today.minusDays(400).toString();
+        String oldId = emit(expired + "T12:00:00Z", "expired-" + chain);
         List<String> ids = new ArrayList<>();
-        ids.add(emit("2026-01-15T10:00:00Z", chain));
-        ids.add(emit("2026-01-15T11:00:00Z", chain));
-        String liveId = emit("2026-01-16T09:00:00Z", chain);
+        ids.add(emit(dayA + "T10:00:00Z", chain));
+        ids.add(emit(dayA + "T11:00:00Z", chain));
+        String liveId = emit(dayB + "T09:00:00Z", chain);
         Path root = Path.of(given().get("/api/store").then().extract().<String>path("root"));
 
-        given().post("/api/archive/2026-01-15").then().statusCode(200)
+        given().post("/api/archive/" + dayA).then().statusCode(200)
                 .body("outcome", equalTo("archived")).body("archived", equalTo(2)).body("removed", equalTo(2));
-        assertFalse(Files.exists(root.resolve("2026-01-15")));
-        given().post("/api/archive/2026-01-15").then().statusCode(200).body("outcome", equalTo("already_archived"));
-        given().get("/api/archive/2026-01-15").then().statusCode(200).body("files.size()", equalTo(2));
-        given().get("/api/archive").then().statusCode(200).body("archives.date", hasItem("2026-01-15"));
+        assertFalse(Files.exists(root.resolve(dayA)));
+        given().post("/api/archive/" + dayA).then().statusCode(200).body("outcome", equalTo("already_archived"));
+        given().get("/api/archive/" + dayA).then().statusCode(200).body("files.size()", equalTo(2));
+        given().get("/api/archive").then().statusCode(200).body("archives.date", hasItem(dayA));
 
         given().get("/api/events?correlation_id=" + chain).then().statusCode(200).body("total", equalTo(1));
         given().get("/api/events?correlation_id=" + chain + "&include_archived=true&order=oldest").then().statusCode(200)
@@ -68,18 +80,21 @@ class ArchiveResourceTest {
         given().get("/api/chains/" + chain + "?include_archived=true").then().statusCode(200).body("count", equalTo(3));
         given().get("/api/events/" + ids.get(0)).then().statusCode(404);
 
-        given().post("/api/archive/restore/2026-01-15").then().statusCode(200)
+        given().post("/api/archive/restore/" + dayA).then().statusCode(200)
                 .body("written", equalTo(2)).body("archive_removed", equalTo(true));
-        assertTrue(Files.exists(root.resolve("2026-01-15")));
+        assertTrue(Files.exists(root.resolve(dayA)));
         given().get("/api/events/" + ids.get(0)).then().statusCode(200);
         given().get("/api/chains/" + chain).then().statusCode(200).body("count", equalTo(3));
-        given().get("/api/archive/2026-01-15").then().statusCode(404);
+        given().get("/api/archive/" + dayA).then().statusCode(404);
         // a restored day is held live: the retention policy leaves it alone
-        given().post("/api/archive/run").then().statusCode(200);
-        assertTrue(Files.exists(root.resolve("2026-01-15")));
-        given().get("/api/archive").then().body("archives.date", hasItem("2026-01-16"));
+        given().post("/api/archive/run").then().statusCode(200)
+                .body("archived.date", org.hamcrest.Matchers.hasItems(dayB, expired)).body("archives_deleted", equalTo(List.of(expired)));
+        assertTrue(Files.exists(root.resolve(dayA)));
+        given().get("/api/archive").then().body("archives.date", hasItem(dayB));
         assertEquals(0, given().get("/api/archive").then().extract().<List<String>>path("archives.date").stream()
-                .filter("2026-01-15"::equals).count());
+                .filter(d -> d.equals(dayA) || d.equals(expired)).count(), "restored day not archived again; expired archive deleted");
+        assertFalse(Files.exists(root.resolve(expired)));
+        given().get("/api/events/" + oldId).then().statusCode(404);
     }
 
     @Test
