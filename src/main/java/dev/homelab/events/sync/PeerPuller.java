@@ -178,18 +178,29 @@ public class PeerPuller {
             }
             return new RunResult(name, true, pages, counts[0], counts[1], counts[2], counts[3], null);
         } catch (PeerUnreachable e) {
-            return failed(pages, counts, e.getMessage(), true);
+            return failed(pages, counts, e.getMessage(), Fault.UNREACHABLE);
         } catch (PeerError e) {
-            return failed(pages, counts, e.getMessage(), false);
+            return failed(pages, counts, e.getMessage(), Fault.ANSWERED);
         } catch (UncheckedIOException e) {
-            // a local write failed (disk full...): the peer is fine, the cursor stays before the page
-            return failed(pages, counts, "local store: " + e.getMessage() + " (" + e.getCause() + ")", false);
+            // a local write failed (disk full...): says nothing about the peer; the cursor stays before the page
+            return failed(pages, counts, "local store: " + e.getMessage() + " (" + e.getCause() + ")", Fault.LOCAL);
         }
     }
 
-    private RunResult failed(int pages, int[] counts, String error, boolean unreachable) {
+    /** Whose failure: only silence counts toward node_offline; any HTTP answer proves the peer is up. */
+    private enum Fault {
+        UNREACHABLE, ANSWERED, LOCAL
+    }
+
+    private RunResult failed(int pages, int[] counts, String error, Fault fault) {
         Instant now = clock.get();
-        state = state.failed(now, error, unreachable);
+        state = state.failed(now, error, fault == Fault.UNREACHABLE);
+        if (fault == Fault.ANSWERED) {
+            state = state.answered();
+            if (state.offline()) {
+                transition(false);
+            }
+        }
         long backoff = settings.backoffInitial().toMillis() << Math.min(20, Math.max(0, state.consecutiveFailures() - 1));
         nextAttempt = now.plusMillis(Math.min(backoff, settings.backoffMax().toMillis()));
         saveQuietly();

@@ -59,6 +59,12 @@ public record PeerState(
                 consecutiveFailures + 1, offline, outage, pending, lagEvents);
     }
 
+    /** The peer answered (even with an error): it is not silent, so the silence clock stops. */
+    PeerState answered() {
+        return new PeerState(cursor, node, eventsPulled, conflicts, rejected, lastSuccess, lastError, lastErrorAt, null,
+                consecutiveFailures, offline, outage, pending, lagEvents);
+    }
+
     PeerState transition(boolean nowOffline, String outageId, String pendingType) {
         return new PeerState(cursor, node, eventsPulled, conflicts, rejected, lastSuccess, lastError, lastErrorAt, failingSince,
                 consecutiveFailures, nowOffline, outageId, pendingType, lagEvents);

@@ -26,6 +26,8 @@ public final class FakePeer implements AutoCloseable {
     final AtomicInteger pagesServed = new AtomicInteger();
     volatile int dieAfterPages = Integer.MAX_VALUE;
     volatile boolean dead;
+    /** When not 0, every request is answered with this HTTP status (a peer that is up but refuses). */
+    volatile int failWithStatus;
 
     public FakePeer(Path root, String nodeName) throws IOException {
         this.node = Fixtures.Node.at(root);
@@ -61,9 +63,17 @@ public final class FakePeer implements AutoCloseable {
         dieAfterPages = Integer.MAX_VALUE;
     }
 
-    private boolean abortIfDead(HttpExchange ex) {
+    private boolean abortIfDead(HttpExchange ex) throws IOException {
         if (dead) {
             ex.close(); // like a killed process: the connection ends without an answer
+            return true;
+        }
+        if (failWithStatus != 0) {
+            byte[] body = "{\"title\":\"refused\"}".getBytes(StandardCharsets.UTF_8);
+            ex.sendResponseHeaders(failWithStatus, body.length);
+            try (OutputStream out = ex.getResponseBody()) {
+                out.write(body);
+            }
             return true;
         }
         return false;

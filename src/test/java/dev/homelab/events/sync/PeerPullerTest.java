@@ -176,6 +176,31 @@ class PeerPullerTest {
     }
 
     @Test
+    void aPeerThatAnswersWithErrorsIsFailingButNotOffline() throws IOException {
+        emitOnPeer(1, Instant.parse("2026-05-30T00:00:00Z"));
+        PeerPuller p = puller();
+        assertTrue(p.pull().ok());
+        peer.dead = true;
+        for (int s = 0; s <= 70; s += 10) {
+            p.tick();
+            now.set(now.get().plusSeconds(10));
+        }
+        assertEquals(List.of("node_offline peer-node"), announcer.summary());
+        peer.dead = false;
+        peer.failWithStatus = 401; // back, but refusing our token: it answers, so it is online
+        PeerPuller.RunResult r = p.pull();
+        assertFalse(r.ok());
+        assertTrue(r.error().contains("token"), r.error());
+        assertEquals(List.of("node_offline peer-node", "node_online peer-node"), announcer.summary());
+        for (int s = 0; s <= 120; s += 10) {
+            p.tick();
+            now.set(now.get().plusSeconds(10));
+        }
+        assertEquals(2, announcer.recorded.size(), "errors for longer than the window are not silence");
+        assertEquals("failing", p.status().state());
+    }
+
+    @Test
     void backsOffExponentiallyWhileUnreachable() {
         peer.dead = true;
         PeerPuller p = puller();
