@@ -573,16 +573,39 @@ public class EventIndex {
         return derivePath(s, row).equals(relativePath) ? row : -1;
     }
 
-    /** Every indexed path (a snapshot, computed on demand: costly on a large store). */
+    /**
+     * Every indexed path, as a view of the current state: iterating builds each path string on the fly
+     * (about a second per million events), {@code contains} is a lookup.
+     */
     public Set<String> paths() {
         State s = state;
-        Set<String> out = new HashSet<>(Math.max(16, s.live * 2));
-        for (Day d : s.days) {
-            for (int r : d.rows) {
-                out.add(path(s, r));
+        return new AbstractSet<>() {
+            @Override
+            public boolean contains(Object o) {
+                return o instanceof String p && containsPath(p);
             }
-        }
-        return Collections.unmodifiableSet(out);
+
+            @Override
+            public Iterator<String> iterator() {
+                Iterator<IndexEntry> rows = all().iterator();
+                return new Iterator<>() {
+                    @Override
+                    public boolean hasNext() {
+                        return rows.hasNext();
+                    }
+
+                    @Override
+                    public String next() {
+                        return rows.next().relativePath();
+                    }
+                };
+            }
+
+            @Override
+            public int size() {
+                return s.live;
+            }
+        };
     }
 
     public int size() {
