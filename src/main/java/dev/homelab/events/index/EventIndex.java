@@ -1,6 +1,5 @@
 package dev.homelab.events.index;
 
-import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.AbstractCollection;
@@ -283,7 +282,7 @@ public class EventIndex {
                 String path = e.relativePath() != null ? e.relativePath()
                         : derivePath(e.timestampMicros(), e.node(), e.type(), e.id());
                 if (!pathOf(existing).equals(path)) {
-                    duplicates.add(new Duplicate(e, entryOf(currentState(), existing)));
+                    duplicates.add(new Duplicate(e, entryOf(currentStateForWriter(), existing)));
                 }
                 continue;
             }
@@ -540,10 +539,6 @@ public class EventIndex {
     }
 
     // ---------------------------------------------------------------- reads
-
-    private State currentState() {
-        return state;
-    }
 
     public Optional<IndexEntry> get(UUID id) {
         State s = state;
@@ -1330,10 +1325,5 @@ public class EventIndex {
         }
         x = Long.compare(c.hi[a], c.hi[b]);
         return x != 0 ? x : Long.compare(c.lo[a], c.lo[b]);
-    }
-
-    /** The relative path of an entry as a {@link Path}. */
-    public static Path pathOf(IndexEntry e) {
-        return Path.of(e.relativePath());
     }
 }
