@@ -13,6 +13,7 @@ import dev.homelab.events.Severity;
 import dev.homelab.events.Timestamps;
 import dev.homelab.events.agent.ToolResults.Failure;
 import dev.homelab.events.agent.ToolResults.RemediationStep;
+import dev.homelab.events.index.EventIndex;
 import dev.homelab.events.index.IndexEntry;
 
 /**
@@ -69,6 +70,48 @@ public final class ChainAnalysis {
             }
         }
         return state;
+    }
+
+    /**
+     * The outcome from index entries alone, by the rules of {@link #outcome} read backwards: the last
+     * decisive event wins. Null when that event is a remediation_completed of severity below error, whose
+     * result and matching start are in payloads; then {@link #outcome} over the chain's remediation events
+     * alone decides (nothing after that completion is decisive, and the open steps depend only on them).
+     */
+    public static String outcomeFromEntries(EventIndex.ChainView chain) {
+        for (int i = chain.size() - 1; i >= 0; i--) {
+            String type = chain.type(i);
+            switch (type) {
+                case EventTypes.DEPLOYMENT_STARTED -> {
+                    return IN_PROGRESS;
+                }
+                case EventTypes.DEPLOYMENT_COMPLETED, EventTypes.SERVICE_RECOVERED, EventTypes.NODE_ONLINE -> {
+                    return RESOLVED;
+                }
+                case EventTypes.REMEDIATION_STARTED -> {
+                    return REMEDIATING;
+                }
+                case EventTypes.REMEDIATION_COMPLETED -> {
+                    return chain.severity(i).atLeast(Severity.ERROR) ? FAILED : null;
+                }
+                default -> {
+                    if (FAILURE_TYPES.contains(type) || chain.severity(i).atLeast(Severity.ERROR)) {
+                        return FAILED;
+                    }
+                }
+            }
+        }
+        return IN_PROGRESS;
+    }
+
+    /** True when the chain holds a failure type or an error-or-worse severity; from the index alone. */
+    public static boolean isIncident(EventIndex.ChainView chain) {
+        for (int i = 0; i < chain.size(); i++) {
+            if (FAILURE_TYPES.contains(chain.type(i)) || chain.severity(i).atLeast(Severity.ERROR)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The most recent failure of the chain, with stage and error from its payload when present. */

@@ -28,7 +28,6 @@ import dev.homelab.events.agent.ToolResults.Deployment;
 import dev.homelab.events.agent.ToolResults.EventList;
 import dev.homelab.events.agent.ToolResults.EventRef;
 import dev.homelab.events.agent.ToolResults.EventView;
-import dev.homelab.events.agent.ToolResults.Incident;
 import dev.homelab.events.agent.ToolResults.IncidentList;
 import dev.homelab.events.agent.ToolResults.NodeStatus;
 import dev.homelab.events.agent.ToolResults.NodeStatusList;
@@ -38,6 +37,7 @@ import dev.homelab.events.agent.ToolResults.RemediationStep;
 import dev.homelab.events.agent.ToolResults.ServiceStatus;
 import dev.homelab.events.agent.ToolResults.ServiceStatusList;
 import dev.homelab.events.config.ToolsConfig;
+import dev.homelab.events.index.EventIndex;
 import dev.homelab.events.index.EventQuery;
 import dev.homelab.events.index.IndexEntry;
 import dev.homelab.events.service.Emitted;
@@ -59,6 +59,17 @@ public class EventTools {
     public static final int MAX_LIMIT = 200;
     static final int CHAIN_DEFAULT_LIMIT = 50;
     static final int NOTE_MAX_CHARS = 500;
+    /**
+     * list_open_incidents looks at chains active in this window unless {@code since} says otherwise: the
+     * outcome of a chain ending in a remediation_completed needs its payload, so an all-time listing would
+     * read files of every old chain; the window keeps the answer exact and fast (docs/mcp.md).
+     */
+    public static final Duration INCIDENT_DEFAULT_WINDOW = Duration.ofDays(30);
+    private static final Set<String> HEALTH_TYPES = Set.of(EventTypes.SERVICE_UNHEALTHY, EventTypes.HEALTHCHECK_FAILED,
+            EventTypes.SERVICE_RECOVERED);
+    private static final Set<String> DEPLOYMENT_TYPES = Set.of(EventTypes.DEPLOYMENT_STARTED,
+            EventTypes.DEPLOYMENT_COMPLETED, EventTypes.DEPLOYMENT_FAILED);
+    private static final Set<String> NODE_STATE_TYPES = Set.of(EventTypes.NODE_OFFLINE, EventTypes.NODE_ONLINE);
 
     @Inject
     EventService service;
@@ -66,10 +77,16 @@ public class EventTools {
     ObjectMapper mapper;
 
     private final PayloadBudget budget;
+    private OpenIncidents incidents;
 
     @Inject
     public EventTools(ToolsConfig config) {
         this.budget = new PayloadBudget(config.payloadBudgetBytes());
+    }
+
+    @jakarta.annotation.PostConstruct
+    void init() {
+        incidents = new OpenIncidents(service);
     }
 
     public ToolResults.Emitted emitEvent(ToolArgs.EmitEvent a) {
@@ -188,67 +205,60 @@ public class EventTools {
     }
 
     public ServiceStatusList getServiceStatus(ToolArgs.GetServiceStatus a) {
-        Map<String, ServiceAcc> acc = new TreeMap<>();
-        for (IndexEntry e : scan(Set.of(), a.service(), null)) {
-            if (e.service() != null) {
-                acc.computeIfAbsent(e.service(), ServiceAcc::new).add(e);
-            }
-        }
-        if (a.service() != null && acc.isEmpty()) {
+        List<EventIndex.ValueStatus> found = service.statusBy(EventIndex.Dimension.SERVICE, a.service(),
+                List.of(HEALTH_TYPES, DEPLOYMENT_TYPES));
+        if (a.service() != null && found.isEmpty()) {
             throw new NotFoundException("no events for service " + a.service() + "; known services: "
                     + String.join(", ", services()));
         }
-        return new ServiceStatusList(acc.values().stream().map(ServiceAcc::status).toList());
+        List<ServiceStatus> out = new ArrayList<>(found.size());
+        for (EventIndex.ValueStatus v : found) {
+            IndexEntry health = v.latestOfGroup().get(0);
+            IndexEntry deployment = v.latestOfGroup().get(1);
+            Deployment d = null;
+            if (deployment != null) {
+                String state = switch (deployment.type()) {
+                    case EventTypes.DEPLOYMENT_STARTED -> "in_progress";
+                    case EventTypes.DEPLOYMENT_FAILED -> "failed";
+                    default -> "completed";
+                };
+                d = new Deployment(state, deployment.correlationId(), time(deployment));
+            }
+            String state = health == null ? "unknown"
+                    : EventTypes.SERVICE_RECOVERED.equals(health.type()) ? "healthy" : "unhealthy";
+            out.add(new ServiceStatus(v.value(), state, health == null ? null : time(health),
+                    health == null ? null : health.id().toString(), d, time(v.last()), (int) v.count()));
+        }
+        return new ServiceStatusList(out);
     }
 
     public IncidentList listOpenIncidents(ToolArgs.ListOpenIncidents a) {
-        Instant since = a.since() == null || a.since().isBlank() ? null
-                : TimeExpressions.parse("since", a.since(), Instant.now());
-        List<Incident> open = new ArrayList<>();
-        for (String cid : service.correlationIds()) {
-            List<IndexEntry> entries = scan(Set.of(), null, cid);
-            if (entries.isEmpty() || !ChainAnalysis.isIncident(entries)) {
-                continue;
-            }
-            IndexEntry lastEntry = entries.get(entries.size() - 1);
-            if (since != null && lastEntry.timestampMicros() < Timestamps.toMicros(since)) {
-                continue;
-            }
-            List<Event> chain = service.loadAll(entries);
-            if (chain.isEmpty()) {
-                continue;
-            }
-            String outcome = ChainAnalysis.outcome(chain);
-            if (outcome.equals(ChainAnalysis.RESOLVED)) {
-                continue;
-            }
-            Event last = chain.get(chain.size() - 1);
-            int openSteps = (int) ChainAnalysis.remediations(chain).stream().filter(s -> s.status().equals("open")).count();
-            open.add(new Incident(cid, outcome, distinct(chain, Event::service), Timestamps.toJson(chain.get(0).timestamp()),
-                    Timestamps.toJson(last.timestamp()), last.type(), ChainAnalysis.failure(chain), openSteps));
-        }
-        open.sort(Comparator.comparing(Incident::lastAt).reversed());
+        Instant now = Instant.now();
+        Instant since = a.since() == null || a.since().isBlank() ? now.minus(INCIDENT_DEFAULT_WINDOW)
+                : TimeExpressions.parse("since", a.since(), now);
         int limit = a.limit() == null ? DEFAULT_LIMIT : a.limit();
-        return new IncidentList(open.stream().limit(limit).toList(), open.size(), open.size() > limit);
+        return incidents.open(since, limit);
     }
 
     public NodeStatusList getNodeStatus(ToolArgs.GetNodeStatus a) {
-        Map<String, NodeAcc> acc = new TreeMap<>();
-        for (IndexEntry e : scan(Set.of(), null, null)) {
-            if (a.node() == null || a.node().equals(e.node())) {
-                acc.computeIfAbsent(e.node(), NodeAcc::new).add(e);
-            }
-        }
-        if (a.node() != null && acc.isEmpty()) {
+        List<EventIndex.ValueStatus> found = service.statusBy(EventIndex.Dimension.NODE, a.node(), List.of(NODE_STATE_TYPES));
+        if (a.node() != null && found.isEmpty()) {
             throw new NotFoundException("no events from node " + a.node() + "; known nodes: "
-                    + String.join(", ", scan(Set.of(), null, null).stream().map(IndexEntry::node).distinct().sorted().toList()));
+                    + String.join(", ", service.values(EventIndex.Dimension.NODE)));
         }
-        return new NodeStatusList(acc.values().stream().map(NodeAcc::status).toList());
+        List<NodeStatus> out = new ArrayList<>(found.size());
+        for (EventIndex.ValueStatus v : found) {
+            IndexEntry state = v.latestOfGroup().get(0);
+            String name = state == null ? "unknown" : EventTypes.NODE_OFFLINE.equals(state.type()) ? "offline" : "online";
+            out.add(new NodeStatus(v.value(), name, state == null ? null : time(state), time(v.last()), v.last().type(),
+                    (int) v.count()));
+        }
+        return new NodeStatusList(out);
     }
 
     /** Service names seen in the store, sorted; for completion and error messages. */
     public List<String> services() {
-        return scan(Set.of(), null, null).stream().map(IndexEntry::service).filter(s -> s != null).distinct().sorted().toList();
+        return service.values(EventIndex.Dimension.SERVICE);
     }
 
     /** Correlation ids seen in the store, sorted; for completion. */
@@ -328,81 +338,5 @@ public class EventTools {
 
     private static String time(IndexEntry e) {
         return Timestamps.toJson(Timestamps.fromMicros(e.timestampMicros()));
-    }
-
-    /** Folds a service's entries, oldest first, into its latest health and deployment state. */
-    private static final class ServiceAcc {
-        final String name;
-        String health = "unknown";
-        IndexEntry healthEvent;
-        IndexEntry deployment;
-        IndexEntry last;
-        int count;
-
-        ServiceAcc(String name) {
-            this.name = name;
-        }
-
-        void add(IndexEntry e) {
-            count++;
-            last = e;
-            switch (e.type()) {
-                case EventTypes.SERVICE_UNHEALTHY, EventTypes.HEALTHCHECK_FAILED -> {
-                    health = "unhealthy";
-                    healthEvent = e;
-                }
-                case EventTypes.SERVICE_RECOVERED -> {
-                    health = "healthy";
-                    healthEvent = e;
-                }
-                case EventTypes.DEPLOYMENT_STARTED, EventTypes.DEPLOYMENT_COMPLETED, EventTypes.DEPLOYMENT_FAILED -> deployment = e;
-                default -> {
-                    // other types do not change health or deployment state
-                }
-            }
-        }
-
-        ServiceStatus status() {
-            Deployment d = null;
-            if (deployment != null) {
-                String state = switch (deployment.type()) {
-                    case EventTypes.DEPLOYMENT_STARTED -> "in_progress";
-                    case EventTypes.DEPLOYMENT_FAILED -> "failed";
-                    default -> "completed";
-                };
-                d = new Deployment(state, deployment.correlationId(), time(deployment));
-            }
-            return new ServiceStatus(name, health, healthEvent == null ? null : time(healthEvent),
-                    healthEvent == null ? null : healthEvent.id().toString(), d, time(last), count);
-        }
-    }
-
-    /** Folds a node's entries, oldest first, into its latest online/offline state. */
-    private static final class NodeAcc {
-        final String name;
-        String state = "unknown";
-        IndexEntry stateEvent;
-        IndexEntry last;
-        int count;
-
-        NodeAcc(String name) {
-            this.name = name;
-        }
-
-        void add(IndexEntry e) {
-            count++;
-            last = e;
-            if (EventTypes.NODE_OFFLINE.equals(e.type())) {
-                state = "offline";
-                stateEvent = e;
-            } else if (EventTypes.NODE_ONLINE.equals(e.type())) {
-                state = "online";
-                stateEvent = e;
-            }
-        }
-
-        NodeStatus status() {
-            return new NodeStatus(name, state, stateEvent == null ? null : time(stateEvent), time(last), last.type(), count);
-        }
     }
 }

@@ -898,6 +898,193 @@ public class EventIndex {
         return out;
     }
 
+    // ---------------------------------------------------------------- derived views
+
+    /** A column whose distinct values the derived views group by. */
+    public enum Dimension {
+        NODE, SERVICE
+    }
+
+    /**
+     * One value of a dimension: how many live events carry it, its latest event, and for each requested
+     * group of types its latest event of one of those types (null when none).
+     */
+    public record ValueStatus(String value, long count, IndexEntry last, List<IndexEntry> latestOfGroup) {
+    }
+
+    /** The distinct values of a dimension among live events, sorted; read from the day segments' posting keys. */
+    public List<String> values(Dimension dim) {
+        State s = state;
+        String[] names = dim == Dimension.NODE ? s.nodes : s.services;
+        boolean[] seen = new boolean[names.length];
+        for (Day d : s.days) {
+            for (int k : posting(d, dim).keys) {
+                seen[k] = true;
+            }
+        }
+        List<String> out = new ArrayList<>();
+        for (int k = 0; k < seen.length; k++) {
+            if (seen[k] && names[k] != null) {
+                out.add(names[k]);
+            }
+        }
+        Collections.sort(out);
+        return out;
+    }
+
+    /**
+     * Per value of a dimension (or only {@code onlyValue}), sorted by value: counts from posting-list sizes,
+     * the latest event from the newest day holding the value, and the latest event of each type group by
+     * walking that group's posting lists newest day first, stopping once every value has one. Never
+     * materializes more than one entry per value and group.
+     */
+    public List<ValueStatus> statusBy(Dimension dim, String onlyValue, List<Set<String>> typeGroups) {
+        State s = state;
+        String[] names = dim == Dimension.NODE ? s.nodes : s.services;
+        int[] column = dim == Dimension.NODE ? s.c.node : s.c.service;
+        int only = -1;
+        if (onlyValue != null) {
+            only = (dim == Dimension.NODE ? nodeDict : serviceDict).find(onlyValue);
+            if (only < 0 || only >= names.length) {
+                return List.of();
+            }
+        }
+        long[] counts = new long[names.length];
+        int[] lastRow = new int[names.length];
+        Arrays.fill(lastRow, -1);
+        int present = 0;
+        for (Day d : s.days) {
+            Posting p = posting(d, dim);
+            for (int i = 0; i < p.keys.length; i++) {
+                int k = p.keys[i];
+                if (only >= 0 && k != only) {
+                    continue;
+                }
+                if (counts[k] == 0) {
+                    present++;
+                }
+                counts[k] += p.lists[i].length;
+                // days are oldest first and positions in listing order: the last day seen wins
+                lastRow[k] = d.rows[p.lists[i][p.lists[i].length - 1]];
+            }
+        }
+        int[][] latest = new int[typeGroups.size()][];
+        for (int g = 0; g < typeGroups.size(); g++) {
+            latest[g] = new int[names.length];
+            Arrays.fill(latest[g], -1);
+            int[] typeIds = ids(typeDict, typeGroups.get(g));
+            int found = 0;
+            for (int di = s.days.length - 1; di >= 0 && found < present && typeIds.length > 0; di--) {
+                Day d = s.days[di];
+                int[] positions = union(d.type, typeIds);
+                for (int i = positions.length - 1; i >= 0 && found < present; i--) {
+                    int r = d.rows[positions[i]];
+                    int k = column[r];
+                    if ((only < 0 || k == only) && latest[g][k] < 0) {
+                        latest[g][k] = r;
+                        found++;
+                    }
+                }
+            }
+        }
+        List<ValueStatus> out = new ArrayList<>(present);
+        for (int k = 0; k < names.length; k++) {
+            if (counts[k] == 0) {
+                continue;
+            }
+            List<IndexEntry> groups = new ArrayList<>(typeGroups.size());
+            for (int[] l : latest) {
+                groups.add(l[k] < 0 ? null : entryOf(s, l[k]));
+            }
+            out.add(new ValueStatus(names[k], counts[k], entryOf(s, lastRow[k]), Collections.unmodifiableList(groups)));
+        }
+        out.sort(java.util.Comparator.comparing(ValueStatus::value));
+        return out;
+    }
+
+    private static Posting posting(Day d, Dimension dim) {
+        return dim == Dimension.NODE ? d.node : d.service;
+    }
+
+    /**
+     * The rows of one correlation chain, oldest first, read straight from the columns of one published
+     * state: filters and outcomes need no path string, so only {@link #entry} builds a full entry.
+     */
+    public final class ChainView {
+        private final State s;
+        private final int[] rows;
+        private final String correlationId;
+
+        ChainView(State s, int[] rows, String correlationId) {
+            this.s = s;
+            this.rows = rows;
+            this.correlationId = correlationId;
+        }
+
+        public String correlationId() {
+            return correlationId;
+        }
+
+        public int size() {
+            return rows.length;
+        }
+
+        public long timestampMicros(int i) {
+            return s.c.ts[rows[i]];
+        }
+
+        public String type(int i) {
+            return s.types[s.c.type[rows[i]]];
+        }
+
+        public Severity severity(int i) {
+            return SEVERITIES[s.c.sev[rows[i]]];
+        }
+
+        public String service(int i) {
+            return s.services[s.c.service[rows[i]]];
+        }
+
+        public IndexEntry entry(int i) {
+            return entryOf(s, rows[i]);
+        }
+    }
+
+    /**
+     * Visits every correlation chain with at least one event at or after {@code sinceMicros} (its last
+     * event, then, is too), once each, in no particular order. Reads the day segments from the day of
+     * {@code sinceMicros} on, so a recent window costs only its own events.
+     */
+    public void forEachChainActiveSince(long sinceMicros, java.util.function.Consumer<ChainView> visitor) {
+        State s = state;
+        Set<String> seen = new HashSet<>();
+        long firstDay = sinceMicros == Long.MIN_VALUE ? Long.MIN_VALUE : dayOf(sinceMicros);
+        for (Day d : s.days) {
+            if (d.key < firstDay) {
+                continue;
+            }
+            int from = sinceMicros == Long.MIN_VALUE ? 0 : lowerBound(s.c, d.rows, null, d.rows.length, sinceMicros);
+            for (int i = from; i < d.rows.length; i++) {
+                int r = d.rows[i];
+                String corr = s.c.corr[r];
+                if (corr == null) {
+                    String own = new UUID(s.c.hi[r], s.c.lo[r]).toString();
+                    if (!chains.containsKey(own)) {
+                        visitor.accept(new ChainView(s, new int[] { r }, own));
+                        continue;
+                    }
+                    corr = own; // a lone event whose id other events use as their correlation id
+                }
+                if (seen.add(corr)) {
+                    int[] rows = chainRows(s, corr);
+                    if (rows.length > 0) {
+                        visitor.accept(new ChainView(s, rows, corr));
+                    }
+                }
+            }
+        }
+    }
+
     // ---------------------------------------------------------------- queries
 
     /** Resolved filters of one query against one state. */

@@ -222,6 +222,22 @@ public class EventService {
         return index.query(q);
     }
 
+    /** Distinct values of a dimension (nodes or services) among indexed events, sorted; for completion and status views. */
+    public List<String> values(EventIndex.Dimension dimension) {
+        return index.values(dimension);
+    }
+
+    /** Per node or service: event count, latest event, latest event of each type group; see {@link EventIndex#statusBy}. */
+    public List<EventIndex.ValueStatus> statusBy(EventIndex.Dimension dimension, String onlyValue,
+            List<Set<String>> typeGroups) {
+        return index.statusBy(dimension, onlyValue, typeGroups);
+    }
+
+    /** Visits each correlation chain active at or after a time, from index entries only; for incident views. */
+    public void forEachChainActiveSince(Instant since, java.util.function.Consumer<EventIndex.ChainView> visitor) {
+        index.forEachChainActiveSince(since == null ? Long.MIN_VALUE : dev.homelab.events.Timestamps.toMicros(since), visitor);
+    }
+
     public List<Event> loadAll(List<IndexEntry> entries) {
         List<Event> out = new ArrayList<>(entries.size());
         for (IndexEntry e : entries) {
