@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.PriorityQueue;
 import java.util.Set;
 
 import dev.homelab.events.Event;
@@ -21,7 +22,8 @@ import dev.homelab.events.service.EventService;
  * The list_open_incidents view, computed from index entries: every chain active in the window is judged
  * by its entries (type, severity, time), and files are read only where the rule needs a payload (a chain
  * whose last decisive event is a remediation_completed below error: its remediation events) and for the
- * incidents on the returned page (failure stage/error, open remediation steps). Stateless, thread-safe.
+ * incidents on the returned page (failure stage/error, open remediation steps). Thread-safe; the only state
+ * is a bounded cache of payload-decided outcomes.
  */
 final class OpenIncidents {
 
@@ -31,7 +33,14 @@ final class OpenIncidents {
     private record Open(ChainView chain, String outcome, long lastMicros) {
     }
 
+    /** Outcomes read from payloads, per correlation id with the chain version they hold for (~100 bytes each). */
+    private record Decided(long fingerprint, String outcome) {
+    }
+
+    private static final int DECIDED_MAX = 200_000;
+
     private final EventService service;
+    private final java.util.concurrent.ConcurrentHashMap<String, Decided> decided = new java.util.concurrent.ConcurrentHashMap<>();
 
     OpenIncidents(EventService service) {
         this.service = service;
@@ -39,31 +48,38 @@ final class OpenIncidents {
 
     /** Chains with a failure whose outcome is not resolved, active at or after {@code since} (null: all time). */
     IncidentList open(Instant since, int limit) {
-        List<Open> open = new ArrayList<>();
+        // most recently active first; the correlation id breaks ties so pages are stable
+        Comparator<Open> newestFirst = Comparator.comparingLong(Open::lastMicros).reversed()
+                .thenComparing(o -> o.chain().correlationId());
+        // only the page is kept (a heap whose head is the oldest kept); every open chain is counted
+        PriorityQueue<Open> top = new PriorityQueue<>(limit + 1, newestFirst.reversed());
+        int[] total = { 0 };
         service.forEachChainActiveSince(since, chain -> {
             if (!ChainAnalysis.isIncident(chain)) {
                 return;
             }
             String outcome = ChainAnalysis.outcomeFromEntries(chain);
             if (outcome == null) {
-                List<Event> steps = load(chain, REMEDIATION_TYPES);
-                if (steps.isEmpty()) {
+                outcome = payloadOutcome(chain);
+                if (outcome == null) {
                     return; // the files are gone (archived meanwhile): nothing left to judge
                 }
-                outcome = ChainAnalysis.outcome(steps);
             }
             if (!outcome.equals(ChainAnalysis.RESOLVED)) {
-                open.add(new Open(chain, outcome, chain.timestampMicros(chain.size() - 1)));
+                total[0]++;
+                top.add(new Open(chain, outcome, chain.timestampMicros(chain.size() - 1)));
+                if (top.size() > limit) {
+                    top.poll();
+                }
             }
         });
-        // most recently active first; the correlation id breaks ties so pages are stable
-        open.sort(Comparator.comparingLong(Open::lastMicros).reversed()
-                .thenComparing(o -> o.chain().correlationId()));
-        List<Incident> page = new ArrayList<>(Math.min(limit, open.size()));
-        for (int i = 0; i < open.size() && page.size() < limit; i++) {
-            page.add(incident(open.get(i)));
+        List<Open> open = new ArrayList<>(top);
+        open.sort(newestFirst);
+        List<Incident> page = new ArrayList<>(open.size());
+        for (Open o : open) {
+            page.add(incident(o));
         }
-        return new IncidentList(page, open.size(), open.size() > limit);
+        return new IncidentList(page, total[0], total[0] > limit);
     }
 
     private Incident incident(Open o) {
@@ -87,6 +103,29 @@ final class OpenIncidents {
         int last = c.size() - 1;
         return new Incident(c.correlationId(), o.outcome(), List.copyOf(services), time(c.timestampMicros(0)),
                 time(c.timestampMicros(last)), c.type(last), failure, openSteps);
+    }
+
+    /**
+     * The outcome decided by a remediation_completed's payload: from the chain's remediation events, read
+     * once per version of the chain (events are immutable, so a chain with the same events has the same
+     * outcome); later calls cost a map lookup instead of file reads.
+     */
+    private String payloadOutcome(ChainView chain) {
+        long fingerprint = chain.fingerprint();
+        Decided d = decided.get(chain.correlationId());
+        if (d != null && d.fingerprint() == fingerprint) {
+            return d.outcome();
+        }
+        List<Event> steps = load(chain, REMEDIATION_TYPES);
+        if (steps.isEmpty()) {
+            return null;
+        }
+        String outcome = ChainAnalysis.outcome(steps);
+        if (decided.size() >= DECIDED_MAX) {
+            decided.clear(); // bounded memory; the next calls read those files again
+        }
+        decided.put(chain.correlationId(), new Decided(fingerprint, outcome));
+        return outcome;
     }
 
     /** The chain's events of these types, oldest first, read from their files. */

@@ -69,7 +69,7 @@ public final class ToolArgs {
     }
 
     public record ListOpenIncidents(
-            @ToolArg("Only chains active since: ISO 8601, 'now-1h' or '7d'") String since,
+            @ToolArg("Only chains active since: ISO 8601, 'now-1h' or '7d'; default 30d") String since,
             @ToolArg(value = "Max incidents, default 20", minimum = 1, maximum = 200) Integer limit) {
     }
 

@@ -73,7 +73,8 @@ public class ToolCatalog {
                                 + "healthcheck_failed vs service_recovered, and the latest deployment state."),
                 tool("list_open_incidents", false, ToolArgs.ListOpenIncidents.class, ToolResults.IncidentList.class,
                         t::listOpenIncidents,
-                        "Chains with a failure whose outcome is not resolved, most recently active first, compact. "
+                        "Chains with a failure whose outcome is not resolved, active in the last 30 days unless since "
+                                + "says otherwise, most recently active first, compact. "
                                 + "Use get_causal_chain for details."),
                 tool("get_node_status", false, ToolArgs.GetNodeStatus.class, ToolResults.NodeStatusList.class,
                         t::getNodeStatus,

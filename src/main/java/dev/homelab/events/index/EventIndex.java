@@ -1048,6 +1048,21 @@ public class EventIndex {
         public IndexEntry entry(int i) {
             return entryOf(s, rows[i]);
         }
+
+        /**
+         * A 64-bit digest of which events the chain holds: rows are never reused, so it changes whenever an
+         * event joins or leaves the chain; lets a caller cache what it read from the chain's files.
+         */
+        public long fingerprint() {
+            long h = rows.length;
+            for (int r : rows) {
+                long z = (h ^ r) + 0x9E3779B97F4A7C15L;
+                z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+                z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+                h = z ^ (z >>> 31);
+            }
+            return h;
+        }
     }
 
     /**

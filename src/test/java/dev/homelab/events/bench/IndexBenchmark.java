@@ -62,7 +62,7 @@ public final class IndexBenchmark {
     static final ObjectMapper MAPPER = new ObjectMapper();
 
     record Options(int events, long seed, Path dir, boolean server, boolean smoke, Path out, Duration emitFor,
-            int iterations, String serverHeap, boolean generateOnly, boolean scanOnly) {
+            int iterations, String serverHeap, boolean generateOnly, boolean scanOnly, boolean viewsOnly) {
     }
 
     private final Options o;
@@ -83,6 +83,7 @@ public final class IndexBenchmark {
         String heap = "2g";
         boolean generateOnly = false;
         boolean scanOnly = false;
+        boolean viewsOnly = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--events" -> events = Integer.parseInt(args[++i].replace("_", ""));
@@ -94,8 +95,9 @@ public final class IndexBenchmark {
                 case "--server-heap" -> heap = args[++i];
                 case "--generate-only" -> generateOnly = true;
                 case "--scan-only" -> scanOnly = true;
+                case "--views-only" -> viewsOnly = true;
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                        + "; allowed: --events N, --seed S, --dir PATH, --server, --smoke, --out FILE, --server-heap SIZE, --generate-only, --scan-only");
+                        + "; allowed: --events N, --seed S, --dir PATH, --server, --smoke, --out FILE, --server-heap SIZE, --generate-only, --scan-only, --views-only");
             }
         }
         if (smoke && events == 100_000) {
@@ -105,7 +107,7 @@ public final class IndexBenchmark {
             dir = Path.of(System.getProperty("java.io.tmpdir"), "homelab-bench-" + events + "-" + seed);
         }
         Options o = new Options(events, seed, dir, server, smoke, out, Duration.ofSeconds(smoke ? 1 : 8),
-                smoke ? 2_000 : 20_000, heap, generateOnly, scanOnly);
+                smoke ? 2_000 : 20_000, heap, generateOnly, scanOnly, viewsOnly);
         new IndexBenchmark(o).run();
     }
 
@@ -113,6 +115,15 @@ public final class IndexBenchmark {
         Path root = o.dir();
         Files.createDirectories(root);
         removeEmitted(root);
+        if (o.viewsOnly()) {
+            // only the derived agent views, through a packaged server (a snapshot left by an earlier run is used)
+            StoreGenerator.generate(root, o.events(), o.seed());
+            put("Machine load average at start (1/5/15 min; 2 cores shared with other work)", loadAverage());
+            viewsOnly(root);
+            removeEmitted(root);
+            report();
+            return;
+        }
         deleteTree(root.resolve(".index"));
         log("store %s, %,d events, seed %d", root, o.events(), o.seed());
 
@@ -348,6 +359,7 @@ public final class IndexBenchmark {
                 put("Durable emit through REST, " + writers + " writer" + (writers > 1 ? "s" : ""), String.format("%,.0f events/s", rate));
             }
             mcp(http, base);
+            views(http, base);
             Random rnd = new Random(o.seed() + 2);
             long[] chain = measureHttp(http, () -> base + "/api/chains/" + pickCid(rnd, sample.chainIds(), sample.loneIds()));
             put("Chain over HTTP, GET /api/chains/{id} (p50 / p99)", percentiles(chain));
@@ -367,6 +379,62 @@ public final class IndexBenchmark {
             put("Server start with snapshot (JVM start to readiness UP)", String.format("%.1f s", warm));
         } finally {
             stopServer(p);
+        }
+    }
+
+    void viewsOnly(Path root) throws Exception {
+        Path jar = Path.of("target", "quarkus-app", "quarkus-run.jar");
+        check(Files.exists(jar), jar + " exists (run ./mvnw package first)");
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        int port = freePort();
+        String base = "http://127.0.0.1:" + port;
+        Process p = startServer(jar, root, port);
+        try {
+            put("Server start for the view measures (JVM start to readiness UP)", String.format("%.1f s", awaitReady(http, base, p)));
+            views(http, base);
+        } finally {
+            stopServer(p);
+        }
+    }
+
+    /**
+     * The derived agent views through the function-calling face, POST /api/tools/{name}: what an agent waits
+     * for. list_open_incidents with its default 30-day window and over all time (exact total, every chain).
+     */
+    void views(HttpClient http, String base) throws Exception {
+        Random rnd = new Random(o.seed() + 3);
+        String[][] calls = {
+                { "list_open_incidents", "list_open_incidents, default window (30 days), limit 20", "{}", "100" },
+                // reads the remediation files of every old chain: fewer calls
+                { "list_open_incidents", "list_open_incidents, all time (since 1970), limit 20",
+                        "{\"since\":\"1970-01-01T00:00:00Z\"}", "20" },
+                { "get_service_status", "get_service_status, every service", "{}", "100" },
+                { "get_service_status", "get_service_status, one service", null, "100" },
+                { "get_node_status", "get_node_status, every node", "{}", "100" },
+        };
+        for (String[] c : calls) {
+            int n = o.smoke() ? 10 : Integer.parseInt(c[3]);
+            long[] nanos = new long[n];
+            String last = null;
+            for (int i = -n / 5; i < n; i++) {
+                String body = c[2] != null ? c[2]
+                        : "{\"service\":\"" + StoreGenerator.SERVICES[rnd.nextInt(StoreGenerator.SERVICES.length)] + "\"}";
+                HttpRequest req = HttpRequest.newBuilder(URI.create(base + "/api/tools/" + c[0]))
+                        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
+                long t = System.nanoTime();
+                HttpResponse<String> r = http.send(req, HttpResponse.BodyHandlers.ofString());
+                long d = System.nanoTime() - t;
+                check(r.statusCode() == 200, c[0] + " answered " + r.statusCode() + " " + r.body());
+                if (i >= 0) {
+                    nanos[i] = d;
+                }
+                last = r.body();
+            }
+            String detail = "";
+            if (c[0].equals("list_open_incidents")) {
+                detail = ", total " + MAPPER.readTree(last).path("total").asLong() + " open";
+            }
+            put(c[1] + " over HTTP (p50 / p99, " + n + " calls" + detail + ")", percentiles(nanos));
         }
     }
 
