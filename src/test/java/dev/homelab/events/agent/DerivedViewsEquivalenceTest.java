@@ -159,6 +159,32 @@ class DerivedViewsEquivalenceTest {
         assertFalse(allTime.incidents().isEmpty());
     }
 
+    @Test
+    void aChainDecidedByAPayloadIsJudgedAgainWhenItGrows() {
+        String since = "1970-01-01T00:00:00Z";
+        tools.listOpenIncidents(new ToolArgs.ListOpenIncidents(since, 200)); // the outcomes read from payloads are cached
+        Map<String, List<Event>> chains = new LinkedHashMap<>();
+        for (Event e : all()) {
+            chains.computeIfAbsent(e.correlationId(), k -> new ArrayList<>()).add(e);
+        }
+        // resolved by a successful remediation_completed below error: decided by its payload
+        String cid = chains.entrySet().stream()
+                .filter(c -> c.getValue().get(c.getValue().size() - 1).type().equals(EventTypes.REMEDIATION_COMPLETED)
+                        && c.getValue().get(c.getValue().size() - 1).severity().ordinal() < Severity.ERROR.ordinal()
+                        && ChainAnalysis.outcome(c.getValue()).equals(ChainAnalysis.RESOLVED)
+                        && c.getValue().stream().anyMatch(e -> ChainAnalysis.FAILURE_TYPES.contains(e.type())))
+                .map(Map.Entry::getKey).findFirst().orElseThrow(() -> new AssertionError("the seed has such a chain"));
+        assertFalse(tools.listOpenIncidents(new ToolArgs.ListOpenIncidents(since, 200)).incidents().stream()
+                .anyMatch(i -> i.correlationId().equals(cid)));
+        service.emit(new EventDraft(Timestamps.toJson(Instant.now().minusSeconds(5)), "eq-n0",
+                EventTypes.REMEDIATION_COMPLETED, "info", "eq.sh", "eq-a", cid,
+                mapper.createObjectNode().put("action", "restart").put("result", "failed")));
+        IncidentList got = tools.listOpenIncidents(new ToolArgs.ListOpenIncidents(since, 200));
+        assertEquals(incidents(all(), parseSince(since, Instant.now()), 200), got);
+        assertEquals(cid, got.incidents().get(0).correlationId());
+        assertEquals("failed", got.incidents().get(0).outcome());
+    }
+
     private static Instant parseSince(String since, Instant now) {
         return dev.homelab.events.service.TimeExpressions.parse("since", since, now);
     }
