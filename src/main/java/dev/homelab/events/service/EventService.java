@@ -55,9 +55,8 @@ public class EventService {
     EventIndex index;
     @Inject
     Reconciler reconciler;
-    @Inject
-    MeterRegistry metrics;
 
+    private final MeterRegistry metrics;
     private final EventValidator validator;
     private final Timer writeTimer;
 
@@ -67,6 +66,7 @@ public class EventService {
                 config.node().filter(n -> !n.isBlank()).orElseGet(EventService::hostname),
                 config.events().payloadMaxBytes(), config.events().payloadMaxDepth(), config.events().maxFutureSkew(),
                 mapper, Clock.systemUTC());
+        this.metrics = registry;
         this.writeTimer = Timer.builder("homelab.events.write").description("Durable write of one event")
                 .publishPercentiles(0.5, 0.99).register(registry);
     }

@@ -120,7 +120,7 @@ public final class EventCodec {
             correlationId = id.toString();
         }
         Map<String, JsonNode> extra = new LinkedHashMap<>();
-        o.fields().forEachRemaining(f -> {
+        o.properties().forEach(f -> {
             if (!FIELDS.contains(f.getKey()) && !f.getKey().equals("id")) {
                 extra.put(f.getKey(), f.getValue());
             }

@@ -102,7 +102,7 @@ public class EventStore {
                 while (buf.hasRemaining()) {
                     ch.write(buf);
                 }
-                force(ch);
+                forceFile(ch);
             }
             // COMMIT POINT: the link publishes the complete, forced file under its final name, or fails
             // because the name exists. Files.move(ATOMIC_MOVE) would silently replace an existing file.
@@ -110,18 +110,26 @@ public class EventStore {
         } finally {
             Files.deleteIfExists(temp);
         }
-        forceDirectory(dir);
+        try {
+            forceDirectory(dir);
+        } catch (IOException e) {
+            // The link may not survive a crash and the caller is told the write failed: withdraw it, so a
+            // retry cannot leave two copies of one event. It was never acknowledged.
+            Files.deleteIfExists(target);
+            throw e;
+        }
         return relative;
     }
 
-    /** Forces file content to disk; a seam for fault-injection tests. A failure here is final. */
-    protected void force(FileChannel channel) throws IOException {
+    /** Forces a new file's content to disk. A failure is final: never retried into a false success. Test seam. */
+    protected void forceFile(FileChannel channel) throws IOException {
         channel.force(true);
     }
 
+    /** Forces a directory's entries (new names) to disk. Test seam. */
     protected void forceDirectory(Path dir) throws IOException {
         try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            force(ch);
+            ch.force(true);
         }
     }
 

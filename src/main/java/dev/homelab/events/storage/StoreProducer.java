@@ -23,7 +23,8 @@ public class StoreProducer {
     @Produces
     @Singleton
     EventStore eventStore(StoreConfig config, ObjectMapper mapper) {
-        Path root = resolveRoot(config.events().dir(), System.getenv());
+        Path root = resolveRoot(config.events().dir(), Path.of(SPEC_DEFAULT), System.getenv(),
+                Path.of(System.getProperty("user.home")));
         checkWritable(root, config.events().dir().isPresent());
         return new EventStore(root, new EventCodec(mapper), config.events().fileMaxBytes());
     }
@@ -32,11 +33,10 @@ public class StoreProducer {
      * The configured root, else the specification's /opt/homelab/events when it exists or can be created,
      * else the user's data directory. The bash and Python libraries apply the same rule.
      */
-    static Path resolveRoot(Optional<String> configured, java.util.Map<String, String> env) {
+    static Path resolveRoot(Optional<String> configured, Path spec, java.util.Map<String, String> env, Path home) {
         if (configured.isPresent() && !configured.get().isBlank()) {
             return Path.of(configured.get()).toAbsolutePath().normalize();
         }
-        Path spec = Path.of(SPEC_DEFAULT);
         if (Files.isDirectory(spec)) {
             return spec;
         }
@@ -45,12 +45,12 @@ public class StoreProducer {
             return spec;
         } catch (IOException | SecurityException e) {
             String xdg = env.get("XDG_DATA_HOME");
-            Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".local", "share");
+            Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : home.resolve(".local").resolve("share");
             return base.resolve("homelab").resolve("events").toAbsolutePath().normalize();
         }
     }
 
-    private static void checkWritable(Path root, boolean configured) {
+    static void checkWritable(Path root, boolean configured) {
         String how = configured ? "set HOMELAB_EVENTS_DIR to a directory this user can write"
                 : "the default was used; set HOMELAB_EVENTS_DIR to a directory this user can write";
         try {
