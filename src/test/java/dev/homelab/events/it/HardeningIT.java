@@ -136,12 +136,13 @@ class HardeningIT {
         try (PackagedServer server = new PackagedServer(store, tmp.resolve("server.log"), Map.of()).start()) {
             Instant base = Instant.parse("2026-10-01T00:00:00Z");
             DateTimeFormatter name = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
+            Set<Path> created = new java.util.HashSet<>();
             long writeStart = System.nanoTime();
             for (int i = 0; i < files; i++) {
                 Instant ts = base.plusMillis(i * 997L);
                 String node = "node" + (i % 5);
                 Path dir = store.resolve(ts.toString().substring(0, 10)).resolve(node);
-                if (i < 5 || i % 1000 < 5) {
+                if (created.add(dir)) {
                     Files.createDirectories(dir);
                 }
                 UUID id = UUID.randomUUID();
