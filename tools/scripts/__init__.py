@@ -1,0 +1,1 @@
+"""Homelab event tools (see tools/README.md)."""
