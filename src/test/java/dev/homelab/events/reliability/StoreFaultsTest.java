@@ -21,7 +21,6 @@ import org.junit.jupiter.api.Test;
 
 import dev.homelab.events.testing.StoreFiles;
 import dev.homelab.events.testing.TmpfsStore;
-import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -50,20 +49,25 @@ class StoreFaultsTest {
     Path root;
 
     @BeforeEach
-    void requireTmpfs() {
-        String skip = TmpfsStore.skipReason();
-        if (skip != null) {
-            System.out.println("SKIPPED StoreFaultsTest: " + skip);
-        }
-        Assumptions.assumeTrue(skip == null, skip);
+    void healthyStore() {
         mount = TmpfsStore.mount();
         root = mount.resolve("events");
         // every test starts from a healthy, writable store holding at least one event in today's node folder
         given().contentType("application/json").body(EVENT).post("/api/events").then().statusCode(201);
     }
 
+    /** Disk full, inodes and read-only need the tmpfs; permission denied works on any directory. */
+    static void requireTmpfs() {
+        String skip = TmpfsStore.skipReason();
+        if (skip != null) {
+            System.out.println("SKIPPED (fault not injected): " + skip);
+        }
+        Assumptions.assumeTrue(skip == null, skip);
+    }
+
     @Test
     void diskFull() throws Exception {
+        requireTmpfs();
         Path filler = mount.resolve("filler");
         try {
             fillBytes(filler);
@@ -77,6 +81,7 @@ class StoreFaultsTest {
 
     @Test
     void outOfInodes() throws Exception {
+        requireTmpfs();
         Path fillers = Files.createDirectories(mount.resolve("inodes"));
         try {
             fillInodes(fillers);
@@ -90,6 +95,7 @@ class StoreFaultsTest {
 
     @Test
     void readOnlyStore() throws Exception {
+        requireTmpfs();
         assertNull(TmpfsStore.runStatus(List.of("mount", "-o", "remount,ro", mount.toString())));
         try {
             assertWriteRefused(503, "read-only file system");
@@ -102,20 +108,22 @@ class StoreFaultsTest {
 
     @Test
     void permissionDenied() throws Exception {
-        // root ignores file modes, so as root the directories are made immutable (EPERM) instead of chmod 0555 (EACCES)
+        // root ignores file modes, so as root the directories are made immutable (EPERM); otherwise chmod 0555 (EACCES)
+        boolean asRoot = TmpfsStore.run(List.of("id", "-u")).strip().equals("0");
         List<Path> dirs;
         try (Stream<Path> s = Files.walk(root)) {
             dirs = s.filter(Files::isDirectory).toList();
         }
         for (Path d : dirs) {
-            assertNull(TmpfsStore.runStatus(List.of("chattr", "+i", d.toString())));
+            String failed = TmpfsStore.runStatus(asRoot ? List.of("chattr", "+i", d.toString()) : List.of("chmod", "0555", d.toString()));
+            Assumptions.assumeTrue(failed == null, "cannot make " + d + " unwritable: " + failed);
         }
         try {
             assertWriteRefused(503, "permission denied");
             assertReadinessDown("not writable");
         } finally {
             for (Path d : dirs) {
-                TmpfsStore.runStatus(List.of("chattr", "-i", d.toString()));
+                TmpfsStore.runStatus(asRoot ? List.of("chattr", "-i", d.toString()) : List.of("chmod", "0755", d.toString()));
             }
         }
         assertRecovered();
