@@ -213,6 +213,11 @@ public class EventService {
         return store.root();
     }
 
+    /** Every correlation id in the index, for completion and incident listings (a weakly consistent view). */
+    public Set<String> correlationIds() {
+        return java.util.Collections.unmodifiableSet(index.correlationIds());
+    }
+
     /** Index entries matching a query, without reading payloads; for derived views such as incidents. */
     public IndexPage entries(EventQuery q) {
         return index.query(q);

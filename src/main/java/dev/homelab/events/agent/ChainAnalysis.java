@@ -1,0 +1,204 @@
+package dev.homelab.events.agent;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.homelab.events.Event;
+import dev.homelab.events.EventTypes;
+import dev.homelab.events.Severity;
+import dev.homelab.events.Timestamps;
+import dev.homelab.events.agent.ToolResults.Failure;
+import dev.homelab.events.agent.ToolResults.RemediationStep;
+import dev.homelab.events.index.IndexEntry;
+
+/**
+ * The derived reading of one causal chain (events of one correlation id, oldest first): its outcome, its
+ * failure and its remediation steps. Pure functions over events, so every tool and face reads a chain the
+ * same way.
+ *
+ * <p>
+ * Outcome rules, applied in time order, the last decisive event wins: {@code deployment_started} makes it
+ * {@code in_progress}; {@code deployment_completed}, {@code service_recovered}, {@code node_online} make it
+ * {@code resolved}; {@code deployment_failed}, {@code service_unhealthy}, {@code healthcheck_failed},
+ * {@code node_offline} (and any other event of severity error or worse) make it {@code failed};
+ * {@code remediation_started} makes it {@code remediating}; {@code remediation_completed} makes it
+ * {@code failed} when its result is failed, else {@code remediating} while other steps are still open, else
+ * {@code resolved}. A chain with no decisive event is {@code in_progress}.
+ */
+public final class ChainAnalysis {
+
+    public static final String RESOLVED = "resolved";
+    public static final String FAILED = "failed";
+    public static final String IN_PROGRESS = "in_progress";
+    public static final String REMEDIATING = "remediating";
+
+    /** Types that signal a problem: a chain holding one of them is an incident. */
+    public static final Set<String> FAILURE_TYPES = Set.of(EventTypes.DEPLOYMENT_FAILED, EventTypes.SERVICE_UNHEALTHY,
+            EventTypes.HEALTHCHECK_FAILED, EventTypes.NODE_OFFLINE);
+
+    private ChainAnalysis() {
+    }
+
+    public static String outcome(List<Event> chain) {
+        String state = IN_PROGRESS;
+        List<Event> open = new ArrayList<>();
+        for (Event e : chain) {
+            switch (e.type()) {
+                case EventTypes.DEPLOYMENT_STARTED -> state = IN_PROGRESS;
+                case EventTypes.DEPLOYMENT_COMPLETED, EventTypes.SERVICE_RECOVERED, EventTypes.NODE_ONLINE -> state = RESOLVED;
+                case EventTypes.REMEDIATION_STARTED -> {
+                    open.add(e);
+                    state = REMEDIATING;
+                }
+                case EventTypes.REMEDIATION_COMPLETED -> {
+                    Event start = matchStart(open, e);
+                    if (start != null) {
+                        open.remove(start);
+                    }
+                    state = failedResult(e) ? FAILED : open.isEmpty() ? RESOLVED : REMEDIATING;
+                }
+                default -> {
+                    if (FAILURE_TYPES.contains(e.type()) || e.severity().atLeast(Severity.ERROR)) {
+                        state = FAILED;
+                    }
+                }
+            }
+        }
+        return state;
+    }
+
+    /** The most recent failure of the chain, with stage and error from its payload when present. */
+    public static Failure failure(List<Event> chain) {
+        for (int i = chain.size() - 1; i >= 0; i--) {
+            Event e = chain.get(i);
+            if (FAILURE_TYPES.contains(e.type())) {
+                return new Failure(e.id().toString(), Timestamps.toJson(e.timestamp()), e.type(), text(e, "stage"),
+                        text(e, "error"));
+            }
+        }
+        return null;
+    }
+
+    /** True when index entries show a problem: a failure type or an error-or-worse severity. */
+    public static boolean isIncident(List<IndexEntry> entries) {
+        for (IndexEntry e : entries) {
+            if (FAILURE_TYPES.contains(e.type()) || e.severity().atLeast(Severity.ERROR)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Pairs each remediation_started with the remediation_completed that followed it, oldest first. A
+     * completion links to its start by {@code started_event_id}, else by step key ({@code step}, else
+     * {@code action}), else to the latest open start; a completion with no start is listed on its own.
+     */
+    public static List<RemediationStep> remediations(List<Event> chain) {
+        List<Event> open = new ArrayList<>();
+        List<Event[]> pairs = new ArrayList<>();
+        for (Event e : chain) {
+            if (EventTypes.REMEDIATION_STARTED.equals(e.type())) {
+                open.add(e);
+                pairs.add(new Event[] { e, null });
+            } else if (EventTypes.REMEDIATION_COMPLETED.equals(e.type())) {
+                Event start = matchStart(open, e);
+                if (start == null) {
+                    pairs.add(new Event[] { null, e });
+                } else {
+                    open.remove(start);
+                    for (Event[] p : pairs) {
+                        if (p[0] == start) {
+                            p[1] = e;
+                        }
+                    }
+                }
+            }
+        }
+        List<RemediationStep> out = new ArrayList<>(pairs.size());
+        for (Event[] p : pairs) {
+            out.add(step(p[0], p[1]));
+        }
+        return out;
+    }
+
+    /** The open start a completion closes, or null. */
+    static Event matchStart(List<Event> open, Event completion) {
+        if (open.isEmpty()) {
+            return null;
+        }
+        String startedId = text(completion, "started_event_id");
+        if (startedId != null) {
+            for (Event s : open) {
+                if (s.id().toString().equals(startedId)) {
+                    return s;
+                }
+            }
+            return null;
+        }
+        String key = stepKey(completion);
+        if (key == null) {
+            return open.get(open.size() - 1);
+        }
+        for (Event s : open) {
+            if (key.equals(stepKey(s))) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    /** The key that links a completion to its start: payload {@code step}, else {@code action}. */
+    public static String stepKey(Event e) {
+        String step = text(e, "step");
+        return step != null ? step : text(e, "action");
+    }
+
+    static boolean failedResult(Event completion) {
+        for (String field : List.of("result", "status", "outcome")) {
+            String v = text(completion, field);
+            if (v != null && Set.of("failed", "failure", "error").contains(v.toLowerCase(Locale.ROOT))) {
+                return true;
+            }
+        }
+        return completion.severity().atLeast(Severity.ERROR);
+    }
+
+    private static RemediationStep step(Event start, Event done) {
+        Event any = start != null ? start : done;
+        String result = null;
+        if (done != null) {
+            result = failedResult(done) ? "failed" : "succeeded";
+        }
+        Long elapsed = start != null && done != null
+                ? java.time.Duration.between(start.timestamp(), done.timestamp()).toSeconds()
+                : null;
+        return new RemediationStep(any.correlationId(), any.service(), stepKey(any),
+                text(any, "action"), actor(any), done != null ? "completed" : "open",
+                start == null ? null : Timestamps.toJson(start.timestamp()), start == null ? null : start.id().toString(),
+                done == null ? null : Timestamps.toJson(done.timestamp()), done == null ? null : done.id().toString(),
+                result, elapsed);
+    }
+
+    private static String actor(Event e) {
+        String a = text(e, "actor");
+        return a != null ? a : e.source();
+    }
+
+    /** A short text field of the payload, or null. Never more than 200 characters reach a summary. */
+    static String text(Event e, String field) {
+        if (e.payload() == null) {
+            return null;
+        }
+        JsonNode n = e.payload().get(field);
+        if (n == null || n.isNull() || n.isContainerNode()) {
+            return null;
+        }
+        String s = n.asText();
+        return s.length() > 200 ? s.substring(0, 200) + "…" : s;
+    }
+}

@@ -1,0 +1,78 @@
+package dev.homelab.events.agent;
+
+import java.util.List;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * The argument records of every tool. Each component's {@link ToolArg} is the single definition of that
+ * argument: its JSON schema on every face (MCP inputSchema, OpenAI parameters, LangChain4j) and its checks.
+ * Descriptions are short on purpose: the whole catalog must stay well under 3,000 tokens.
+ */
+public final class ToolArgs {
+
+    private ToolArgs() {
+    }
+
+    public record EmitEvent(
+            @ToolArg(value = "Event type, e.g. deployment_failed, service_recovered", required = true) String type,
+            @ToolArg(value = "Severity", required = true, allowed = { "info", "warning", "error", "critical" }) String severity,
+            @ToolArg(value = "Emitting script or agent, e.g. deploy.sh", required = true) String source,
+            @ToolArg(value = "Affected service, e.g. mosquitto", required = true) String service,
+            @JsonProperty("correlation_id") @ToolArg("Chain id, e.g. deploy-882; default: the new event's id") String correlationId,
+            @ToolArg("Node name; default: this server's node") String node,
+            @ToolArg("ISO 8601 time; default: now") String timestamp,
+            @ToolArg("Free JSON object, e.g. {\"stage\":\"verify\"}") ObjectNode payload) {
+    }
+
+    public record ListEvents(
+            @ToolArg("From (inclusive): ISO 8601, 'now-1h' or '24h' (= 24h ago)") String since,
+            @ToolArg("Until (exclusive), same forms") String until,
+            @ToolArg("Node name") String node,
+            @ToolArg("Event types, any of") List<String> types,
+            @JsonProperty("min_severity") @ToolArg(value = "Minimum severity", allowed = { "info", "warning", "error",
+                    "critical" }) String minSeverity,
+            @ToolArg("Service name") String service,
+            @ToolArg("Source name") String source,
+            @JsonProperty("correlation_id") @ToolArg("Chain id") String correlationId,
+            @ToolArg(value = "Page size, default 20", minimum = 1, maximum = 200) Integer limit,
+            @ToolArg("next_cursor of the previous answer") String cursor) {
+    }
+
+    public record GetEvent(@ToolArg(value = "Event id (UUID)", required = true) String id) {
+    }
+
+    public record GetCausalChain(
+            @JsonProperty("correlation_id") @ToolArg(value = "Chain id, e.g. deploy-882", required = true) String correlationId,
+            @ToolArg(value = "Most recent events to include, default 50", minimum = 1, maximum = 200) Integer limit) {
+    }
+
+    public record GetRemediationHistory(
+            @ToolArg("Service name (give this or correlation_id)") String service,
+            @JsonProperty("correlation_id") @ToolArg("Chain id") String correlationId,
+            @ToolArg(value = "Max steps, default 20", minimum = 1, maximum = 200) Integer limit) {
+    }
+
+    public record RecordRemediation(
+            @ToolArg(value = "start before acting, complete after", required = true, allowed = { "start", "complete" }) String phase,
+            @JsonProperty("correlation_id") @ToolArg(value = "Chain id of the incident", required = true) String correlationId,
+            @ToolArg(value = "Service acted on", required = true) String service,
+            @ToolArg(value = "Action, e.g. restart_service", required = true) String action,
+            @ToolArg(value = "Who acts, e.g. agent name (stored as source)", required = true) String actor,
+            @ToolArg("Step key linking complete to start; default: action") String step,
+            @ToolArg(value = "Outcome of complete, default succeeded", allowed = { "succeeded", "failed" }) String result,
+            @ToolArg("Short note, at most 500 characters") String note) {
+    }
+
+    public record GetServiceStatus(@ToolArg("One service; default: all") String service) {
+    }
+
+    public record ListOpenIncidents(
+            @ToolArg("Only chains active since: ISO 8601, 'now-1h' or '7d'") String since,
+            @ToolArg(value = "Max incidents, default 20", minimum = 1, maximum = 200) Integer limit) {
+    }
+
+    public record GetNodeStatus(@ToolArg("One node; default: all") String node) {
+    }
+}

@@ -1,0 +1,136 @@
+package dev.homelab.events.agent;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.homelab.events.config.ToolsConfig;
+import dev.homelab.events.service.NotFoundException;
+
+/**
+ * The one catalog of agent tools: name, description, argument and result records, schemas, and the
+ * method that runs each. MCP, function calling and LangChain4j all publish and call tools from here, so
+ * names, descriptions and schemas are identical on every face. In read-only mode the write tools are
+ * neither listed nor callable.
+ */
+@ApplicationScoped
+public class ToolCatalog {
+
+    /**
+     * One tool. {@code write} tools append events; all others only read. Schemas are derived once, from
+     * the records, at start.
+     */
+    public record Tool(String name, String title, String description, boolean write, Class<? extends Record> argsType,
+            Class<?> resultType, ObjectNode inputSchema, ObjectNode outputSchema, Function<Record, Object> handler) {
+
+        /** True for read tools: they change nothing and repeat safely (MCP readOnlyHint and idempotentHint). */
+        public boolean readOnly() {
+            return !write;
+        }
+    }
+
+    private final List<Tool> all;
+    private final boolean readOnlyMode;
+    private final ArgBinder binder;
+
+    @Inject
+    public ToolCatalog(EventTools t, ToolsConfig config, ObjectMapper mapper) {
+        this.readOnlyMode = config.readOnly();
+        this.binder = new ArgBinder(mapper);
+        this.all = List.of(
+                tool("emit_event", true, ToolArgs.EmitEvent.class, ToolResults.Emitted.class, t::emitEvent,
+                        "Record one event durably (append-only). Returns id, timestamp, correlation_id and file path. "
+                                + "Reuse a correlation_id to extend a causal chain."),
+                tool("list_events", false, ToolArgs.ListEvents.class, ToolResults.EventList.class, t::listEvents,
+                        "List events newest first, filters combined with AND. Answers total matches, has_more and "
+                                + "next_cursor (pass as cursor for the next page). Large payloads are cut (payload_truncated)."),
+                tool("get_event", false, ToolArgs.GetEvent.class, ToolResults.EventView.class, t::getEvent,
+                        "Get one event by id. The full payload is at resource homelab://events/{id}."),
+                tool("get_causal_chain", false, ToolArgs.GetCausalChain.class, ToolResults.Chain.class, t::getCausalChain,
+                        "Events of one correlation id, oldest first, across nodes and days, with a summary: first/last "
+                                + "event, failure (stage, error), remediation steps, outcome (resolved, failed, in_progress, "
+                                + "remediating) and seconds between steps."),
+                tool("get_remediation_history", false, ToolArgs.GetRemediationHistory.class,
+                        ToolResults.RemediationHistory.class, t::getRemediationHistory,
+                        "What was already tried for a service and/or correlation id, newest first: each "
+                                + "remediation_started and whether and when it completed. Call before acting, so no fix is "
+                                + "repeated."),
+                tool("record_remediation", true, ToolArgs.RecordRemediation.class, ToolResults.RemediationRecorded.class,
+                        t::recordRemediation,
+                        "Record a remediation step as an event (append-only): phase=start before acting, "
+                                + "phase=complete after, with the same step key. Refuses to start a step still open or to "
+                                + "complete one never started."),
+                tool("get_service_status", false, ToolArgs.GetServiceStatus.class, ToolResults.ServiceStatusList.class,
+                        t::getServiceStatus,
+                        "Per service: health (healthy, unhealthy, unknown) from the latest service_unhealthy/"
+                                + "healthcheck_failed vs service_recovered, and the latest deployment state."),
+                tool("list_open_incidents", false, ToolArgs.ListOpenIncidents.class, ToolResults.IncidentList.class,
+                        t::listOpenIncidents,
+                        "Chains with a failure whose outcome is not resolved, most recently active first, compact. "
+                                + "Use get_causal_chain for details."),
+                tool("get_node_status", false, ToolArgs.GetNodeStatus.class, ToolResults.NodeStatusList.class,
+                        t::getNodeStatus,
+                        "Per node: online, offline or unknown from the latest node_online/node_offline, and the time "
+                                + "of its last event."));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <A extends Record> Tool tool(String name, boolean write, Class<A> args, Class<?> result,
+            Function<A, Object> run, String description) {
+        return new Tool(name, title(name), description, write, args, result, JsonSchemas.input(args), JsonSchemas.output(result),
+                r -> run.apply((A) r));
+    }
+
+    /** A human title from the snake_case name: get_causal_chain becomes "Get causal chain". */
+    private static String title(String name) {
+        String t = name.replace('_', ' ');
+        return Character.toUpperCase(t.charAt(0)) + t.substring(1);
+    }
+
+    /** Tools offered on every face: all of them, or only the read tools in read-only mode. */
+    public List<Tool> visible() {
+        return readOnlyMode ? readOnlyTools() : all;
+    }
+
+    /** The read tools, whatever the mode: what the LangChain4j agent may use. */
+    public List<Tool> readOnlyTools() {
+        return all.stream().filter(Tool::readOnly).toList();
+    }
+
+    public boolean readOnlyMode() {
+        return readOnlyMode;
+    }
+
+    public Optional<Tool> find(String name) {
+        return visible().stream().filter(t -> t.name().equals(name)).findFirst();
+    }
+
+    /**
+     * Runs a visible tool with JSON arguments. Throws the service's exceptions: NotFoundException for an
+     * unknown (or, in read-only mode, hidden) tool and for unknown ids, InvalidInputException naming each bad
+     * argument.
+     */
+    public Object call(String name, JsonNode arguments) {
+        Tool tool = find(name).orElseThrow(() -> new NotFoundException("no tool named '" + shorten(name) + "'"
+                + (readOnlyMode && all.stream().anyMatch(t -> t.name().equals(name)) ? " (write tools are disabled: read-only mode)"
+                        : "; tools: " + String.join(", ", visible().stream().map(Tool::name).toList()))));
+        return call(tool, arguments);
+    }
+
+    /** Runs a tool from a list this catalog gave out (the LangChain4j face restricts itself to read tools). */
+    public Object call(Tool tool, JsonNode arguments) {
+        Record args = binder.bind(tool.name(), arguments, tool.argsType());
+        return tool.handler().apply(args);
+    }
+
+    private static String shorten(String s) {
+        return s == null ? "" : s.length() > 64 ? s.substring(0, 64) + "…" : s;
+    }
+}

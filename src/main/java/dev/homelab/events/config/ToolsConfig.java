@@ -1,0 +1,20 @@
+package dev.homelab.events.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+
+/** The agent tool catalog ({@code homelab.tools.*}, or HOMELAB_TOOLS_* environment variables). */
+@ConfigMapping(prefix = "homelab.tools")
+public interface ToolsConfig {
+
+    /** Hide and refuse the write tools (emit_event, record_remediation) on MCP, function calling and LangChain4j (HOMELAB_TOOLS_READ_ONLY). */
+    @WithName("read-only")
+    @WithDefault("false")
+    boolean readOnly();
+
+    /** Payloads larger than this many bytes of compact JSON are cut in tool results, flagged payload_truncated (HOMELAB_TOOLS_PAYLOAD_BUDGET_BYTES). */
+    @WithName("payload-budget-bytes")
+    @WithDefault("2048")
+    int payloadBudgetBytes();
+}

@@ -1,0 +1,163 @@
+package dev.homelab.events.mcp;
+
+import java.util.List;
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+import jakarta.interceptor.Interceptor;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.homelab.events.agent.EventTools;
+import dev.homelab.events.agent.PromptLibrary;
+import dev.homelab.events.agent.ToolCatalog;
+import dev.homelab.events.service.InvalidInputException;
+import dev.homelab.events.service.NotFoundException;
+import dev.homelab.events.service.StoreUnavailableException;
+import io.quarkiverse.mcp.server.CompletionResponse;
+import io.quarkiverse.mcp.server.stdio.runtime.StdioMcpMessageHandler;
+import io.quarkiverse.mcp.server.JsonRpcErrorCodes;
+import io.quarkiverse.mcp.server.McpException;
+import io.quarkiverse.mcp.server.PromptCompletionManager;
+import io.quarkiverse.mcp.server.PromptManager;
+import io.quarkiverse.mcp.server.PromptMessage;
+import io.quarkiverse.mcp.server.PromptResponse;
+import io.quarkiverse.mcp.server.TextContent;
+import io.quarkiverse.mcp.server.ToolManager;
+import io.quarkiverse.mcp.server.ToolResponse;
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * The MCP face: registers the catalog's tools and the prompts (with completions) with quarkus-mcp-server's programmatic API. Registration is programmatic (not @Tool
+ * methods) so the published inputSchema is exactly the catalog's, byte for byte the same as the
+ * function-calling parameters. This class only converts; the catalog and EventTools hold the logic.
+ */
+@ApplicationScoped
+public class McpFeatures {
+
+    private static final Logger LOG = Logger.getLogger(McpFeatures.class);
+    private static final int COMPLETION_MAX = 100;
+
+    @Inject
+    ToolCatalog catalog;
+    @Inject
+    EventTools tools;
+    @Inject
+    PromptLibrary prompts;
+    @Inject
+    ObjectMapper mapper;
+    @Inject
+    ToolManager toolManager;
+    @Inject
+    PromptManager promptManager;
+    @Inject
+    PromptCompletionManager promptCompletions;
+
+    @ConfigProperty(name = "quarkus.mcp.server.stdio.enabled", defaultValue = "false")
+    boolean stdioEnabled;
+    @ConfigProperty(name = "quarkus.mcp.server.stdio.null-system-out", defaultValue = "true")
+    boolean stdioNullSystemOut;
+    @Inject
+    Instance<StdioMcpMessageHandler> stdio;
+
+    /**
+     * Runs after the index is built (IndexRefresher, APPLICATION) and the demo data (APPLICATION + 600), so a
+     * client never sees an empty catalog or a half-built index.
+     */
+    void register(@Observes @Priority(Interceptor.Priority.APPLICATION + 700) StartupEvent ev) {
+        for (ToolCatalog.Tool t : catalog.visible()) {
+            toolManager.newTool(t.name())
+                    .setTitle(t.title())
+                    .setDescription(t.description())
+                    .setInputSchema(json(t.inputSchema()))
+                    .setOutputSchema(json(t.outputSchema()))
+                    // append-only writes are not destructive; nothing here reaches outside the homelab store
+                    .setAnnotations(new ToolManager.ToolAnnotations(t.title(), t.readOnly(), false, t.readOnly(), false))
+                    .setHandler(args -> callTool(t, args.args()))
+                    .register();
+        }
+        for (PromptLibrary.Prompt p : prompts.mcpPrompts()) {
+            PromptManager.PromptDefinition def = promptManager.newPrompt(p.name()).setDescription(p.description());
+            for (PromptLibrary.Argument arg : p.arguments()) {
+                def.addArgument(arg.name(), arg.description(), true);
+            }
+            def.setHandler(a -> {
+                try {
+                    return PromptResponse.withMessages(PromptMessage.withUserRole(p.render(a.args())));
+                } catch (InvalidInputException e) {
+                    throw new McpException(e.getMessage(), JsonRpcErrorCodes.INVALID_PARAMS);
+                }
+            }).register();
+            for (PromptLibrary.Argument arg : p.arguments()) {
+                if (arg.name().equals("correlation_id")) {
+                    promptCompletions.newCompletion(p.name()).setArgumentName(arg.name())
+                            .setHandler(a -> complete(tools.correlationIds(), a.argumentValue())).register();
+                } else if (arg.name().equals("service")) {
+                    promptCompletions.newCompletion(p.name()).setArgumentName(arg.name())
+                            .setHandler(a -> complete(tools.services(), a.argumentValue())).register();
+                }
+            }
+        }
+        startStdio();
+        LOG.debugf("MCP: %s tools registered (read-only mode: %s)", (Object) catalog.visible().size(), catalog.readOnlyMode());
+    }
+
+    /**
+     * The stdio transport starts here, not at the extension's own (earlier) point: it begins answering as soon
+     * as it starts, and a desktop agent lists tools right after initialize, before StartupEvent observers ran,
+     * so it saw an empty catalog. quarkus.mcp.server.stdio.initialization-enabled=false hands the start to us;
+     * this does what the extension's recorder would: take standard output for MCP and silence System.out.
+     */
+    private void startStdio() {
+        if (!stdioEnabled) {
+            return;
+        }
+        java.io.PrintStream mcpOut = System.out;
+        if (stdioNullSystemOut) {
+            System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+        }
+        stdio.get().initialize(mcpOut);
+    }
+
+    /** Runs a tool; the service's exceptions become isError results with the message, never a stack trace. */
+    ToolResponse callTool(ToolCatalog.Tool t, Map<String, Object> args) {
+        try {
+            Object result = catalog.call(t, mapper.readTree(io.vertx.core.json.Json.encode(args)));
+            String text = mapper.writeValueAsString(result);
+            // structuredContent for current clients, the same JSON as text for older ones
+            return new ToolResponse(false, List.of(new TextContent(text)), new JsonObject(text), null);
+        } catch (InvalidInputException e) {
+            return ToolResponse.error("Invalid arguments: " + e.getMessage());
+        } catch (NotFoundException e) {
+            return ToolResponse.error("Not found: " + e.getMessage());
+        } catch (StoreUnavailableException e) {
+            return ToolResponse.error("Store unavailable: " + e.getMessage());
+        } catch (JsonProcessingException e) {
+            return ToolResponse.error("Invalid arguments: not valid JSON");
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "Tool %s failed", t.name());
+            return ToolResponse.error("Internal error in " + t.name() + "; the server log has the details");
+        }
+    }
+
+    private static JsonObject json(Object jacksonNode) {
+        return new JsonObject(jacksonNode.toString());
+    }
+
+    static CompletionResponse complete(List<String> values, String prefix) {
+        String p = prefix == null ? "" : prefix;
+        List<String> matching = values.stream().filter(v -> v.startsWith(p)).toList();
+        return new CompletionResponse(matching.stream().limit(COMPLETION_MAX).toList(), matching.size(),
+                matching.size() > COMPLETION_MAX);
+    }
+}
