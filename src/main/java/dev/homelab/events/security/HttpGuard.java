@@ -2,6 +2,7 @@ package dev.homelab.events.security;
 
 import java.io.IOException;
 import java.util.Locale;
+import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -14,6 +15,7 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.homelab.events.agent.ToolCatalog;
 import dev.homelab.events.config.SecurityConfig;
 import dev.homelab.events.rest.Problem;
 import dev.homelab.events.service.Logs;
@@ -57,14 +59,18 @@ public class HttpGuard {
     SecurityConfig config;
     @Inject
     ObjectMapper mapper;
+    @Inject
+    ToolCatalog catalog;
 
     private long maxBodyBytes;
     private BodyHandler mcpBodyReader;
+    private WriteClassifier writes;
 
     void registerFilters(@Observes Filters filters) {
         maxBodyBytes = ConfigProvider.getConfig().getOptionalValue("quarkus.http.limits.max-body-size", MemorySize.class)
                 .map(MemorySize::asLongValue).orElse(10L * 1024 * 1024);
         mcpBodyReader = BodyHandler.create(false).setBodyLimit(maxBodyBytes);
+        writes = new WriteClassifier(catalog.readOnlyTools().stream().map(ToolCatalog.Tool::name).collect(Collectors.toSet()));
         filters.register(this::guard, PRIORITY);
         filters.register(this::readMcpBody, PRIORITY - 1);
         filters.register(this::checkMcpBody, PRIORITY - 2);
@@ -144,7 +150,7 @@ public class HttpGuard {
             ctx.next();
             return;
         }
-        if (WriteClassifier.isWrite(method, path)) {
+        if (writes.isWrite(method, path)) {
             unauthorized(ctx, false);
             return;
         }
@@ -177,7 +183,7 @@ public class HttpGuard {
                 json = null;
             }
         }
-        if (WriteClassifier.mcpBodyWrites(json)) {
+        if (writes.mcpBodyWrites(json)) {
             unauthorized(ctx, false);
             return;
         }

@@ -14,22 +14,18 @@ import com.fasterxml.jackson.databind.JsonNode;
  * {@code tools/call} of a tool that is not read-only is a write; every other MCP method (initialize,
  * tools/list, resources/read, prompts/get, notifications) is protocol traffic or a read.</li>
  * </ul>
- * A tool added later is therefore protected until it is listed here as read-only.
+ * The read-only tools are those the tool catalog marks as reads (the same flag that sets MCP readOnlyHint), so
+ * a tool added later is protected unless it is declared read-only there.
  */
 public final class WriteClassifier {
 
-    /** Tools that only read (MCP readOnlyHint); the same names on the MCP and function-calling faces. */
-    public static final Set<String> READ_ONLY_TOOLS = Set.of(
-            "list_events", "get_event", "get_causal_chain", "get_remediation_history", "get_service_status",
-            "list_open_incidents", "get_node_status");
+    private final Set<String> readOnlyTools;
 
-    /** The tools that write: named in 401 messages and documentation; anything not read-only is treated alike. */
-    public static final Set<String> WRITE_TOOLS = Set.of("emit_event", "record_remediation", "sync_now");
+    public WriteClassifier(Set<String> readOnlyTools) {
+        this.readOnlyTools = Set.copyOf(readOnlyTools);
+    }
 
     private static final String TOOLS_PREFIX = "/api/tools/";
-
-    private WriteClassifier() {
-    }
 
     public static boolean isSafeMethod(String method) {
         return method.equals("GET") || method.equals("HEAD") || method.equals("OPTIONS");
@@ -56,13 +52,13 @@ public final class WriteClassifier {
     }
 
     /** Whether a request that needs no body inspection is a write. */
-    public static boolean isWrite(String method, String path) {
+    public boolean isWrite(String method, String path) {
         if (isSafeMethod(method)) {
             return false;
         }
         String tool = functionToolName(path);
         if (tool != null && method.equals("POST")) {
-            return !READ_ONLY_TOOLS.contains(tool);
+            return !readOnlyTools.contains(tool);
         }
         return true;
     }
@@ -71,7 +67,7 @@ public final class WriteClassifier {
      * Whether an MCP JSON-RPC message (an object, or a batch array of them) calls a tool that writes. A body
      * that is not such JSON is treated as a write, so a token is needed to send anything unrecognised.
      */
-    public static boolean mcpBodyWrites(JsonNode body) {
+    public boolean mcpBodyWrites(JsonNode body) {
         if (body == null) {
             return true;
         }
@@ -86,7 +82,7 @@ public final class WriteClassifier {
         return mcpMessageWrites(body);
     }
 
-    private static boolean mcpMessageWrites(JsonNode message) {
+    private boolean mcpMessageWrites(JsonNode message) {
         if (!message.isObject()) {
             return true;
         }
@@ -100,6 +96,6 @@ public final class WriteClassifier {
         }
         JsonNode params = message.get("params");
         JsonNode name = params == null ? null : params.get("name");
-        return name == null || !name.isTextual() || !READ_ONLY_TOOLS.contains(name.textValue());
+        return name == null || !name.isTextual() || !readOnlyTools.contains(name.textValue());
     }
 }

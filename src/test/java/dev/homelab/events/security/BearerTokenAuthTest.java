@@ -8,6 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
@@ -18,6 +21,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import dev.homelab.events.agent.ToolCatalog;
 import dev.homelab.events.service.EventService;
 import dev.homelab.events.testing.StoreFiles;
 import io.quarkus.test.junit.QuarkusTest;
@@ -34,6 +38,8 @@ class BearerTokenAuthTest {
 
     @Inject
     EventService service;
+    @Inject
+    ToolCatalog catalog;
 
     final List<String> logged = new CopyOnWriteArrayList<>();
     final Handler capture = new Handler() {
@@ -102,21 +108,37 @@ class BearerTokenAuthTest {
     }
 
     @Test
-    void functionCallingWriteToolsNeedTheTokenReadToolsDoNot() {
-        for (String tool : WriteClassifier.WRITE_TOOLS) {
-            given().contentType("application/json").body("{}").post("/api/tools/" + tool).then().statusCode(401);
+    void functionCallingWriteToolsNeedTheTokenReadToolsDoNot() throws Exception {
+        List<String> before = StoreFiles.all(service.root());
+        assertEquals(Set.of("emit_event", "record_remediation"),
+                catalog.visible().stream().filter(t -> !t.readOnly()).map(ToolCatalog.Tool::name).collect(Collectors.toSet()));
+        for (ToolCatalog.Tool tool : catalog.visible()) {
+            var call = given().contentType("application/json").body(ARGS.getOrDefault(tool.name(), "{}"))
+                    .post("/api/tools/" + tool.name()).then();
+            if (tool.readOnly()) {
+                call.statusCode(not(401));
+            } else {
+                call.statusCode(401).header("WWW-Authenticate", containsString("Bearer"));
+            }
         }
-        // an unknown tool is treated as a write: fail closed
-        given().contentType("application/json").body("{}").post("/api/tools/drop_everything").then().statusCode(401);
-        for (String tool : WriteClassifier.READ_ONLY_TOOLS) {
-            given().contentType("application/json").body("{}").post("/api/tools/" + tool).then().statusCode(not(401));
+        // an unknown tool (sync_now before sync is installed, anything new) is treated as a write: fail closed
+        for (String name : List.of("sync_now", "drop_everything")) {
+            given().contentType("application/json").body("{}").post("/api/tools/" + name).then().statusCode(401);
         }
+        assertEquals(before, StoreFiles.all(service.root()));
+        given().header("Authorization", AUTH).contentType("application/json").body(ARGS.get("emit_event"))
+                .post("/api/tools/emit_event").then().statusCode(200);
     }
+
+    /** Valid arguments for the tools that need some; the rest get {}. */
+    static final Map<String, String> ARGS = Map.of(
+            "emit_event", "{\"type\":\"deployment_started\",\"severity\":\"info\",\"source\":\"ci\",\"service\":\"web\"}",
+            "record_remediation", "{\"correlation_id\":\"c1\",\"service\":\"web\",\"phase\":\"start\",\"action\":\"restart\",\"actor\":\"agent\"}");
 
     @Test
     void mcpWriteToolCallsNeedTheTokenOtherMessagesDoNot() throws Exception {
         List<String> before = StoreFiles.all(service.root());
-        for (String tool : WriteClassifier.WRITE_TOOLS) {
+        for (String tool : List.of("emit_event", "record_remediation", "sync_now")) {
             given().contentType("application/json").accept("application/json, text/event-stream")
                     .body("{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"tools/call\",\"params\":{\"name\":\"" + tool
                             + "\",\"arguments\":{\"type\":\"deployment_started\",\"severity\":\"info\",\"source\":\"x\",\"service\":\"y\"}}}")
@@ -139,6 +161,28 @@ class BearerTokenAuthTest {
                     .then().statusCode(not(401));
         }
         assertEquals(before, StoreFiles.all(service.root()));
+    }
+
+    @Test
+    void mcpSessionReadsWithoutTokenWritesOnlyWithIt() throws Exception {
+        String session = given().contentType("application/json").accept("application/json, text/event-stream")
+                .body("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"2025-11-25\","
+                        + "\"capabilities\":{},\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}}")
+                .post("/mcp").then().statusCode(200).extract().header("Mcp-Session-Id");
+        given().contentType("application/json").accept("application/json, text/event-stream").header("Mcp-Session-Id", session)
+                .body("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}").post("/mcp").then().statusCode(202);
+        given().contentType("application/json").accept("application/json, text/event-stream").header("Mcp-Session-Id", session)
+                .body("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":\"list_events\",\"arguments\":{}}}")
+                .post("/mcp").then().statusCode(200).body(containsString("\"total\""));
+        String emit = "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\",\"params\":{\"name\":\"emit_event\",\"arguments\":"
+                + ARGS.get("emit_event") + "}}";
+        List<String> before = StoreFiles.all(service.root());
+        given().contentType("application/json").accept("application/json, text/event-stream").header("Mcp-Session-Id", session)
+                .body(emit).post("/mcp").then().statusCode(401);
+        assertEquals(before, StoreFiles.all(service.root()));
+        given().contentType("application/json").accept("application/json, text/event-stream").header("Mcp-Session-Id", session)
+                .header("Authorization", AUTH).body(emit).post("/mcp").then().statusCode(200).body(containsString("\"isError\":false"));
+        assertEquals(before.size() + 1, StoreFiles.all(service.root()).size());
     }
 
     @Test

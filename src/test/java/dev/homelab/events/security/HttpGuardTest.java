@@ -105,7 +105,7 @@ class HttpGuardTest {
     void chunkedOversizedBodyIsCutOffAt413() throws Exception {
         List<String> before = StoreFiles.all(root());
         String prefix = "{\"type\":\"deployment_started\",\"severity\":\"info\",\"source\":\"ci\",\"service\":\"web\",\"payload\":{\"s\":\"";
-        for (String path : List.of("/api/events")) {
+        for (String path : List.of("/api/events", "/mcp")) {
             RawHttp.Response r = RawHttp.chunked(RestAssured.port, "POST " + path + " HTTP/1.1\r\nHost: localhost\r\n"
                     + "Content-Type: application/json\r\nAccept: application/json, text/event-stream\r\n"
                     + "Transfer-Encoding: chunked\r\n\r\n", prefix, (byte) 'x', 30L * 1024 * 1024);

@@ -90,29 +90,30 @@ class SecurityRulesTest {
 
     @Test
     void writeClassificationFailsClosed() throws Exception {
-        assertFalse(WriteClassifier.isWrite("GET", "/api/events"));
-        assertTrue(WriteClassifier.isWrite("POST", "/api/events"));
-        assertTrue(WriteClassifier.isWrite("DELETE", "/api/events/x"));
-        assertTrue(WriteClassifier.isWrite("POST", "/api/store/demo"));
-        assertTrue(WriteClassifier.isWrite("POST", "/api/sync/now"));
-        assertTrue(WriteClassifier.isWrite("POST", "/api/tools/emit_event"));
-        assertTrue(WriteClassifier.isWrite("POST", "/api/tools/something_new"));
-        assertTrue(WriteClassifier.isWrite("POST", "/api/tools/list_events/x"));
-        assertFalse(WriteClassifier.isWrite("POST", "/api/tools/list_events"));
-        assertFalse(WriteClassifier.isWrite("POST", "/api/tools/get_causal_chain/"));
+        WriteClassifier w = new WriteClassifier(java.util.Set.of("list_events", "get_causal_chain"));
+        assertFalse(w.isWrite("GET", "/api/events"));
+        assertTrue(w.isWrite("POST", "/api/events"));
+        assertTrue(w.isWrite("DELETE", "/api/events/x"));
+        assertTrue(w.isWrite("POST", "/api/store/demo"));
+        assertTrue(w.isWrite("POST", "/api/sync/now"));
+        assertTrue(w.isWrite("POST", "/api/tools/emit_event"));
+        assertTrue(w.isWrite("POST", "/api/tools/something_new"));
+        assertTrue(w.isWrite("POST", "/api/tools/list_events/x"));
+        assertFalse(w.isWrite("POST", "/api/tools/list_events"));
+        assertFalse(w.isWrite("POST", "/api/tools/get_causal_chain/"));
 
-        assertTrue(WriteClassifier.mcpBodyWrites(null));
-        assertTrue(WriteClassifier.mcpBodyWrites(mapper.readTree("[]")));
-        assertTrue(WriteClassifier.mcpBodyWrites(mapper.readTree("42")));
-        assertTrue(WriteClassifier.mcpBodyWrites(mapper.readTree("{\"method\":\"tools/call\",\"params\":{\"name\":\"emit_event\"}}")));
-        assertTrue(WriteClassifier.mcpBodyWrites(mapper.readTree("{\"method\":\"tools/call\",\"params\":{\"name\":\"sync_now\"}}")));
-        assertTrue(WriteClassifier.mcpBodyWrites(mapper.readTree("{\"method\":\"tools/call\",\"params\":{\"name\":[\"list_events\"]}}")));
-        assertTrue(WriteClassifier.mcpBodyWrites(mapper.readTree("{\"method\":\"tools/call\"}")));
-        assertTrue(WriteClassifier.mcpBodyWrites(mapper.readTree("{\"id\":1}")));
-        assertFalse(WriteClassifier.mcpBodyWrites(mapper.readTree("{\"method\":\"tools/call\",\"params\":{\"name\":\"list_events\"}}")));
-        assertFalse(WriteClassifier.mcpBodyWrites(mapper.readTree("{\"method\":\"initialize\",\"params\":{}}")));
-        assertFalse(WriteClassifier.mcpBodyWrites(mapper.readTree("{\"method\":\"notifications/initialized\"}")));
-        assertFalse(WriteClassifier.mcpBodyWrites(mapper.readTree("{\"jsonrpc\":\"2.0\",\"id\":3,\"result\":{}}")));
-        assertFalse(WriteClassifier.mcpBodyWrites(mapper.readTree("[{\"method\":\"tools/list\"},{\"method\":\"ping\"}]")));
+        assertTrue(w.mcpBodyWrites(null));
+        assertTrue(w.mcpBodyWrites(mapper.readTree("[]")));
+        assertTrue(w.mcpBodyWrites(mapper.readTree("42")));
+        assertTrue(w.mcpBodyWrites(mapper.readTree("{\"method\":\"tools/call\",\"params\":{\"name\":\"emit_event\"}}")));
+        assertTrue(w.mcpBodyWrites(mapper.readTree("{\"method\":\"tools/call\",\"params\":{\"name\":\"sync_now\"}}")));
+        assertTrue(w.mcpBodyWrites(mapper.readTree("{\"method\":\"tools/call\",\"params\":{\"name\":[\"list_events\"]}}")));
+        assertTrue(w.mcpBodyWrites(mapper.readTree("{\"method\":\"tools/call\"}")));
+        assertTrue(w.mcpBodyWrites(mapper.readTree("{\"id\":1}")));
+        assertFalse(w.mcpBodyWrites(mapper.readTree("{\"method\":\"tools/call\",\"params\":{\"name\":\"list_events\"}}")));
+        assertFalse(w.mcpBodyWrites(mapper.readTree("{\"method\":\"initialize\",\"params\":{}}")));
+        assertFalse(w.mcpBodyWrites(mapper.readTree("{\"method\":\"notifications/initialized\"}")));
+        assertFalse(w.mcpBodyWrites(mapper.readTree("{\"jsonrpc\":\"2.0\",\"id\":3,\"result\":{}}")));
+        assertFalse(w.mcpBodyWrites(mapper.readTree("[{\"method\":\"tools/list\"},{\"method\":\"ping\"}]")));
     }
 }
