@@ -30,13 +30,22 @@ for _ in $(seq 1 600); do
   sleep 0.1
 done
 
-# conformance 0.1.16 imports fs.globSync (Node 22+) at load time; server scenarios never call it
-cat >"$WORK/preload.cjs" <<'JS'
-const fs = require('fs');
+# conformance 0.1.16 imports fs.globSync (Node 22+) by name at load time; server scenarios never call it.
+# On older Node an ESM loader hook serves a copy of fs that adds a globSync which only throws.
+cat >"$WORK/preload.mjs" <<'JS'
+import fs from 'node:fs';
+import { register } from 'node:module';
 if (typeof fs.globSync !== 'function') {
-  fs.globSync = () => { throw new Error('fs.globSync is not available on this Node.js version'); };
+  const shim = "import fs from 'node:fs'; export * from 'node:fs'; export default fs;"
+    + " export function globSync() { throw new Error('fs.globSync needs Node.js 22'); }";
+  const hooks = "const SHIM = " + JSON.stringify('data:text/javascript,' + encodeURIComponent(shim)) + ";"
+    + " export async function resolve(specifier, context, next) {"
+    + "   if ((specifier === 'fs' || specifier === 'node:fs') && !(context.parentURL || '').startsWith('data:')) {"
+    + "     return { url: SHIM, shortCircuit: true }; }"
+    + "   return next(specifier, context); }";
+  register('data:text/javascript,' + encodeURIComponent(hooks));
 }
 JS
 
-NODE_OPTIONS="--require=$WORK/preload.cjs" npx --yes "@modelcontextprotocol/conformance@$VERSION" server \
+NODE_OPTIONS="--import=$WORK/preload.mjs" npx --yes "@modelcontextprotocol/conformance@$VERSION" server \
   --url "http://127.0.0.1:$PORT/mcp" --scenario dns-rebinding-protection
