@@ -127,6 +127,26 @@ class HttpGuardTest {
     }
 
     @Test
+    void hostileJsonOnTheToolFacesIsRefusedFast() throws Exception {
+        int depth = 100_000;
+        String deep = "[".repeat(depth) + "]".repeat(depth);
+        String bigNumber = "9".repeat(5000);
+        List<String> before = StoreFiles.all(root());
+        for (String body : List.of(deep, "{\"payload\":" + deep + "}", "{\"n\":" + bigNumber + "}")) {
+            RawHttp.Response r = post("/api/tools/emit_event", body);
+            assertEquals(400, r.status(), r.body());
+            String rpc = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"emit_event\",\"arguments\":" + body + "}}";
+            RawHttp.Response m = post("/mcp", rpc);
+            // the MCP extension parses with Vert.x's own Jackson factory (Jackson's default limits) and answers a
+            // JSON-RPC parse error (-32700) or a tool error; never a crash, never a write
+            assertTrue((m.status() >= 400 && m.status() < 500) || m.body().contains("\"code\":-32700")
+                    || m.body().contains("\"isError\":true"), m.status() + " " + m.body());
+        }
+        assertEquals(before, StoreFiles.all(root()));
+        given().get("/q/health/live").then().statusCode(200);
+    }
+
+    @Test
     void fiveThousandDigitNumberIsA400() throws Exception {
         String body = EVENT.substring(0, EVENT.length() - 1) + ",\"payload\":{\"n\":" + "9".repeat(5000) + "}}";
         RawHttp.Response r = post("/api/events", body);
