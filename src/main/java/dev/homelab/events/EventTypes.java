@@ -27,6 +27,13 @@ public final class EventTypes {
             REMEDIATION_STARTED,
             REMEDIATION_COMPLETED);
 
+    /**
+     * Custom types this server always accepts, without HOMELAB_EVENTS_CUSTOM_TYPES, because a feature of the
+     * server itself writes them: {@code operator_query} audits each natural-language question (POST /api/ask).
+     */
+    public static final String OPERATOR_QUERY = "operator_query";
+    public static final List<String> BUILT_IN_CUSTOM = List.of(OPERATOR_QUERY);
+
     private EventTypes() {
     }
 }

@@ -43,6 +43,7 @@ public class EventValidator {
     public EventValidator(List<String> customTypes, String defaultNode, int payloadMaxBytes, int payloadMaxDepth,
             Duration maxFutureSkew, ObjectMapper mapper, Clock clock) {
         Set<String> all = new LinkedHashSet<>(EventTypes.NORMALIZED);
+        all.addAll(EventTypes.BUILT_IN_CUSTOM);
         for (String t : customTypes) {
             if (!Names.isValidType(t)) {
                 throw new IllegalArgumentException("custom event type '" + t + "' does not match " + Names.TYPE.pattern()
