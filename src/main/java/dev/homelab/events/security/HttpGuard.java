@@ -33,10 +33,12 @@ import io.vertx.ext.web.handler.BodyHandler;
  * <ol>
  * <li>Host and Origin of /api and /mcp requests must be allowed ({@link HostPolicy}), else 403: DNS rebinding.</li>
  * <li>A declared body larger than {@code quarkus.http.limits.max-body-size} gets 413 before it is read.</li>
- * <li>A body sent to /api or /mcp must be JSON, else 415: a browser's cross-origin "simple" POST
- * ({@code text/plain}, form) can never reach a handler.</li>
+ * <li>A body sent to /api or /mcp must be declared JSON (or carry no Content-Type), else 415: a browser's
+ * "simple" POST ({@code text/plain}, form, multipart) can never reach a handler.</li>
  * <li>A write without the bearer token gets 401 with {@code WWW-Authenticate: Bearer} ({@link WriteClassifier});
  * for MCP the JSON-RPC body is read first (within the same size cap) to find {@code tools/call} of write tools.</li>
+ * <li>MCP bodies are parsed with the application's ObjectMapper and its explicit JSON limits, whatever the token:
+ * a hostile document gets a JSON-RPC parse error (HTTP 400) before the MCP route sees it.</li>
  * </ol>
  * Every refusal is an RFC 9457 problem+json body. Log lines carry escaped request values and never the
  * Authorization header.
@@ -127,30 +129,27 @@ public class HttpGuard {
             return;
         }
 
-        if (!token.configured()) {
-            ctx.next();
-            return;
-        }
-        BearerToken.Check check = token.check(req.getHeader(HttpHeaders.AUTHORIZATION));
-        if (check == BearerToken.Check.VALID) {
-            ctx.next();
-            return;
-        }
-        if (check == BearerToken.Check.WRONG) {
-            // a wrong token is refused even where none is needed, so a misconfigured client learns it at once
-            unauthorized(ctx, true);
-            return;
-        }
-        if (face && config.protectReads()) {
-            unauthorized(ctx, false);
-            return;
+        boolean authorized = !token.configured();
+        if (!authorized) {
+            BearerToken.Check check = token.check(req.getHeader(HttpHeaders.AUTHORIZATION));
+            if (check == BearerToken.Check.WRONG) {
+                // a wrong token is refused even where none is needed, so a misconfigured client learns it at once
+                unauthorized(ctx, true);
+                return;
+            }
+            authorized = check == BearerToken.Check.VALID;
+            if (!authorized && face && config.protectReads()) {
+                unauthorized(ctx, false);
+                return;
+            }
         }
         if (WriteClassifier.isMcpPath(path) && method.equals("POST")) {
-            ctx.put(MCP_BODY_CHECK, Boolean.TRUE);
+            // the JSON-RPC body decides: read it (within the cap), then checkMcpBody parses it with our limits
+            ctx.put(MCP_BODY_CHECK, authorized);
             ctx.next();
             return;
         }
-        if (writes.isWrite(method, path)) {
+        if (!authorized && writes.isWrite(method, path)) {
             unauthorized(ctx, false);
             return;
         }
@@ -167,8 +166,14 @@ public class HttpGuard {
         mcpBodyReader.handle(ctx);
     }
 
+    /**
+     * Parses an MCP POST body with the application's ObjectMapper, so the MCP face gets the same explicit JSON
+     * limits as REST (the MCP extension parses with Vert.x's own Jackson factory and its defaults), then lets a
+     * message through untokened only when it calls no write tool.
+     */
     void checkMcpBody(RoutingContext ctx) {
-        if (ctx.get(MCP_BODY_CHECK) == null) {
+        Boolean authorized = ctx.get(MCP_BODY_CHECK);
+        if (authorized == null) {
             ctx.next();
             return;
         }
@@ -177,17 +182,34 @@ public class HttpGuard {
         if (body != null && body.buffer() != null && body.length() > 0) {
             try {
                 json = mapper.readTree(body.buffer().getBytes());
-            } catch (JacksonException e) {
-                json = null; // unparseable: treated as a write below, so only a token holder learns the parse error
             } catch (IOException e) {
-                json = null;
+                String reason = e instanceof JacksonException j ? j.getOriginalMessage() : e.getMessage();
+                if (!authorized) {
+                    unauthorized(ctx, false); // only a token holder learns why its body does not parse
+                } else {
+                    jsonRpcParseError(ctx, reason);
+                }
+                return;
             }
         }
-        if (writes.mcpBodyWrites(json)) {
+        if (!authorized && writes.mcpBodyWrites(json)) {
             unauthorized(ctx, false);
             return;
         }
         ctx.next();
+    }
+
+    /** The JSON-RPC answer to a body that is not JSON (Streamable HTTP: HTTP 400 with an error response, no id). */
+    private void jsonRpcParseError(RoutingContext ctx, String reason) {
+        String message = "Parse error: " + shorten(reason);
+        String json;
+        try {
+            json = mapper.writeValueAsString(java.util.Map.of("jsonrpc", "2.0", "id", mapper.nullNode(),
+                    "error", java.util.Map.of("code", -32700, "message", message)));
+        } catch (IOException e) {
+            json = "{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32700,\"message\":\"Parse error\"}}";
+        }
+        ctx.response().setStatusCode(400).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(json);
     }
 
     private void unauthorized(RoutingContext ctx, boolean wrongToken) {
@@ -235,9 +257,13 @@ public class HttpGuard {
         return declared > 0 || (declared < 0 && req.getHeader(HttpHeaders.TRANSFER_ENCODING) != null);
     }
 
+    /**
+     * JSON, or no Content-Type at all (Java's HttpClient, McpAssured): a browser can send a cross-origin POST
+     * without a Content-Type (a Blob body), but always with an Origin header, which {@link HostPolicy} checks first.
+     */
     static boolean isJson(String contentType) {
-        if (contentType == null) {
-            return false;
+        if (contentType == null || contentType.isBlank()) {
+            return true;
         }
         String mime = contentType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
         return mime.equals("application/json") || (mime.startsWith("application/") && mime.endsWith("+json"));
