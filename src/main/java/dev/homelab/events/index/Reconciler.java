@@ -81,8 +81,8 @@ public class Reconciler {
             if (result instanceof ReadResult.Ok ok) {
                 Optional<IndexEntry> original = index.add(entryOf(ok.event(), rel));
                 if (original.isPresent()) {
-                    problems.put(rel, new KnownProblem(new FileProblem(rel, FileProblem.Reason.DUPLICATE_ID,
-                            "id " + ok.event().id() + " is already stored at " + original.get().relativePath(), started), stamp));
+                    problems.put(rel, new KnownProblem(Duplicates.problem(store, rel, original.get().relativePath(),
+                            ok.event().id(), started), stamp));
                 } else {
                     problems.remove(rel);
                     added[0]++;
