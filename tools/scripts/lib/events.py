@@ -84,6 +84,8 @@ EVENT_TYPES: Tuple[str, ...] = (
     "remediation_started",
     "remediation_completed",
 )
+#: Types the server itself writes (the audit of questions asked through /api/ask), accepted like custom ones.
+BUILT_IN_CUSTOM_TYPES: Tuple[str, ...] = ("operator_query",)
 #: Allowed severities.
 SEVERITIES: Tuple[str, ...] = ("info", "warning", "error", "critical")
 
@@ -214,7 +216,7 @@ def _event_types() -> Tuple[str, ...]:
             raise EventValidationError("HOMELAB_EVENTS_CUSTOM_TYPES", name,
                                        "each custom type must match [a-z][a-z0-9_]{0,63}")
         custom.append(name)
-    return EVENT_TYPES + tuple(custom)
+    return EVENT_TYPES + BUILT_IN_CUSTOM_TYPES + tuple(custom)
 
 
 def _check_type(value: Any) -> str:
