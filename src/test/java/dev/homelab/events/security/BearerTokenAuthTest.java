@@ -186,6 +186,17 @@ class BearerTokenAuthTest {
     }
 
     @Test
+    void oversizedMcpBodyReadByTheGuardIs413() throws Exception {
+        // with a token configured the guard itself reads MCP bodies to classify them; its reader keeps the cap
+        dev.homelab.events.testing.RawHttp.Response r = dev.homelab.events.testing.RawHttp.chunked(io.restassured.RestAssured.port,
+                "POST /mcp HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                        + "Accept: application/json, text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n",
+                "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\",\"params\":{\"x\":\"", (byte) 'x', 30L * 1024 * 1024);
+        assertEquals(413, r.status(), r.body());
+        assertEquals("application/problem+json", r.header("content-type"));
+    }
+
+    @Test
     void tokenIsNeverLogged() {
         given().header("Authorization", "Bearer " + WRONG).contentType("application/json").body(EVENT).post("/api/events");
         given().header("Authorization", AUTH).contentType("application/json").body(EVENT).post("/api/events");
