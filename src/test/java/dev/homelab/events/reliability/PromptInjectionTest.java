@@ -49,12 +49,13 @@ class PromptInjectionTest {
                 "list_open_incidents", "{}",
                 "get_node_status", "{}");
         Set<String> readTools = catalog.readOnlyTools().stream().map(ToolCatalog.Tool::name).collect(Collectors.toSet());
-        assertEquals(args.keySet(), readTools, "every read tool is exercised");
+        assertTrue(readTools.containsAll(args.keySet()), readTools.toString());
 
         int offlineBefore = given().queryParam("type", "node_offline").get("/api/events").then().extract().path("total");
         List<String> before = StoreFiles.all(service.root());
         for (String tool : readTools) {
-            String body = given().contentType("application/json").body(args.get(tool)).post("/api/tools/" + tool)
+            // every read tool is exercised; one added later (get_sync_status) runs with its defaults
+            String body = given().contentType("application/json").body(args.getOrDefault(tool, "{}")).post("/api/tools/" + tool)
                     .then().statusCode(200).extract().asString();
             if (Set.of("list_events", "get_event", "get_causal_chain").contains(tool)) {
                 assertTrue(body.contains(INJECTION), tool + " returns the text verbatim, as a JSON string: " + body);
