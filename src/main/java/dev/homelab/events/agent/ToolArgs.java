@@ -75,4 +75,10 @@ public final class ToolArgs {
 
     public record GetNodeStatus(@ToolArg("One node; default: all") String node) {
     }
+
+    public record SyncNow(@ToolArg("Only this peer (its configured name); default: every peer") String peer) {
+    }
+
+    public record GetSyncStatus(@ToolArg("One peer (its configured name); default: every peer") String peer) {
+    }
 }

@@ -41,7 +41,7 @@ public class ToolCatalog {
     private final ArgBinder binder;
 
     @Inject
-    public ToolCatalog(EventTools t, ToolsConfig config, ObjectMapper mapper) {
+    public ToolCatalog(EventTools t, SyncTools sync, ToolsConfig config, ObjectMapper mapper) {
         this.readOnlyMode = config.readOnly();
         this.binder = new ArgBinder(mapper);
         this.all = List.of(
@@ -78,7 +78,14 @@ public class ToolCatalog {
                 tool("get_node_status", false, ToolArgs.GetNodeStatus.class, ToolResults.NodeStatusList.class,
                         t::getNodeStatus,
                         "Per node: online, offline or unknown from the latest node_online/node_offline, and the time "
-                                + "of its last event."));
+                                + "of its last event."),
+                tool("sync_now", true, ToolArgs.SyncNow.class, ToolResults.SyncRun.class, sync::syncNow,
+                        "Pull missing events from the configured peer nodes now, ignoring backoff. Per peer: ok, "
+                                + "written, identical (skipped), conflicts (never overwritten), error. Returns when done."),
+                tool("get_sync_status", false, ToolArgs.GetSyncStatus.class, ToolResults.SyncStatus.class,
+                        sync::getSyncStatus,
+                        "Sync with peer nodes: per peer state (online, failing, offline, never_synced), last_success, "
+                                + "last_error, events_pulled, conflicts, lag_events, lag_seconds."));
     }
 
     @SuppressWarnings("unchecked")

@@ -179,4 +179,16 @@ public final class ToolResults {
 
     public record NodeStatusList(List<NodeStatus> nodes) {
     }
+
+    /** sync_now: per peer, what the pull wrote, skipped as identical, and reported. */
+    public record SyncRun(List<dev.homelab.events.sync.PeerPuller.RunResult> peers) {
+    }
+
+    /** get_sync_status: this node and, per peer, state, last success and error, events pulled, lag. */
+    public record SyncStatus(
+            String node,
+            @JsonProperty("schedule_enabled") boolean scheduleEnabled,
+            @JsonProperty("interval_seconds") long intervalSeconds,
+            List<dev.homelab.events.sync.PeerPuller.Status> peers) {
+    }
 }

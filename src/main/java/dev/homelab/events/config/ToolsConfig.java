@@ -8,7 +8,7 @@ import io.smallrye.config.WithName;
 @ConfigMapping(prefix = "homelab.tools")
 public interface ToolsConfig {
 
-    /** Hide and refuse the write tools (emit_event, record_remediation) on MCP, function calling and LangChain4j (HOMELAB_TOOLS_READ_ONLY). */
+    /** Hide and refuse the write tools (emit_event, record_remediation, sync_now) on MCP, function calling and LangChain4j (HOMELAB_TOOLS_READ_ONLY). */
     @WithName("read-only")
     @WithDefault("false")
     boolean readOnly();

@@ -46,6 +46,8 @@ public class EventResource {
 
     @Inject
     EventService service;
+    @Inject
+    dev.homelab.events.archive.ArchiveService archives;
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
@@ -68,9 +70,12 @@ public class EventResource {
             @QueryParam("correlation_id") String correlationId,
             @Parameter(description = "newest (default) or oldest") @QueryParam("order") String order,
             @Parameter(description = "Page size, 1-1000, default 50") @QueryParam("limit") String limit,
-            @Parameter(description = "next_cursor of the previous page") @QueryParam("cursor") String cursor) {
-        return this.service.list(new ListCriteria(since, until, nodes, types, minSeverity, service, source, correlationId,
-                order, parseLimit(limit), cursor), DEFAULT_LIMIT, MAX_LIMIT);
+            @Parameter(description = "next_cursor of the previous page") @QueryParam("cursor") String cursor,
+            @Parameter(description = "Also list events of archived days (slower: reads archives)") @QueryParam("include_archived") String includeArchived) {
+        ListCriteria criteria = new ListCriteria(since, until, nodes, types, minSeverity, service, source, correlationId,
+                order, parseLimit(limit), cursor);
+        return ArchiveResource.flag(includeArchived) ? archives.listWithArchived(criteria, DEFAULT_LIMIT, MAX_LIMIT)
+                : this.service.list(criteria, DEFAULT_LIMIT, MAX_LIMIT);
     }
 
     @GET

@@ -24,6 +24,7 @@ import java.util.regex.Pattern;
 
 import dev.homelab.events.Event;
 import dev.homelab.events.Names;
+import dev.homelab.events.Timestamps;
 
 /**
  * The filesystem store, format v1 (docs/format.md):
@@ -89,11 +90,91 @@ public class EventStore {
      */
     public Path append(Event event) throws IOException {
         Path relative = relativePathOf(event);
+        writeNew(relative, codec.toBytes(event));
+        return relative;
+    }
+
+    /** What {@link #importFile} did with one file. */
+    public enum ImportOutcome {
+        /** The file was missing and is now durably written. */
+        WRITTEN,
+        /** A file with exactly these bytes is already at that path; nothing changed. */
+        IDENTICAL,
+        /** A different file is already at that path; it was left untouched. */
+        CONFLICT
+    }
+
+    /**
+     * Durably writes a file copied from another store (sync, restore) under exactly its original relative
+     * path, with the same commit point as {@link #append}. Never replaces an existing file: identical bytes
+     * are {@link ImportOutcome#IDENTICAL}, different bytes a {@link ImportOutcome#CONFLICT}.
+     *
+     * @throws IllegalArgumentException if the path does not follow the layout grammar
+     *                                  ({@code <yyyy-MM-dd>/<node>/<name per EventFileName>}), or the bytes are
+     *                                  not a readable event that belongs at that path
+     */
+    public ImportOutcome importFile(Path relative, byte[] bytes) throws IOException {
+        checkLayoutPath(relative);
+        if (bytes.length > fileMaxBytes) {
+            throw new IllegalArgumentException("file is larger than " + fileMaxBytes + " bytes: " + relative);
+        }
+        ReadResult decoded = codec.fromBytes(bytes, relative.toString(), EventFileName.parse(relative.getFileName().toString()));
+        if (!(decoded instanceof ReadResult.Ok ok)) {
+            throw new IllegalArgumentException("content is not a readable event (" + ((ReadResult.Skipped) decoded).detail()
+                    + "): " + relative);
+        }
+        // the path is the event's address everywhere (other nodes, archives): it must agree with the content
+        Path expected = EventFileName.directory(ok.event().timestamp(), ok.event().node());
+        if (!expected.equals(relative.getParent())) {
+            throw new IllegalArgumentException("path " + relative + " does not match the event's date and node (" + expected + ")");
+        }
+        Path target = root.resolve(relative);
+        try {
+            writeNew(relative, bytes);
+            return ImportOutcome.WRITTEN;
+        } catch (FileAlreadyExistsException e) {
+            byte[] existing;
+            try (InputStream in = Files.newInputStream(target, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+                existing = in.readNBytes((int) Math.min(fileMaxBytes + 1, Integer.MAX_VALUE));
+            }
+            return java.util.Arrays.equals(existing, bytes) ? ImportOutcome.IDENTICAL : ImportOutcome.CONFLICT;
+        }
+    }
+
+    /** Checks a relative path segment by segment against the layout grammar; names starting with '.' never pass. */
+    public static void checkLayoutPath(Path relative) {
+        if (relative == null || relative.isAbsolute() || relative.getNameCount() != 3) {
+            throw new IllegalArgumentException("path must be <yyyy-MM-dd>/<node>/<file name>, got: " + relative);
+        }
+        String date = relative.getName(0).toString();
+        String node = relative.getName(1).toString();
+        String file = relative.getName(2).toString();
+        if (!DATE_DIR.matcher(date).matches()) {
+            throw new IllegalArgumentException("first segment must be a yyyy-MM-dd date, got: " + date);
+        }
+        try {
+            java.time.LocalDate.parse(date);
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new IllegalArgumentException("first segment is not a calendar date: " + date, e);
+        }
+        if (!Names.isValidNode(node)) {
+            throw new IllegalArgumentException("second segment must be a hostname (node), got: " + node);
+        }
+        Optional<EventFileName> name = EventFileName.parse(file);
+        if (name.isEmpty()) {
+            throw new IllegalArgumentException("file name must be <yyyyMMdd'T'HHmmss.SSSSSS'Z'>_<type>_<uuid>.json, got: " + file);
+        }
+        if (!Timestamps.DATE.format(name.get().timestamp()).equals(date)) {
+            throw new IllegalArgumentException("file name timestamp is not on the date " + date + ": " + file);
+        }
+    }
+
+    /** The durable write shared by every writer of new files: temp, force, link (commit point), force directory. */
+    private void writeNew(Path relative, byte[] bytes) throws IOException {
         Path dir = root.resolve(relative.getParent());
         Path target = root.resolve(relative);
         confineToRoot(target);
         createDirectories(dir);
-        byte[] bytes = codec.toBytes(event);
         Path temp = dir.resolve("." + target.getFileName() + "." + UUID.randomUUID() + TEMP_SUFFIX);
         try {
             try (FileChannel ch = FileChannel.open(temp, EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
@@ -118,7 +199,6 @@ public class EventStore {
             Files.deleteIfExists(target);
             throw e;
         }
-        return relative;
     }
 
     /** Forces a new file's content to disk. A failure is final: never retried into a false success. Test seam. */

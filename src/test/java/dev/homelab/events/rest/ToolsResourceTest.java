@@ -53,7 +53,7 @@ class ToolsResourceTest {
             descriptions.put(t.name(), t.description());
         })).thenAssertResults();
         assertEquals(inputSchemas.keySet(), parameters.keySet(), "same tool names on both faces");
-        assertEquals(9, parameters.size());
+        assertEquals(11, parameters.size());
         for (String name : parameters.keySet()) {
             assertEquals(inputSchemas.get(name), parameters.get(name), name);
         }

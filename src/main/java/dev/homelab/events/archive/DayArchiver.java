@@ -1,0 +1,310 @@
+package dev.homelab.events.archive;
+
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Enumeration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+import java.util.zip.ZipOutputStream;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.homelab.events.Names;
+import dev.homelab.events.storage.EventCodec;
+import dev.homelab.events.storage.EventFileName;
+import dev.homelab.events.storage.ReadResult;
+import dev.homelab.events.sync.DurableFiles;
+import dev.homelab.events.sync.Exporter;
+
+/**
+ * Archives one day directory into {@code <archive dir>/<yyyy-MM-dd>.zip} and removes the live copy only
+ * once the archive is on disk and verified. Steps, each a safe place to crash:
+ *
+ * <ol>
+ * <li>WRITTEN: the zip (manifest first, then every file) is written to a dot-temp file and forced. A crash
+ * leaves a temp file and the untouched day.</li>
+ * <li>COMMITTED: the temp is linked to its final name (a new archive) or renamed over it (an archive being
+ * extended with files that arrived later), and the directory forced. <b>Commit point.</b></li>
+ * <li>VERIFIED: the final archive is read back; every entry's size and SHA-256 must match the manifest, and
+ * every live file to be removed must still match it. Any mismatch stops here, the day stays live.</li>
+ * <li>REMOVED: the verified live files are deleted, then empty node and day directories.</li>
+ * </ol>
+ * A crash between any two steps leaves the day, or a verified archive, or both; running again finishes
+ * the job. Running it on an archived day with nothing live changes nothing.
+ *
+ * <p>
+ * Files that are not events in the layout (dot-temp files, symlinks, foreign directories) are neither
+ * archived nor removed, so their day directory stays. Thread-safety: callers serialize per day
+ * ({@link ArchiveService} holds one lock for all archive operations).
+ */
+public class DayArchiver {
+
+    public enum Step {
+        WRITTEN, COMMITTED, VERIFIED, REMOVED
+    }
+
+    public record Result(String date, String outcome, int archived, int removed, int leftInPlace, List<String> notes) {
+    }
+
+    private final Path root;
+    private final Path archiveDir;
+    private final EventCodec codec;
+    private final ObjectMapper mapper;
+
+    public DayArchiver(Path root, Path archiveDir, EventCodec codec, ObjectMapper mapper) {
+        this.root = root;
+        this.archiveDir = archiveDir;
+        this.codec = codec;
+        this.mapper = mapper;
+    }
+
+    public Path archiveFile(LocalDate day) {
+        return archiveDir.resolve(day + ".zip");
+    }
+
+    /** Called after each step; tests throw here to simulate a crash between steps. */
+    protected void after(Step step, LocalDate day) throws IOException {
+    }
+
+    public Result archive(LocalDate day) throws IOException {
+        Path dayDir = root.resolve(day.toString());
+        Path archive = archiveFile(day);
+        List<String> notes = new ArrayList<>();
+        Map<String, byte[]> live = new TreeMap<>();
+        int left = collectLive(dayDir, live, notes);
+        boolean exists = Files.exists(archive);
+        if (live.isEmpty()) {
+            if (exists) {
+                read(archive); // verifies; throws if damaged
+                return new Result(day.toString(), "already_archived", 0, 0, left, notes);
+            }
+            return new Result(day.toString(), "nothing_to_archive", 0, 0, left, notes);
+        }
+        // an existing archive is extended with files that arrived for that day later (sync, copies)
+        Map<String, byte[]> content = new TreeMap<>(exists ? read(archive).files() : Map.of());
+        Map<String, byte[]> toRemove = new TreeMap<>();
+        for (Map.Entry<String, byte[]> e : live.entrySet()) {
+            byte[] prior = content.get(e.getKey());
+            if (prior != null && !java.util.Arrays.equals(prior, e.getValue())) {
+                notes.add("kept live: " + e.getKey() + " differs from the archived file with the same path");
+                left++;
+                continue;
+            }
+            content.put(e.getKey(), e.getValue());
+            toRemove.put(e.getKey(), e.getValue());
+        }
+        if (toRemove.isEmpty()) {
+            return new Result(day.toString(), "conflicts", 0, 0, left, notes);
+        }
+        Files.createDirectories(archiveDir);
+        Path temp = archiveDir.resolve("." + archive.getFileName() + "." + UUID.randomUUID() + ".tmp");
+        try {
+            writeZip(temp, day, content);
+            after(Step.WRITTEN, day);
+            if (exists) {
+                Files.move(temp, archive, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } else {
+                try {
+                    // COMMIT POINT for a new archive: a link never replaces an archive another run made
+                    Files.createLink(archive, temp);
+                } catch (FileAlreadyExistsException e) {
+                    throw new IOException("archive " + archive + " appeared while archiving; run again", e);
+                }
+            }
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+        DurableFiles.forceDirectory(archiveDir);
+        after(Step.COMMITTED, day);
+        Archive verified = read(archive);
+        for (Map.Entry<String, byte[]> e : toRemove.entrySet()) {
+            byte[] archived = verified.files().get(e.getKey());
+            byte[] now = readLive(e.getKey());
+            if (archived == null || now == null || !java.util.Arrays.equals(archived, now)) {
+                throw new IOException("verification failed for " + e.getKey() + ": the live file and the archive differ; "
+                        + "nothing was removed");
+            }
+        }
+        after(Step.VERIFIED, day);
+        int removed = 0;
+        for (String path : toRemove.keySet()) {
+            if (Files.deleteIfExists(root.resolve(path))) {
+                removed++;
+            }
+        }
+        removeEmptyDirectories(dayDir);
+        after(Step.REMOVED, day);
+        return new Result(day.toString(), "archived", toRemove.size(), removed, left, notes);
+    }
+
+    /** An opened, verified archive: its manifest and every file's bytes by relative path. */
+    public record Archive(Manifest manifest, Map<String, byte[]> files) {
+    }
+
+    /** Reads an archive and checks every entry against the manifest; throws if anything is missing or differs. */
+    public Archive read(Path archive) throws IOException {
+        try (ZipFile zip = new ZipFile(archive.toFile())) {
+            ZipEntry me = zip.getEntry(Manifest.ENTRY_NAME);
+            if (me == null) {
+                throw new IOException("archive " + archive + " has no " + Manifest.ENTRY_NAME);
+            }
+            Manifest manifest;
+            try (InputStream in = zip.getInputStream(me)) {
+                manifest = mapper.readValue(in.readAllBytes(), Manifest.class);
+            }
+            Map<String, byte[]> files = new LinkedHashMap<>();
+            for (Manifest.FileEntry f : manifest.files()) {
+                ZipEntry ze = zip.getEntry(f.path());
+                if (ze == null) {
+                    throw new IOException("archive " + archive + " lacks " + f.path() + " listed in its manifest");
+                }
+                byte[] bytes;
+                try (InputStream in = zip.getInputStream(ze)) {
+                    bytes = in.readAllBytes();
+                }
+                if (bytes.length != f.size() || !Exporter.sha256(bytes).equals(f.sha256())) {
+                    throw new IOException("archive " + archive + ": " + f.path() + " does not match its manifest checksum");
+                }
+                files.put(f.path(), bytes);
+            }
+            int entries = 0;
+            for (Enumeration<? extends ZipEntry> en = zip.entries(); en.hasMoreElements(); en.nextElement()) {
+                entries++;
+            }
+            if (entries != manifest.files().size() + 1) {
+                throw new IOException("archive " + archive + " holds entries its manifest does not list");
+            }
+            return new Archive(manifest, files);
+        }
+    }
+
+    /** Reads only the manifest (cheap; for listings and chain lookups). */
+    public Manifest manifest(Path archive) throws IOException {
+        try (ZipFile zip = new ZipFile(archive.toFile())) {
+            ZipEntry me = zip.getEntry(Manifest.ENTRY_NAME);
+            if (me == null) {
+                throw new IOException("archive " + archive + " has no " + Manifest.ENTRY_NAME);
+            }
+            try (InputStream in = zip.getInputStream(me)) {
+                return mapper.readValue(in.readAllBytes(), Manifest.class);
+            }
+        }
+    }
+
+    private void writeZip(Path temp, LocalDate day, Map<String, byte[]> content) throws IOException {
+        List<Manifest.FileEntry> entries = new ArrayList<>();
+        for (Map.Entry<String, byte[]> e : content.entrySet()) {
+            Path rel = Path.of(e.getKey());
+            Optional<EventFileName> name = EventFileName.parse(rel.getFileName().toString());
+            String correlation = null;
+            ReadResult r = codec.fromBytes(e.getValue(), e.getKey(), name);
+            String id = null;
+            if (r instanceof ReadResult.Ok ok) {
+                correlation = ok.event().correlationId();
+                id = ok.event().id().toString();
+            }
+            entries.add(new Manifest.FileEntry(e.getKey(), e.getValue().length, Exporter.sha256(e.getValue()), id, correlation));
+        }
+        Manifest manifest = new Manifest(Manifest.FORMAT, day.toString(), Instant.now().toString(), entries);
+        try (FileOutputStream fos = new FileOutputStream(temp.toFile()); ZipOutputStream zip = new ZipOutputStream(fos)) {
+            zip.putNextEntry(new ZipEntry(Manifest.ENTRY_NAME));
+            zip.write(mapper.writeValueAsBytes(manifest));
+            zip.closeEntry();
+            for (Map.Entry<String, byte[]> e : content.entrySet()) {
+                zip.putNextEntry(new ZipEntry(e.getKey()));
+                zip.write(e.getValue());
+                zip.closeEntry();
+            }
+            zip.finish();
+            fos.getChannel().force(true);
+        }
+    }
+
+    /** Every regular, non-hidden file at {@code <day>/<node>/<file>}; returns how many entries were left alone. */
+    private int collectLive(Path dayDir, Map<String, byte[]> live, List<String> notes) throws IOException {
+        if (!Files.isDirectory(dayDir, LinkOption.NOFOLLOW_LINKS)) {
+            return 0;
+        }
+        int left = 0;
+        try (DirectoryStream<Path> nodes = Files.newDirectoryStream(dayDir)) {
+            for (Path node : nodes) {
+                String nodeName = node.getFileName().toString();
+                if (!Files.isDirectory(node, LinkOption.NOFOLLOW_LINKS) || !Names.isValidNode(nodeName)) {
+                    notes.add("left in place: " + root.relativize(node) + " (not a node directory)");
+                    left++;
+                    continue;
+                }
+                try (DirectoryStream<Path> files = Files.newDirectoryStream(node)) {
+                    for (Path f : files) {
+                        BasicFileAttributes a = Files.readAttributes(f, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                        String name = f.getFileName().toString();
+                        if (!a.isRegularFile() || name.startsWith(".")) {
+                            notes.add("left in place: " + root.relativize(f) + " (not a regular event file)");
+                            left++;
+                            continue;
+                        }
+                        live.put(root.relativize(f).toString(), readLive(root.relativize(f).toString()));
+                    }
+                }
+            }
+        }
+        return left;
+    }
+
+    private byte[] readLive(String relative) throws IOException {
+        try (InputStream in = Files.newInputStream(root.resolve(relative), StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+            return in.readAllBytes();
+        } catch (NoSuchFileException e) {
+            return null;
+        }
+    }
+
+    private void removeEmptyDirectories(Path dayDir) throws IOException {
+        if (!Files.isDirectory(dayDir, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (DirectoryStream<Path> nodes = Files.newDirectoryStream(dayDir)) {
+            for (Path node : nodes) {
+                if (Files.isDirectory(node, LinkOption.NOFOLLOW_LINKS)) {
+                    DurableFiles.forceDirectory(node);
+                    deleteIfEmpty(node);
+                }
+            }
+        }
+        DurableFiles.forceDirectory(dayDir);
+        deleteIfEmpty(dayDir);
+        DurableFiles.forceDirectory(root);
+    }
+
+    private static void deleteIfEmpty(Path dir) throws IOException {
+        try (DirectoryStream<Path> s = Files.newDirectoryStream(dir)) {
+            if (s.iterator().hasNext()) {
+                return; // something arrived or was left in place: the directory stays
+            }
+        }
+        try {
+            Files.delete(dir);
+        } catch (java.nio.file.DirectoryNotEmptyException e) {
+            // a file arrived between the check and the delete: it stays live, archived next run
+        }
+    }
+}

@@ -1,0 +1,124 @@
+package dev.homelab.events.sync;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+
+import dev.homelab.events.index.EventIndex;
+import dev.homelab.events.storage.EventFileName;
+import dev.homelab.events.storage.EventStore;
+
+/**
+ * Serves this node's files in arrival order (see {@link ArrivalLog} for why not by timestamp). Before each
+ * page, every path the index knows is numbered, so a file is exportable as soon as it is indexed.
+ * Thread-safe: the log is synchronized and files are read-only.
+ */
+public class Exporter {
+
+    /** Stop filling a page beyond this much content, so a page of large files stays a sane response. */
+    static final long PAGE_MAX_BYTES = 4L * 1024 * 1024;
+
+    private final EventStore store;
+    private final EventIndex index;
+    private final ArrivalLog log;
+    private final String node;
+
+    public Exporter(EventStore store, EventIndex index, ArrivalLog log, String node) {
+        this.store = store;
+        this.index = index;
+        this.log = log;
+        this.node = node;
+    }
+
+    /** A full pass over the index's paths costs O(events); between changes of its size, at most one per this long. */
+    static final long FULL_REFRESH_MILLIS = 1000;
+
+    private long refreshedSize = -1;
+    private long refreshedAt;
+
+    /**
+     * Numbers every indexed path not numbered yet; returns how many were new. Skipped when the index size is
+     * unchanged and the last pass is recent: a file removed and another added within that second is then
+     * numbered at the next pass. That only delays it; it is never lost, since a later number still comes
+     * after every cursor handed out before.
+     */
+    public synchronized int refresh() throws IOException {
+        long size = index.size();
+        long now = System.currentTimeMillis();
+        if (size == refreshedSize && now - refreshedAt < FULL_REFRESH_MILLIS) {
+            return 0;
+        }
+        int added = log.record(new ArrayList<>(index.paths()));
+        refreshedSize = size;
+        refreshedAt = now;
+        return added;
+    }
+
+    public ArrivalLog log() {
+        return log;
+    }
+
+    public ExportPage export(SyncCursor after, int limit) throws IOException {
+        refresh();
+        boolean reset = !after.logId().isEmpty() && (!after.logId().equals(log.logId()) || after.seq() > log.last());
+        long from = after.logId().isEmpty() || reset ? 0 : after.seq();
+        List<ExportPage.Item> items = new ArrayList<>();
+        long position = from;
+        long bytes = 0;
+        int skipped = 0;
+        for (ArrivalLog.Arrival a : log.after(from, limit)) {
+            if (bytes >= PAGE_MAX_BYTES) {
+                break;
+            }
+            Optional<byte[]> content = readFile(a.path());
+            position = a.seq();
+            if (content.isEmpty()) {
+                skipped++; // archived or removed since it arrived: nothing to send, move past it
+                if (!index.containsPath(a.path())) {
+                    log.forget(a.path());
+                }
+                continue;
+            }
+            // readFile only returns files whose name follows the grammar, so the id is in the name
+            java.util.UUID id = EventFileName.parse(Path.of(a.path()).getFileName().toString()).orElseThrow().id();
+            items.add(new ExportPage.Item(a.seq(), id, a.path(), sha256(content.get()),
+                    Base64.getEncoder().encodeToString(content.get())));
+            bytes += content.get().length;
+        }
+        long pending = log.last() - position;
+        return new ExportPage(node, items, new SyncCursor(log.logId(), position).encode(), pending > 0, pending, reset, skipped);
+    }
+
+    private Optional<byte[]> readFile(String relative) throws IOException {
+        Path rel = Path.of(relative);
+        try {
+            EventStore.checkLayoutPath(rel);
+        } catch (IllegalArgumentException e) {
+            return Optional.empty(); // only files that follow the layout can be re-created under the same path
+        }
+        try (InputStream in = Files.newInputStream(store.root().resolve(rel), StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+            return Optional.of(in.readAllBytes());
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        }
+    }
+
+    public static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+    }
+}

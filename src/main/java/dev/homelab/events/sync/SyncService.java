@@ -1,0 +1,236 @@
+package dev.homelab.events.sync;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.homelab.events.EventDraft;
+import dev.homelab.events.ListCriteria;
+import dev.homelab.events.Severity;
+import dev.homelab.events.archive.ArchiveService;
+import dev.homelab.events.config.SyncConfig;
+import dev.homelab.events.index.EventIndex;
+import dev.homelab.events.index.Reconciler;
+import dev.homelab.events.service.EventService;
+import dev.homelab.events.service.InvalidInputException;
+import dev.homelab.events.service.StoreUnavailableException;
+import dev.homelab.events.storage.EventStore;
+import io.quarkus.runtime.StartupEvent;
+
+/**
+ * Sync between nodes: serves this node's files to peers ({@link Exporter}) and pulls configured peers
+ * ({@link PeerPuller}) on a schedule and on demand. Every surface (REST, MCP, health) calls this class.
+ * State lives in {@code <root>/.sync/} (a dot directory, so the scanner never reads it as events).
+ */
+@ApplicationScoped
+public class SyncService {
+
+    private static final Logger LOG = Logger.getLogger(SyncService.class);
+    private static final Pattern PEER_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,62}");
+    public static final int EXPORT_DEFAULT_LIMIT = 200;
+    public static final int EXPORT_MAX_LIMIT = 1000;
+
+    @Inject
+    EventStore store;
+    @Inject
+    EventIndex index;
+    @Inject
+    Reconciler reconciler;
+    @Inject
+    EventService events;
+    @Inject
+    ArchiveService archives;
+    @Inject
+    SyncConfig config;
+    @Inject
+    ObjectMapper mapper;
+
+    private volatile Exporter exporter;
+    private final Map<String, PeerPuller> pullers = new LinkedHashMap<>();
+    private ScheduledExecutorService timer;
+
+    public record SyncStatus(String node, @JsonProperty("schedule_enabled") boolean scheduleEnabled,
+            @JsonProperty("interval_seconds") long intervalSeconds,
+            @JsonProperty("heartbeat_window_seconds") long heartbeatWindowSeconds,
+            @JsonProperty("local_arrivals") long localArrivals, List<PeerPuller.Status> peers) {
+    }
+
+    /** Runs after the index is built (IndexRefresher observes at APPLICATION priority). */
+    void onStart(@Observes @jakarta.annotation.Priority(jakarta.interceptor.Interceptor.Priority.APPLICATION + 50) StartupEvent ev)
+            throws IOException {
+        // the arrival log is created on first use (an export, or a tick when peers are configured), so a node
+        // nobody syncs with keeps a root holding nothing but events
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(config.timeout()).followRedirects(HttpClient.Redirect.NEVER).build();
+        Importer importer = new Importer(store, index, reconciler, archives);
+        PeerPuller.Settings settings = new PeerPuller.Settings(config.timeout(), Math.max(1, Math.min(EXPORT_MAX_LIMIT, config.pageSize())),
+                config.backoffInitial(), config.backoffMax(), config.heartbeatWindow());
+        Path stateDir = store.root().resolve(".sync").resolve("peers");
+        for (Map.Entry<String, SyncConfig.Peer> e : new TreeMap<>(config.peers()).entrySet()) {
+            String name = e.getKey();
+            if (!PEER_NAME.matcher(name).matches()) {
+                throw new IllegalStateException("homelab.sync.peers: peer name '" + name
+                        + "' is not allowed; use letters, digits, '-' and '_' (it names the state file)");
+            }
+            URI url = parseUrl(name, e.getValue().url());
+            pullers.put(name, new PeerPuller(name, url, e.getValue().token(), e.getValue().node(), http, importer, mapper,
+                    stateDir.resolve(name + ".json"), new EventAnnouncer(), settings, Instant::now));
+        }
+        if (!pullers.isEmpty() && config.enabled()) {
+            long every = Math.max(100, config.interval().toMillis());
+            timer = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "sync-pull");
+                t.setDaemon(true);
+                return t;
+            });
+            timer.scheduleWithFixedDelay(this::tickAll, Math.min(every, 1000), every, TimeUnit.MILLISECONDS);
+            LOG.infof("Sync: pulling %d peer(s) %s every %s", pullers.size(), pullers.keySet(), config.interval());
+        }
+    }
+
+    private static URI parseUrl(String name, String text) {
+        try {
+            URI u = URI.create(text.trim());
+            if (("http".equals(u.getScheme()) || "https".equals(u.getScheme())) && u.getHost() != null) {
+                return u;
+            }
+        } catch (IllegalArgumentException e) {
+            // fall through
+        }
+        throw new IllegalStateException("homelab.sync.peers." + name + ".url must be an http(s) base URL such as "
+                + "http://pi4.lan:8080, got: " + text);
+    }
+
+    private synchronized Exporter exporter() {
+        if (exporter == null) {
+            try {
+                ArrivalLog log = new ArrivalLog(store.root().resolve(".sync").resolve("arrivals.log")).open();
+                exporter = new Exporter(store, index, log, events.nodeName());
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot open the sync arrival log under " + store.root().resolve(".sync"), e);
+            }
+        }
+        return exporter;
+    }
+
+    private void tickAll() {
+        try {
+            exporter().refresh(); // number new arrivals promptly, so their order is fixed close to arrival time
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("Could not extend the sync arrival log", e);
+        }
+        for (PeerPuller p : pullers.values()) {
+            try {
+                p.tick();
+            } catch (RuntimeException e) {
+                LOG.warnf(e, "Sync tick for peer %s failed", p.name());
+            }
+        }
+    }
+
+    /** A page of this node's files after {@code after}; arguments as the REST face receives them. */
+    public ExportPage export(String after, Integer limit) {
+        List<dev.homelab.events.service.FieldError> errors = new ArrayList<>();
+        Optional<SyncCursor> cursor = SyncCursor.decode(after);
+        if (cursor.isEmpty()) {
+            errors.add(new dev.homelab.events.service.FieldError("after", after,
+                    "is not a sync cursor of this server (pass next_cursor as given, or nothing to start)"));
+        }
+        int n = limit == null ? EXPORT_DEFAULT_LIMIT : limit;
+        if (n < 1 || n > EXPORT_MAX_LIMIT) {
+            errors.add(new dev.homelab.events.service.FieldError("limit", String.valueOf(limit), "must be between 1 and " + EXPORT_MAX_LIMIT));
+        }
+        if (!errors.isEmpty()) {
+            throw new InvalidInputException(errors);
+        }
+        try {
+            return exporter().export(cursor.get(), n);
+        } catch (IOException e) {
+            throw new StoreUnavailableException("the sync arrival log could not be updated: " + e, false, e);
+        }
+    }
+
+    /** Pulls every configured peer now (or only {@code peer}), ignoring backoff; returns once done. */
+    public List<PeerPuller.RunResult> runNow(String peer) {
+        checkPeer(peer);
+        List<PeerPuller.RunResult> results = new ArrayList<>();
+        for (PeerPuller p : pullers.values()) {
+            if (peer == null || peer.isBlank() || p.name().equals(peer)) {
+                results.add(p.pull());
+            }
+        }
+        return results;
+    }
+
+    public SyncStatus status() {
+        return status(null);
+    }
+
+    /** Status of every peer, or of one ({@code peer} = its configured name). */
+    public SyncStatus status(String peer) {
+        checkPeer(peer);
+        List<PeerPuller.Status> peers = pullers.values().stream()
+                .filter(p -> peer == null || peer.isBlank() || p.name().equals(peer)).map(PeerPuller::status).toList();
+        return new SyncStatus(events.nodeName(), config.enabled() && !pullers.isEmpty(), config.interval().toSeconds(),
+                config.heartbeatWindow().toSeconds(), exporter == null ? 0 : exporter.log().last(), peers);
+    }
+
+    private void checkPeer(String peer) {
+        if (peer != null && !peer.isBlank() && !pullers.containsKey(peer)) {
+            throw new InvalidInputException("peer", peer, pullers.isEmpty() ? "no peers are configured (homelab.sync.peers)"
+                    : "is not a configured peer; configured: " + String.join(", ", pullers.keySet()));
+        }
+    }
+
+    @PreDestroy
+    void stop() {
+        if (timer != null) {
+            timer.shutdownNow();
+        }
+        if (exporter != null) {
+            try {
+                exporter.log().close();
+            } catch (IOException e) {
+                LOG.debug("closing the arrival log", e);
+            }
+        }
+    }
+
+    /** node_offline / node_online through the service, so they are validated, stored and indexed like any event. */
+    private final class EventAnnouncer implements PeerPuller.Announcer {
+        @Override
+        public boolean alreadyRecorded(String correlationId, String type) {
+            return events.list(new ListCriteria(null, null, null, List.of(type), null, null, null, correlationId, null, 1, null), 1, 1)
+                    .total() > 0;
+        }
+
+        @Override
+        public void record(String type, String node, String correlationId, Map<String, Object> payload) {
+            String severity = type.equals(dev.homelab.events.EventTypes.NODE_OFFLINE) ? Severity.WARNING.wireName()
+                    : Severity.INFO.wireName();
+            events.emit(new EventDraft(null, node, type, severity, "sync", "all", correlationId, mapper.valueToTree(payload)));
+        }
+    }
+}
