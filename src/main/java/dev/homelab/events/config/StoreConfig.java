@@ -17,6 +17,51 @@ public interface StoreConfig {
 
     Events events();
 
+    /** The in-memory index: freshness, snapshot, first scan ({@code homelab.index.*}). */
+    Index index();
+
+    interface Index {
+        /**
+         * How often every directory is listed again, whatever its change time says (the source of truth for
+         * file systems that report no changes). The cheap pass runs every {@code homelab.events.rescan-interval}.
+         */
+        @WithName("full-rescan-interval")
+        @WithDefault("PT5M")
+        Duration fullRescanInterval();
+
+        /** Watch the store with the file system's change notifications, so other processes' files appear within a second. */
+        @WithDefault("true")
+        boolean watch();
+
+        /** Keep a snapshot of the index on disk, so a restart does not read every file again. */
+        @WithDefault("true")
+        boolean snapshot();
+
+        /** Directory of the snapshot; default {@code <store root>/.index} (hidden, so never read as events). */
+        @WithName("snapshot-dir")
+        Optional<String> snapshotDir();
+
+        /** Stores with fewer events than this get no snapshot (reading them is quick anyway), keeping small stores clean. */
+        @WithName("snapshot-min-events")
+        @WithDefault("10000")
+        int snapshotMinEvents();
+
+        /** How often the snapshot is rewritten while the index changes (it is also written at shutdown). */
+        @WithName("snapshot-interval")
+        @WithDefault("PT10M")
+        Duration snapshotInterval();
+
+        /** Threads reading files during the first scan; 0 means one per core. */
+        @WithName("scan-threads")
+        @WithDefault("0")
+        int scanThreads();
+
+        /** Health reports the index as stale when no reconciliation pass has completed for this long. */
+        @WithName("stale-after")
+        @WithDefault("PT1M")
+        Duration staleAfter();
+    }
+
     interface Events {
         /**
          * Store root (HOMELAB_EVENTS_DIR). When unset: /opt/homelab/events if it exists or can be created,
@@ -53,7 +98,10 @@ public interface StoreConfig {
         @WithDefault("104857600")
         long minFreeBytes();
 
-        /** How often the whole tree is reconciled with the index (files written by other processes). */
+        /**
+         * How often the index is reconciled with the files by a cheap pass, which lists only the directories
+         * whose change time moved (the watcher usually got there first); see also homelab.index.full-rescan-interval.
+         */
         @WithName("rescan-interval")
         @WithDefault("PT5S")
         Duration rescanInterval();

@@ -16,6 +16,7 @@ import org.eclipse.microprofile.health.Readiness;
 import dev.homelab.events.config.StoreConfig;
 import dev.homelab.events.index.EventIndex;
 import dev.homelab.events.index.IndexRefresher;
+import dev.homelab.events.index.IndexWatcher;
 import dev.homelab.events.index.Reconciler;
 import dev.homelab.events.storage.EventStore;
 
@@ -45,8 +46,22 @@ public class StoreReadinessCheck implements HealthCheck {
         if (reconciler.lastReconciled() != null) {
             b.withData("last_reconciled", reconciler.lastReconciled().toString());
         }
+        // index freshness: how it was built, whether the watcher runs, whether passes keep completing
+        b.withData("index_start", refresher.startMode());
+        if (refresher.buildTime() != null) {
+            b.withData("index_build_ms", refresher.buildTime().toMillis());
+        }
+        IndexWatcher w = refresher.watcher();
+        b.withData("index_watcher", w == null ? "off"
+                : !w.running() ? "failed: " + w.failure() : w.partial() != null ? "running, " + w.partial() : "running");
+        if (w != null) {
+            b.withData("index_watched_directories", w.watchedDirectories());
+            b.withData("index_watcher_overflows", w.overflows());
+        }
+        b.withData("index_stale", refresher.stale());
         String reason = problem(root);
         if (reason == null && !refresher.ready()) {
+            // queries are already answered, from the part of the store read so far
             reason = "index is still being built";
         }
         if (reason != null) {

@@ -17,7 +17,8 @@ public class IndexProducer {
 
     @Produces
     @Singleton
-    Reconciler reconciler(EventStore store, EventIndex index) {
-        return new Reconciler(store, index);
+    Reconciler reconciler(EventStore store, EventIndex index, dev.homelab.events.config.StoreConfig config) {
+        int threads = config.index().scanThreads();
+        return new Reconciler(store, index, threads > 0 ? threads : Runtime.getRuntime().availableProcessors());
     }
 }

@@ -20,6 +20,9 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Pattern;
 
 import dev.homelab.events.Event;
@@ -42,7 +45,11 @@ import dev.homelab.events.Timestamps;
  * complete one; a leftover temp file is harmless and is reported, never read as an event.
  *
  * <p>
- * Thread-safety: stateless apart from its configuration, so any number of threads (and processes,
+ * Concurrent appends to one directory share its fsync (group commit, see {@code syncDirectory}); each
+ * file is still forced on its own and linked before any acknowledgement.
+ *
+ * <p>
+ * Thread-safety: stateless apart from its configuration and the group-commit bookkeeping, so any number of threads (and processes,
  * including the bash and Python writers) may append and read concurrently. Existing files are never
  * modified or deleted.
  */
@@ -67,6 +74,11 @@ public class EventStore {
 
     public EventCodec codec() {
         return codec;
+    }
+
+    /** Event files larger than this are skipped as oversized (homelab.events.file-max-bytes). */
+    public long fileMaxBytes() {
+        return fileMaxBytes;
     }
 
     /** Relative path of an event in the layout; checks the names that become path segments. */
@@ -192,12 +204,87 @@ public class EventStore {
             Files.deleteIfExists(temp);
         }
         try {
-            forceDirectory(dir);
+            syncDirectory(dir);
         } catch (IOException e) {
             // The link may not survive a crash and the caller is told the write failed: withdraw it, so a
             // retry cannot leave two copies of one event. It was never acknowledged.
             Files.deleteIfExists(target);
             throw e;
+        }
+    }
+
+    /** Per directory, the state of its shared fsync (one entry per {@code <date>/<node>} written to; a few a day). */
+    private final ConcurrentHashMap<Path, DirectorySync> directorySyncs = new ConcurrentHashMap<>();
+
+    private static final class DirectorySync {
+        final ReentrantLock lock = new ReentrantLock();
+        final Condition finished = lock.newCondition();
+        /** Links registered so far in this directory (each writer takes the next number after its link). */
+        long linked;
+        /** Every link numbered up to this is covered by a directory fsync that completed. */
+        long synced;
+        /** The fsync in progress, if any. */
+        Round current;
+    }
+
+    /** One directory fsync, covering the links numbered up to {@code target} (all made before it started). */
+    private static final class Round {
+        final long target;
+        boolean done;
+        IOException error;
+
+        Round(long target) {
+            this.target = target;
+        }
+    }
+
+    /**
+     * Group commit. Returns once a directory fsync that started after this thread's link has completed, so
+     * the link is durable. Concurrent writers in one directory share the work: a writer that finds no fsync
+     * running starts one covering every link registered so far; writers linked while it runs wait for it
+     * to end and then start (or join) the next. A failed fsync fails every writer it was to cover; none of
+     * them is acknowledged.
+     */
+    private void syncDirectory(Path dir) throws IOException {
+        DirectorySync s = directorySyncs.computeIfAbsent(dir, d -> new DirectorySync());
+        s.lock.lock();
+        try {
+            long mine = ++s.linked; // our link is complete: it happened before this number was taken
+            while (s.synced < mine) {
+                Round running = s.current;
+                if (running != null) {
+                    while (!running.done) {
+                        s.finished.awaitUninterruptibly();
+                    }
+                    if (running.error != null && running.target >= mine) {
+                        throw new IOException("directory fsync failed: " + running.error.getMessage(), running.error);
+                    }
+                    continue; // it covered us (synced moved), or it started before our link: go again
+                }
+                Round round = new Round(s.linked);
+                s.current = round;
+                s.lock.unlock();
+                try {
+                    forceDirectory(dir);
+                } catch (IOException e) {
+                    round.error = e;
+                } catch (RuntimeException | Error e) {
+                    round.error = new IOException(e.toString(), e);
+                } finally {
+                    s.lock.lock();
+                }
+                s.current = null;
+                round.done = true;
+                if (round.error == null) {
+                    s.synced = Math.max(s.synced, round.target);
+                }
+                s.finished.signalAll();
+                if (round.error != null) {
+                    throw round.error;
+                }
+            }
+        } finally {
+            s.lock.unlock();
         }
     }
 

@@ -1,0 +1,645 @@
+package dev.homelab.events.bench;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.homelab.events.Event;
+import dev.homelab.events.Severity;
+import dev.homelab.events.Timestamps;
+import dev.homelab.events.index.Cursor;
+import dev.homelab.events.index.EventIndex;
+import dev.homelab.events.index.EventQuery;
+import dev.homelab.events.index.IndexEntry;
+import dev.homelab.events.index.IndexPage;
+import dev.homelab.events.index.IndexSnapshot;
+import dev.homelab.events.index.Reconciler;
+import dev.homelab.events.storage.EventCodec;
+import dev.homelab.events.storage.EventStore;
+import dev.homelab.events.storage.ReadResult;
+
+/**
+ * The shipped benchmark (docs/performance.md). Generates (once) a realistic store under /tmp, then measures
+ * in process: cold scan, snapshot save and start from it, heap per event, chain and filtered-list latency,
+ * durable store throughput with 1 and 8 writers; and against the packaged server (with {@code --server}):
+ * start-up cold and from the snapshot, REST and MCP emit throughput, HTTP chain and list latency, and the
+ * time until an event written by bash is served.
+ *
+ * <pre>
+ * ./mvnw -B -Pbench package -DskipTests exec:exec -Dbench.args="--events 1000000 --server"
+ * ./mvnw -B -Pbench package -DskipTests exec:exec -Dbench.args="--smoke --server"      (the CI size)
+ * </pre>
+ */
+public final class IndexBenchmark {
+
+    static final ObjectMapper MAPPER = new ObjectMapper();
+
+    record Options(int events, long seed, Path dir, boolean server, boolean smoke, Path out, Duration emitFor,
+            int iterations, String serverHeap, boolean generateOnly, boolean scanOnly) {
+    }
+
+    private final Options o;
+    private final Map<String, String> results = new LinkedHashMap<>();
+    private final List<String> notes = new ArrayList<>();
+
+    IndexBenchmark(Options o) {
+        this.o = o;
+    }
+
+    public static void main(String[] args) throws Exception {
+        int events = 100_000;
+        long seed = 42;
+        Path dir = null;
+        boolean server = false;
+        boolean smoke = false;
+        Path out = null;
+        String heap = "2g";
+        boolean generateOnly = false;
+        boolean scanOnly = false;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--events" -> events = Integer.parseInt(args[++i].replace("_", ""));
+                case "--seed" -> seed = Long.parseLong(args[++i]);
+                case "--dir" -> dir = Path.of(args[++i]);
+                case "--server" -> server = true;
+                case "--smoke" -> smoke = true;
+                case "--out" -> out = Path.of(args[++i]);
+                case "--server-heap" -> heap = args[++i];
+                case "--generate-only" -> generateOnly = true;
+                case "--scan-only" -> scanOnly = true;
+                default -> throw new IllegalArgumentException("unknown argument " + args[i]
+                        + "; allowed: --events N, --seed S, --dir PATH, --server, --smoke, --out FILE, --server-heap SIZE, --generate-only, --scan-only");
+            }
+        }
+        if (smoke && events == 100_000) {
+            events = 3_000;
+        }
+        if (dir == null) {
+            dir = Path.of(System.getProperty("java.io.tmpdir"), "homelab-bench-" + events + "-" + seed);
+        }
+        Options o = new Options(events, seed, dir, server, smoke, out, Duration.ofSeconds(smoke ? 1 : 8),
+                smoke ? 2_000 : 20_000, heap, generateOnly, scanOnly);
+        new IndexBenchmark(o).run();
+    }
+
+    void run() throws Exception {
+        Path root = o.dir();
+        Files.createDirectories(root);
+        removeEmitted(root);
+        deleteTree(root.resolve(".index"));
+        log("store %s, %,d events, seed %d", root, o.events(), o.seed());
+
+        long t0 = System.nanoTime();
+        StoreGenerator.Sample sample = StoreGenerator.generate(root, o.events(), o.seed());
+        log("generated (or reused) in %.1f s", secs(t0));
+        if (o.generateOnly()) {
+            return;
+        }
+        put("Machine load average at start (1/5/15 min; 2 cores shared with other work)", loadAverage());
+
+        EventStore store = new EventStore(root, new EventCodec(MAPPER), 1 << 20);
+        plainJdkBaseline(root);
+        long before = usedHeapAfterGc();
+        EventIndex index = new EventIndex();
+        Reconciler reconciler = new Reconciler(store, index, Runtime.getRuntime().availableProcessors());
+        t0 = System.nanoTime();
+        reconciler.reconcile();
+        double cold = secs(t0);
+        check(index.size() == o.events(), "the scan indexed " + index.size() + " of " + o.events() + " events");
+        if (o.scanOnly()) {
+            log("cold scan %.1f s", cold);
+            return;
+        }
+        long after = usedHeapAfterGc();
+        put("Cold start, in process (scan of every file, " + Runtime.getRuntime().availableProcessors() + " threads)",
+                String.format("%.1f s (%,.0f files/s)", cold, o.events() / cold));
+        put("Heap per indexed event", String.format("%.0f bytes (%.1f MB for %,d events)",
+                (after - before) / (double) o.events(), (after - before) / 1e6, o.events()));
+
+        Path snap = root.resolve(".index").resolve(IndexSnapshot.FILE_NAME);
+        t0 = System.nanoTime();
+        IndexSnapshot.save(snap, reconciler);
+        put("Snapshot write", String.format("%.2f s, %.1f MB", secs(t0), Files.size(snap) / 1e6));
+        t0 = System.nanoTime();
+        Reconciler restarted = new Reconciler(store, new EventIndex(), Runtime.getRuntime().availableProcessors());
+        IndexSnapshot.Loaded loaded = IndexSnapshot.load(snap, restarted);
+        log("snapshot loaded in %.2f s", secs(t0));
+        Reconciler.ReconcileReport check = restarted.reconcileChanged();
+        double warm = secs(t0);
+        check(loaded != null && restarted.index().size() == o.events(), "the snapshot restored every event");
+        put("Start with snapshot, in process (load + validate " + loaded.directories() + " directories)",
+                String.format("%.2f s (%d directories re-listed)", warm, check.directoriesListed()));
+        restarted = null;
+
+        queries(store, index, sample);
+        storeThroughput(store);
+        index = null;
+        reconciler = null;
+        System.gc();
+
+        removeEmitted(root); // the server starts on the store as generated
+        if (o.server()) {
+            server(root, sample);
+        }
+        removeEmitted(root);
+        put("Machine load average at the end", loadAverage());
+        report();
+    }
+
+    // ------------------------------------------------------------------ queries
+
+    void queries(EventStore store, EventIndex index, StoreGenerator.Sample sample) {
+        Random rnd = new Random(o.seed() + 1);
+        List<String> cids = new ArrayList<>(sample.chainIds());
+        List<String> lone = sample.loneIds();
+        LongSupplier chainOnly = () -> {
+            String cid = pickCid(rnd, cids, lone);
+            long t = System.nanoTime();
+            List<IndexEntry> chain = index.chain(cid);
+            long d = System.nanoTime() - t;
+            check(!chain.isEmpty(), "chain " + cid + " exists");
+            return d;
+        };
+        LongSupplier chainWithFiles = () -> {
+            String cid = pickCid(rnd, cids, lone);
+            long t = System.nanoTime();
+            for (IndexEntry e : index.chain(cid)) {
+                check(store.read(Path.of(e.relativePath())) instanceof ReadResult.Ok, "event file readable");
+            }
+            return System.nanoTime() - t;
+        };
+        put("Chain lookup, index only (p50 / p99)", percentiles(measure(chainOnly)));
+        put("Chain lookup incl. reading the event files (p50 / p99)", percentiles(measure(chainWithFiles)));
+
+        LongSupplier listOnly = () -> {
+            EventQuery q = randomQuery(rnd, index, cids, null);
+            long t = System.nanoTime();
+            index.query(q);
+            return System.nanoTime() - t;
+        };
+        LongSupplier listWithFiles = () -> {
+            EventQuery q = randomQuery(rnd, index, cids, null);
+            long t = System.nanoTime();
+            for (IndexEntry e : index.query(q).entries()) {
+                store.read(Path.of(e.relativePath()));
+            }
+            return System.nanoTime() - t;
+        };
+        put("Filtered list (limit 50, exact total), index only (p50 / p99)", percentiles(measure(listOnly)));
+        put("Filtered list incl. reading the page's files (p50 / p99)", percentiles(measure(listWithFiles)));
+    }
+
+    private static String pickCid(Random rnd, List<String> cids, List<String> lone) {
+        return rnd.nextInt(5) == 0 && !lone.isEmpty() ? lone.get(rnd.nextInt(lone.size())) : cids.get(rnd.nextInt(cids.size()));
+    }
+
+    /** A mix of the listings agents and operators run, over the generated 90 days. */
+    static EventQuery randomQuery(Random rnd, EventIndex index, List<String> cids, Cursor after) {
+        Instant end = StoreGenerator.END;
+        String node = StoreGenerator.NODES[rnd.nextInt(StoreGenerator.NODES.length)];
+        String service = StoreGenerator.SERVICES[rnd.nextInt(StoreGenerator.SERVICES.length)];
+        String type = dev.homelab.events.EventTypes.NORMALIZED.get(rnd.nextInt(10));
+        String source = StoreGenerator.SOURCES[rnd.nextInt(StoreGenerator.SOURCES.length)];
+        EventQuery q = switch (rnd.nextInt(8)) {
+            case 0 -> new EventQuery(null, null, Set.of(), Set.of(), null, null, null, null, true, null, 50);
+            case 1 -> new EventQuery(null, null, Set.of(), Set.of(), null, service, null, null, true, null, 50);
+            case 2 -> new EventQuery(end.minus(Duration.ofDays(7)), null, Set.of(node), Set.of(), Severity.ERROR, null, null,
+                    null, true, null, 50);
+            case 3 -> new EventQuery(end.minus(Duration.ofDays(1)), null, Set.of(), Set.of("deployment_failed",
+                    "service_unhealthy"), null, null, null, null, true, null, 50);
+            case 4 -> new EventQuery(null, null, Set.of(node), Set.of(type), null, service, null, null, true, null, 50);
+            case 5 -> new EventQuery(null, null, Set.of(), Set.of(), null, null, null, cids.get(rnd.nextInt(cids.size())),
+                    false, null, 50);
+            case 6 -> new EventQuery(end.minus(Duration.ofDays(30)), end.minus(Duration.ofDays(20)), Set.of(), Set.of(),
+                    Severity.WARNING, null, source, null, false, null, 50);
+            default -> new EventQuery(end.minus(Duration.ofDays(90)), null, new java.util.LinkedHashSet<>(List.of(node, "nas")), Set.of(), Severity.CRITICAL,
+                    null, null, null, true, null, 50);
+        };
+        if (after == null && rnd.nextInt(4) == 0) {
+            // a second page: the cursor after the first
+            IndexPage first = index.query(q);
+            if (first.hasMore()) {
+                IndexEntry last = first.entries().get(first.entries().size() - 1);
+                q = new EventQuery(q.since(), q.until(), q.nodes(), q.types(), q.minSeverity(), q.service(), q.source(),
+                        q.correlationId(), q.newestFirst(), Cursor.of(last), q.limit());
+            }
+        }
+        return q;
+    }
+
+    long[] measure(LongSupplier op) {
+        for (int i = 0; i < o.iterations() / 5; i++) {
+            op.getAsLong(); // warm-up: JIT and page cache
+        }
+        long[] nanos = new long[o.iterations()];
+        for (int i = 0; i < nanos.length; i++) {
+            nanos[i] = op.getAsLong();
+        }
+        return nanos;
+    }
+
+    static String percentiles(long[] nanos) {
+        long[] s = nanos.clone();
+        Arrays.sort(s);
+        return String.format("%.3f ms / %.3f ms", s[s.length / 2] / 1e6, s[(int) Math.min(s.length - 1, s.length * 0.99)] / 1e6);
+    }
+
+    // ------------------------------------------------------------------ durable writes
+
+    void storeThroughput(EventStore store) throws Exception {
+        for (int writers : new int[] { 1, 8 }) {
+            double rate = throughput(writers, () -> store.append(benchEvent("bench-store")));
+            put("Durable emit through the store, " + writers + " writer" + (writers > 1 ? "s" : ""),
+                    String.format("%,.0f events/s", rate));
+        }
+    }
+
+    interface Emit {
+        void run() throws Exception;
+    }
+
+    double throughput(int writers, Emit emit) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(writers);
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicLong done = new AtomicLong();
+        List<Future<?>> fs = new ArrayList<>();
+        long t0 = System.nanoTime();
+        for (int w = 0; w < writers; w++) {
+            fs.add(pool.submit(() -> {
+                while (!stop.get()) {
+                    emit.run();
+                    done.incrementAndGet();
+                }
+                return null;
+            }));
+        }
+        // a warm-up (JIT, first directory of the day) that is not counted
+        Thread.sleep(o.smoke() ? 300 : 2000);
+        long warm = done.get();
+        long t1 = System.nanoTime();
+        Thread.sleep(o.emitFor().toMillis());
+        long counted = done.get() - warm;
+        double secs = secs(t1);
+        stop.set(true);
+        for (Future<?> f : fs) {
+            f.get();
+        }
+        check(secs(t0) > 0, "time moves");
+        pool.shutdown();
+        return counted / secs;
+    }
+
+    static Event benchEvent(String node) {
+        ObjectNode payload = MAPPER.createObjectNode();
+        payload.put("message", "x".repeat(200));
+        return new Event(UUID.randomUUID(), Timestamps.now(), node, "healthcheck_failed", Severity.WARNING, "bench",
+                "bench-svc", "bench-" + UUID.randomUUID(), payload, Map.of());
+    }
+
+    // ------------------------------------------------------------------ server
+
+    void server(Path root, StoreGenerator.Sample sample) throws Exception {
+        Path jar = Path.of("target", "quarkus-app", "quarkus-run.jar");
+        check(Files.exists(jar), jar + " exists (run ./mvnw package first)");
+        deleteTree(root.resolve(".index"));
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        int port = freePort();
+        String base = "http://127.0.0.1:" + port;
+
+        Process p = startServer(jar, root, port);
+        double cold = awaitReady(http, base, p);
+        put("Server start, no snapshot (JVM start to readiness UP, -Xmx" + o.serverHeap() + ")", String.format("%.1f s", cold));
+        try {
+            bashVisibility(http, base, root);
+            for (int writers : new int[] { 1, 8 }) {
+                double rate = throughput(writers, () -> {
+                    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/api/events"))
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(restBody())).build(), HttpResponse.BodyHandlers.ofString());
+                    check(r.statusCode() == 201, "REST emit answered " + r.statusCode() + " " + r.body());
+                });
+                put("Durable emit through REST, " + writers + " writer" + (writers > 1 ? "s" : ""), String.format("%,.0f events/s", rate));
+            }
+            mcp(http, base);
+            Random rnd = new Random(o.seed() + 2);
+            long[] chain = measureHttp(http, () -> base + "/api/chains/" + pickCid(rnd, sample.chainIds(), sample.loneIds()));
+            put("Chain over HTTP, GET /api/chains/{id} (p50 / p99)", percentiles(chain));
+            long[] list = measureHttp(http, () -> base + "/api/events?" + randomListQuery(rnd));
+            put("Filtered list over HTTP, GET /api/events (limit 50) (p50 / p99)", percentiles(list));
+        } finally {
+            stopServer(p); // SIGTERM: the snapshot is written at shutdown
+        }
+        check(Files.exists(root.resolve(".index").resolve(IndexSnapshot.FILE_NAME)), "the server wrote its snapshot at shutdown");
+        p = startServer(jar, root, port);
+        try {
+            double warm = awaitReady(http, base, p);
+            JsonNode health = MAPPER.readTree(http.send(HttpRequest.newBuilder(URI.create(base + "/q/health/ready")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body());
+            String mode = health.path("checks").path(0).path("data").path("index_start").asText();
+            check(mode.equals("snapshot"), "the restart used the snapshot (was " + mode + ")");
+            put("Server start with snapshot (JVM start to readiness UP)", String.format("%.1f s", warm));
+        } finally {
+            stopServer(p);
+        }
+    }
+
+    private long[] measureHttp(HttpClient http, java.util.function.Supplier<String> url) throws Exception {
+        int n = Math.max(200, o.iterations() / 10);
+        long[] nanos = new long[n];
+        for (int i = -n / 5; i < n; i++) {
+            HttpRequest req = HttpRequest.newBuilder(URI.create(url.get())).build();
+            long t = System.nanoTime();
+            HttpResponse<byte[]> r = http.send(req, HttpResponse.BodyHandlers.ofByteArray());
+            long d = System.nanoTime() - t;
+            check(r.statusCode() == 200, "GET " + req.uri() + " answered " + r.statusCode());
+            if (i >= 0) {
+                nanos[i] = d;
+            }
+        }
+        return nanos;
+    }
+
+    private static String randomListQuery(Random rnd) {
+        String node = StoreGenerator.NODES[rnd.nextInt(StoreGenerator.NODES.length)];
+        String service = StoreGenerator.SERVICES[rnd.nextInt(StoreGenerator.SERVICES.length)];
+        return switch (rnd.nextInt(5)) {
+            case 0 -> "limit=50";
+            case 1 -> "service=" + service + "&limit=50";
+            case 2 -> "node=" + node + "&min_severity=error&since=2026-11-19T00:00:00Z&limit=50";
+            case 3 -> "type=deployment_failed,service_unhealthy&since=2026-11-25T00:00:00Z&limit=50";
+            default -> "node=" + node + "&service=" + service + "&order=oldest&limit=50";
+        };
+    }
+
+    private static String restBody() {
+        return "{\"type\":\"healthcheck_failed\",\"severity\":\"warning\",\"source\":\"bench\",\"service\":\"bench-svc\","
+                + "\"payload\":{\"message\":\"" + "x".repeat(200) + "\"}}";
+    }
+
+    /** MCP emit throughput, over a raw JSON-RPC POST to /mcp (Streamable HTTP), when this build serves MCP. */
+    void mcp(HttpClient http, String base) throws Exception {
+        HttpResponse<String> init = http.send(HttpRequest.newBuilder(URI.create(base + "/mcp"))
+                .header("Content-Type", "application/json").header("Accept", "application/json, text/event-stream")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{"
+                        + "\"protocolVersion\":\"2025-06-18\",\"capabilities\":{},\"clientInfo\":{\"name\":\"bench\",\"version\":\"1\"}}}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        if (init.statusCode() != 200) {
+            put("Durable emit through MCP", "not measured: this build has no /mcp endpoint (HTTP " + init.statusCode() + ")");
+            return;
+        }
+        String session = init.headers().firstValue("Mcp-Session-Id").orElse(null);
+        HttpRequest.Builder notify = HttpRequest.newBuilder(URI.create(base + "/mcp")).header("Content-Type", "application/json")
+                .header("Accept", "application/json, text/event-stream");
+        if (session != null) {
+            notify.header("Mcp-Session-Id", session);
+        }
+        http.send(notify.POST(HttpRequest.BodyPublishers.ofString(
+                "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}")).build(), HttpResponse.BodyHandlers.ofString());
+        AtomicLong ids = new AtomicLong(2);
+        for (int writers : new int[] { 1, 8 }) {
+            double rate = throughput(writers, () -> {
+                HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + "/mcp")).header("Content-Type", "application/json")
+                        .header("Accept", "application/json, text/event-stream");
+                if (session != null) {
+                    b.header("Mcp-Session-Id", session);
+                }
+                String call = "{\"jsonrpc\":\"2.0\",\"id\":" + ids.incrementAndGet() + ",\"method\":\"tools/call\",\"params\":{"
+                        + "\"name\":\"emit_event\",\"arguments\":{\"type\":\"healthcheck_failed\",\"severity\":\"warning\","
+                        + "\"source\":\"bench\",\"service\":\"bench-svc\",\"payload\":{\"message\":\"" + "x".repeat(200) + "\"}}}}";
+                HttpResponse<String> r = http.send(b.POST(HttpRequest.BodyPublishers.ofString(call)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                check(r.statusCode() == 200 && !r.body().contains("\"isError\":true"), "MCP emit answered " + r.statusCode()
+                        + " " + r.body());
+            });
+            put("Durable emit through MCP, " + writers + " writer" + (writers > 1 ? "s" : ""), String.format("%,.0f events/s", rate));
+        }
+    }
+
+    /** Time from a bash writer's exit until the server serves the event (watcher path), over several samples. */
+    void bashVisibility(HttpClient http, String base, Path root) throws Exception {
+        Path lib = Path.of("tools", "scripts", "lib", "events.sh");
+        boolean useLib = Files.exists(lib);
+        String script = useLib
+                ? "source " + lib.toAbsolutePath() + " && emit_event node_online info bench.sh bench-svc '' '{\"n\":1}'"
+                : String.join("\n",
+                        "set -e",
+                        "d=\"$HOMELAB_EVENTS_DIR/$(date -u +%F)/$HOMELAB_NODE\"; mkdir -p \"$d\"",
+                        "ts=$(date -u +%Y-%m-%dT%H:%M:%S.%6NZ); fn=$(date -u -d \"${ts%Z}Z\" +%Y%m%dT%H%M%S).${ts:20:6}Z",
+                        "id=$(cat /proc/sys/kernel/random/uuid)",
+                        "tmp=\"$d/.$id.tmp\"; f=\"$d/${fn}_node_online_$id.json\"",
+                        "printf '{\"timestamp\":\"%s\",\"node\":\"%s\",\"type\":\"node_online\",\"severity\":\"info\",\"source\":\"bench.sh\",\"service\":\"bench-svc\",\"correlation_id\":\"%s\",\"payload\":{\"n\":1}}\\n' \"$ts\" \"$HOMELAB_NODE\" \"$id\" > \"$tmp\"",
+                        "ln \"$tmp\" \"$f\"; rm \"$tmp\"; echo \"$id\"");
+        int samples = o.smoke() ? 3 : 20;
+        long[] nanos = new long[samples];
+        for (int i = 0; i < samples; i++) {
+            ProcessBuilder pb = new ProcessBuilder("bash", "-c", script);
+            pb.environment().put("HOMELAB_EVENTS_DIR", root.toString());
+            pb.environment().put("HOMELAB_NODE", "bench-bash");
+            pb.environment().remove("HOMELAB_EVENTS_URL");
+            Process p = pb.start();
+            String id = new String(p.getInputStream().readAllBytes()).trim();
+            String err = new String(p.getErrorStream().readAllBytes());
+            check(p.waitFor() == 0 && id.length() == 36, "bash wrote an event: " + id + " " + err);
+            long t = System.nanoTime();
+            long deadline = t + Duration.ofSeconds(30).toNanos();
+            while (http.send(HttpRequest.newBuilder(URI.create(base + "/api/events/" + id)).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode() != 200) {
+                check(System.nanoTime() < deadline, "the bash-written event " + id + " became visible within 30 s");
+                Thread.sleep(2);
+            }
+            nanos[i] = System.nanoTime() - t;
+        }
+        Arrays.sort(nanos);
+        log("bash visibility samples (ms, sorted): %s", Arrays.toString(Arrays.stream(nanos).map(x -> x / 1_000_000).toArray()));
+        put("Bash-written event visible over REST (" + (useLib ? "tools/scripts/lib/events.sh" : "plain bash with ln")
+                + "; median / max of " + samples + ")", String.format("%.0f ms / %.0f ms", nanos[samples / 2] / 1e6,
+                        nanos[samples - 1] / 1e6));
+    }
+
+    private Process startServer(Path jar, Path root, int port) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx" + o.serverHeap(), "-jar", jar.toString()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(Path.of(System.getProperty("java.io.tmpdir"),
+                        "homelab-bench-server.log").toFile()));
+        pb.environment().put("HOMELAB_EVENTS_DIR", root.toString());
+        pb.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
+        pb.environment().put("HOMELAB_NODE", "bench-server");
+        pb.environment().put("HOMELAB_INDEX_SNAPSHOT_MIN_EVENTS", "0"); // the smoke size exercises the snapshot too
+        return pb.start();
+    }
+
+    private static double awaitReady(HttpClient http, String base, Process p) throws Exception {
+        long t0 = System.nanoTime();
+        long deadline = t0 + Duration.ofMinutes(5).toNanos();
+        while (System.nanoTime() < deadline) {
+            check(p.isAlive(), "server running (see /tmp/homelab-bench-server.log)");
+            try {
+                if (http.send(HttpRequest.newBuilder(URI.create(base + "/q/health/ready")).timeout(Duration.ofSeconds(2)).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    // the JVM was started just before t0 by startServer
+                    return secs(t0);
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(50);
+        }
+        throw new IllegalStateException("server not ready within 5 minutes");
+    }
+
+    private static void stopServer(Process p) throws InterruptedException {
+        p.destroy();
+        if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+            p.destroyForcibly().waitFor();
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    /** Removes what the benchmark emitted (dates from the generator's end on), so the store stays as generated. */
+    static void removeEmitted(Path root) throws IOException {
+        if (!Files.isDirectory(root)) {
+            return;
+        }
+        String end = Timestamps.DATE.format(StoreGenerator.END);
+        try (Stream<Path> s = Files.list(root)) {
+            for (Path d : s.toList()) {
+                String name = d.getFileName().toString();
+                if (name.matches("\\d{4}-\\d{2}-\\d{2}") && name.compareTo(end) >= 0) {
+                    deleteTree(d);
+                }
+            }
+        }
+    }
+
+    static void deleteTree(Path p) throws IOException {
+        if (!Files.exists(p)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(p)) {
+            for (Path x : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(x);
+            }
+        }
+    }
+
+    /**
+     * The issue's reference point, measured here and now: read every file with plain JDK code and find its
+     * correlation id by string search (no JSON parser, no validation), on one thread and on every core.
+     */
+    void plainJdkBaseline(Path root) throws Exception {
+        List<Path> files = new ArrayList<>();
+        try (Stream<Path> s = Files.walk(root, 3)) {
+            s.filter(p -> p.getNameCount() - root.getNameCount() == 3 && !p.getFileName().toString().startsWith("."))
+                    .forEach(files::add);
+        }
+        for (int threads : new int[] { 1, Runtime.getRuntime().availableProcessors() }) {
+            long t0 = System.nanoTime();
+            AtomicLong found = new AtomicLong();
+            ExecutorService pool = Executors.newFixedThreadPool(threads);
+            List<Future<?>> fs = new ArrayList<>();
+            int chunk = (files.size() + threads - 1) / threads;
+            for (int t = 0; t < threads; t++) {
+                List<Path> part = files.subList(Math.min(files.size(), t * chunk), Math.min(files.size(), (t + 1) * chunk));
+                fs.add(pool.submit(() -> {
+                    for (Path f : part) {
+                        String text = new String(Files.readAllBytes(f), java.nio.charset.StandardCharsets.UTF_8);
+                        if (text.indexOf("\"correlation_id\":\"") >= 0) {
+                            found.incrementAndGet();
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : fs) {
+                f.get();
+            }
+            pool.shutdown();
+            double secs = secs(t0);
+            check(found.get() == files.size(), "every file has a correlation id");
+            put("Reference: plain JDK read + string search of every file, " + threads + " thread" + (threads > 1 ? "s" : ""),
+                    String.format("%.1f s (%,.0f files/s)", secs, files.size() / secs));
+        }
+    }
+
+    static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
+            return f[0] + " / " + f[1] + " / " + f[2];
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
+    static long usedHeapAfterGc() throws InterruptedException {
+        for (int i = 0; i < 4; i++) {
+            System.gc();
+            Thread.sleep(200);
+        }
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+
+    static double secs(long t0) {
+        return (System.nanoTime() - t0) / 1e9;
+    }
+
+    static void check(boolean ok, String what) {
+        if (!ok) {
+            throw new IllegalStateException("benchmark check failed: " + what);
+        }
+    }
+
+    void put(String name, String value) {
+        results.put(name, value);
+        log("%s: %s", name, value);
+    }
+
+    static void log(String fmt, Object... args) {
+        System.out.printf("[bench] " + fmt + "%n", args);
+    }
+
+    void report() throws IOException {
+        StringBuilder b = new StringBuilder();
+        b.append("| Measure (").append(String.format("%,d", o.events())).append(" events) | Result |\n|---|---|\n");
+        results.forEach((k, v) -> b.append("| ").append(k).append(" | ").append(v).append(" |\n"));
+        notes.forEach(n -> b.append("\n").append(n).append('\n'));
+        System.out.println();
+        System.out.println(b);
+        if (o.out() != null) {
+            Files.writeString(o.out(), b.toString());
+        }
+    }
+}

@@ -1,0 +1,296 @@
+package dev.homelab.events.index;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.junit.jupiter.api.Test;
+
+import dev.homelab.events.Severity;
+import dev.homelab.events.Timestamps;
+
+/** The index must answer exactly what a brute-force filter over the same entries answers. */
+class EventIndexTest {
+
+    static final String[] NODES = { "pi4", "nas", "nuc-1", "gpu.lan" };
+    static final String[] TYPES = { "deployment_started", "deployment_failed", "service_unhealthy", "service_recovered",
+            "node_online" };
+    static final String[] SOURCES = { "deploy.sh", "monitor.py", "healthcheck.sh" };
+    static final String[] SERVICES = { "mosquitto", "ollama", "grafana", "all", "nginx", "zigbee2mqtt" };
+    static final long BASE = Timestamps.toMicros(Instant.parse("2026-11-20T00:00:00Z"));
+
+    /** Random entries over five days; a third lone (own id as correlation id), the rest in chains; a few foreign paths. */
+    static List<IndexEntry> randomEntries(Random rnd, int n) {
+        List<IndexEntry> out = new ArrayList<>();
+        int chain = 0;
+        while (out.size() < n) {
+            boolean lone = rnd.nextInt(3) == 0;
+            int len = lone ? 1 : 2 + rnd.nextInt(4);
+            String cid = "chain-" + chain++;
+            // some equal timestamps on purpose, so the node and id tie-breakers are exercised
+            long t = BASE + (long) rnd.nextInt(5 * 24 * 3600) * 1_000_000L / (rnd.nextInt(4) == 0 ? 3600 : 1);
+            for (int i = 0; i < len && out.size() < n; i++) {
+                UUID id = UUID.randomUUID();
+                String node = NODES[rnd.nextInt(NODES.length)];
+                String type = TYPES[rnd.nextInt(TYPES.length)];
+                long ts = t + (long) i * rnd.nextInt(3) * 1_000_000L;
+                String path = rnd.nextInt(50) == 0 ? "2026-11-20/" + node + "/foreign-" + id + ".json"
+                        : EventIndex.derivePath(ts, node, type, id);
+                out.add(new IndexEntry(id, ts, node, type, Severity.values()[rnd.nextInt(4)], SOURCES[rnd.nextInt(SOURCES.length)],
+                        SERVICES[rnd.nextInt(SERVICES.length)], lone ? id.toString() : cid, path));
+            }
+        }
+        return out;
+    }
+
+    static EventQuery randomQuery(Random rnd, List<IndexEntry> entries, Cursor after) {
+        Instant since = null;
+        Instant until = null;
+        if (rnd.nextBoolean()) {
+            since = Timestamps.fromMicros(BASE + (long) rnd.nextInt(5 * 24 * 3600) * 1_000_000L);
+        }
+        if (rnd.nextBoolean()) {
+            until = Timestamps.fromMicros(BASE + (long) rnd.nextInt(6 * 24 * 3600) * 1_000_000L);
+        }
+        Set<String> nodes = rnd.nextInt(3) == 0 ? pick(rnd, NODES, "unknown-node") : Set.of();
+        Set<String> types = rnd.nextInt(3) == 0 ? pick(rnd, TYPES, "custom_type") : Set.of();
+        Severity min = rnd.nextInt(3) == 0 ? Severity.values()[rnd.nextInt(4)] : null;
+        String service = rnd.nextInt(4) == 0 ? SERVICES[rnd.nextInt(SERVICES.length)] : null;
+        String source = rnd.nextInt(5) == 0 ? SOURCES[rnd.nextInt(SOURCES.length)] : null;
+        String cid = null;
+        if (rnd.nextInt(5) == 0) {
+            IndexEntry e = entries.get(rnd.nextInt(entries.size()));
+            cid = rnd.nextInt(10) == 0 ? "no-such-chain" : e.correlationId();
+        }
+        return new EventQuery(since, until, nodes, types, min, service, source, cid, rnd.nextBoolean(), after,
+                1 + rnd.nextInt(rnd.nextBoolean() ? 5 : 60));
+    }
+
+    private static Set<String> pick(Random rnd, String[] values, String unknown) {
+        Set<String> out = new LinkedHashSet<>();
+        int k = 1 + rnd.nextInt(3);
+        for (int i = 0; i < k; i++) {
+            out.add(rnd.nextInt(8) == 0 ? unknown : values[rnd.nextInt(values.length)]);
+        }
+        return out;
+    }
+
+    /** The specification of a query: filter everything, sort, cut after the cursor. */
+    static IndexPage bruteForce(List<IndexEntry> entries, EventQuery q) {
+        Comparator<IndexEntry> order = q.newestFirst() ? IndexEntry.BY_TIME.reversed() : IndexEntry.BY_TIME;
+        List<IndexEntry> matches = entries.stream().filter(q::matches).sorted(order).toList();
+        List<IndexEntry> eligible = matches;
+        if (q.after() != null) {
+            IndexEntry probe = q.after().asProbe();
+            eligible = matches.stream().filter(e -> order.compare(e, probe) > 0).toList();
+        }
+        List<IndexEntry> page = eligible.subList(0, Math.min(q.limit(), eligible.size()));
+        return new IndexPage(page, matches.size(), eligible.size() > page.size());
+    }
+
+    static EventIndex indexOf(List<IndexEntry> entries, Random rnd) {
+        EventIndex index = new EventIndex();
+        // a mix of the bulk path and single adds, in random order
+        List<IndexEntry> shuffled = new ArrayList<>(entries);
+        java.util.Collections.shuffle(shuffled, rnd);
+        int half = shuffled.size() / 2;
+        index.addAll(shuffled.subList(0, half));
+        for (IndexEntry e : shuffled.subList(half, shuffled.size())) {
+            assertEquals(Optional.empty(), index.add(e));
+        }
+        return index;
+    }
+
+    @Test
+    void randomQueriesAnswerExactlyWhatABruteForceFilterAnswers() {
+        Random rnd = new Random(20261127L);
+        List<IndexEntry> entries = randomEntries(rnd, 3000);
+        EventIndex index = indexOf(entries, rnd);
+        assertEquals(entries.size(), index.size());
+        for (int i = 0; i < 3000; i++) {
+            Cursor after = null;
+            if (rnd.nextInt(3) == 0) {
+                after = Cursor.of(entries.get(rnd.nextInt(entries.size())));
+            }
+            EventQuery q = randomQuery(rnd, entries, after);
+            assertEquals(bruteForce(entries, q), index.query(q), "query #" + i + ": " + q);
+        }
+    }
+
+    @Test
+    void answersStayExactAfterRemovals() {
+        Random rnd = new Random(7L);
+        List<IndexEntry> entries = new ArrayList<>(randomEntries(rnd, 1500));
+        EventIndex index = indexOf(entries, rnd);
+        List<String> gone = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            gone.add(entries.remove(rnd.nextInt(entries.size())).relativePath());
+        }
+        index.removePath(gone.get(0));
+        assertEquals(gone.size() - 1, index.removePaths(gone.subList(1, gone.size())));
+        assertEquals(entries.size(), index.size());
+        for (String p : gone) {
+            assertFalse(index.containsPath(p), p);
+        }
+        for (int i = 0; i < 1000; i++) {
+            EventQuery q = randomQuery(rnd, entries, rnd.nextBoolean() ? null : Cursor.of(entries.get(rnd.nextInt(entries.size()))));
+            assertEquals(bruteForce(entries, q), index.query(q), q.toString());
+        }
+        for (IndexEntry e : entries.subList(0, 200)) {
+            assertEquals(bruteForceChain(entries, e.correlationId()), index.chain(e.correlationId()));
+        }
+    }
+
+    static List<IndexEntry> bruteForceChain(List<IndexEntry> entries, String cid) {
+        return entries.stream().filter(e -> e.correlationId().equals(cid)).sorted(IndexEntry.BY_TIME).toList();
+    }
+
+    @Test
+    void chainsIncludeALoneEventWhoseIdOthersUseAsCorrelationId() {
+        EventIndex index = new EventIndex();
+        UUID first = UUID.randomUUID();
+        IndexEntry origin = entry(first, BASE, "pi4", first.toString());
+        IndexEntry reply = entry(UUID.randomUUID(), BASE + 5, "nas", first.toString());
+        IndexEntry earlier = entry(UUID.randomUUID(), BASE - 5, "nas", first.toString());
+        index.add(reply);
+        index.add(origin);
+        index.add(earlier);
+        assertEquals(List.of(earlier, origin, reply), index.chain(first.toString()));
+        assertTrue(index.correlationIds().contains(first.toString()));
+        assertEquals(List.of(), index.chain("nothing"));
+    }
+
+    @Test
+    void keepsTheFirstFileOfAnIdAndReportsTheDuplicate() {
+        EventIndex index = new EventIndex();
+        UUID id = UUID.randomUUID();
+        IndexEntry original = entry(id, BASE, "pi4", "c");
+        IndexEntry copy = new IndexEntry(id, BASE, "pi4", "node_online", Severity.INFO, "s", "svc", "c", "2026-11-20/pi4/copy.json");
+        assertEquals(Optional.empty(), index.add(original));
+        assertEquals(Optional.empty(), index.add(original), "the same file twice is not a duplicate");
+        assertEquals(Optional.of(original), index.add(copy));
+        assertEquals(1, index.size());
+        assertTrue(index.containsPath(original.relativePath()));
+        assertFalse(index.containsPath(copy.relativePath()));
+        assertEquals(Optional.of(original), index.get(id));
+    }
+
+    @Test
+    void aForeignNamedFileKeepsItsPath() {
+        EventIndex index = new EventIndex();
+        UUID id = UUID.randomUUID();
+        IndexEntry e = new IndexEntry(id, BASE, "pi4", "node_online", Severity.INFO, "s", "svc", id.toString(),
+                "2026-11-20/pi4/written-by-hand.json");
+        index.add(e);
+        assertTrue(index.containsPath("2026-11-20/pi4/written-by-hand.json"));
+        assertEquals(e, index.get(id).orElseThrow());
+        assertEquals(Set.of("written-by-hand.json"), index.entriesIn("2026-11-20", "pi4").keySet());
+        index.removePath("2026-11-20/pi4/written-by-hand.json");
+        assertEquals(0, index.size());
+        assertEquals(Optional.empty(), index.get(id));
+    }
+
+    @Test
+    void cursorPagingNeitherRepeatsNorSkipsWhileEventsArrive() {
+        Random rnd = new Random(99L);
+        List<IndexEntry> entries = randomEntries(rnd, 2000);
+        EventIndex index = indexOf(entries, rnd);
+        for (int round = 0; round < 40; round++) {
+            EventQuery first = randomQuery(rnd, entries, null);
+            Set<UUID> expected = new HashSet<>();
+            bruteForce(entries, new EventQuery(first.since(), first.until(), first.nodes(), first.types(), first.minSeverity(),
+                    first.service(), first.source(), first.correlationId(), first.newestFirst(), null, Integer.MAX_VALUE))
+                    .entries().forEach(e -> expected.add(e.id()));
+            List<IndexEntry> seen = new ArrayList<>();
+            Cursor after = null;
+            List<IndexEntry> arrivals = randomEntries(rnd, 30);
+            int a = 0;
+            while (true) {
+                IndexPage page = index.query(withCursor(first, after));
+                seen.addAll(page.entries());
+                if (a < arrivals.size()) {
+                    index.add(arrivals.get(a++)); // events keep arriving between pages
+                }
+                if (!page.hasMore()) {
+                    break;
+                }
+                after = Cursor.of(page.entries().get(page.entries().size() - 1));
+            }
+            Comparator<IndexEntry> order = first.newestFirst() ? IndexEntry.BY_TIME.reversed() : IndexEntry.BY_TIME;
+            for (int i = 1; i < seen.size(); i++) {
+                assertTrue(order.compare(seen.get(i - 1), seen.get(i)) < 0, "pages are strictly ordered, no repeats");
+            }
+            Set<UUID> got = new HashSet<>();
+            seen.forEach(e -> got.add(e.id()));
+            assertTrue(got.containsAll(expected), "every event present at the start is on some page");
+            for (int i = 0; i < a; i++) {
+                index.removePath(arrivals.get(i).relativePath());
+            }
+        }
+    }
+
+    private static EventQuery withCursor(EventQuery q, Cursor after) {
+        return new EventQuery(q.since(), q.until(), q.nodes(), q.types(), q.minSeverity(), q.service(), q.source(),
+                q.correlationId(), q.newestFirst(), after, q.limit());
+    }
+
+    @Test
+    void readersGetConsistentAnswersWhileAWriterAdds() throws Exception {
+        Random rnd = new Random(5L);
+        List<IndexEntry> base = randomEntries(rnd, 2000);
+        EventIndex index = new EventIndex();
+        index.addAll(base);
+        List<IndexEntry> more = randomEntries(new Random(6L), 4000);
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread reader = new Thread(() -> {
+            Random r = new Random(8L);
+            try {
+                while (!stop.get()) {
+                    EventQuery q = randomQuery(r, base, null);
+                    IndexPage p = index.query(q);
+                    // whatever the writer did meanwhile, a page is ordered, matches and never exceeds its total
+                    Comparator<IndexEntry> order = q.newestFirst() ? IndexEntry.BY_TIME.reversed() : IndexEntry.BY_TIME;
+                    for (int i = 0; i < p.entries().size(); i++) {
+                        assertTrue(q.matches(p.entries().get(i)));
+                        if (i > 0) {
+                            assertTrue(order.compare(p.entries().get(i - 1), p.entries().get(i)) < 0);
+                        }
+                    }
+                    assertTrue(p.total() >= p.entries().size());
+                    IndexEntry any = base.get(r.nextInt(base.size()));
+                    assertEquals(any, index.get(any.id()).orElseThrow());
+                }
+            } catch (Throwable t) {
+                failure.set(t);
+            }
+        });
+        reader.start();
+        for (int i = 0; i < more.size(); i += 1 + rnd.nextInt(20)) {
+            index.addAll(more.subList(i, Math.min(more.size(), i + 1 + rnd.nextInt(20))));
+        }
+        stop.set(true);
+        reader.join();
+        if (failure.get() != null) {
+            throw new AssertionError(failure.get());
+        }
+    }
+
+    private static IndexEntry entry(UUID id, long ts, String node, String cid) {
+        return new IndexEntry(id, ts, node, "node_online", Severity.INFO, "test.sh", "mosquitto", cid,
+                EventIndex.derivePath(ts, node, "node_online", id));
+    }
+}

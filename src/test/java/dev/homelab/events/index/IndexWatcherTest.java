@@ -1,0 +1,106 @@
+package dev.homelab.events.index;
+
+import static java.nio.file.StandardWatchEventKinds.OVERFLOW;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.homelab.events.Event;
+import dev.homelab.events.TestEvents;
+import dev.homelab.events.storage.EventStore;
+
+class IndexWatcherTest {
+
+    @TempDir
+    Path root;
+    IndexWatcher watcher;
+
+    @AfterEach
+    void close() throws IOException {
+        if (watcher != null) {
+            watcher.close();
+        }
+    }
+
+    /** Polls until the condition holds; fails after the timeout. Never a fixed sleep. */
+    static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting until " + what);
+            }
+            Thread.sleep(10);
+        }
+    }
+
+    /** What the bash library does: write a dot-temp file, then hard-link it to its final name. */
+    static Path writeLikeAnotherProcess(Path root, Event e, EventStore store) throws IOException {
+        Path target = root.resolve(store.relativePathOf(e));
+        Files.createDirectories(target.getParent());
+        Path temp = target.resolveSibling(".tmp-" + UUID.randomUUID());
+        Files.write(temp, store.codec().toBytes(e));
+        Files.createLink(target, temp);
+        Files.delete(temp);
+        return target;
+    }
+
+    @Test
+    void indexesFilesWrittenByOtherProcessesInExistingAndNewDirectories() throws Exception {
+        EventStore store = TestEvents.store(root);
+        store.append(TestEvents.event("node_online", "pi4", "svc", "c", Instant.parse("2026-11-20T10:00:00Z")));
+        Reconciler r = new Reconciler(store, new EventIndex(), 1);
+        r.reconcile();
+        watcher = new IndexWatcher(r);
+        watcher.start();
+        assertEquals(3, watcher.watchedDirectories(), () -> String.valueOf(watcher.watched()));
+
+        Event sameDir = TestEvents.event("node_offline", "pi4", "svc", "c", Instant.parse("2026-11-20T11:00:00Z"));
+        writeLikeAnotherProcess(root, sameDir, store);
+        await("the file in a watched directory is indexed", Duration.ofSeconds(10), () -> r.index().get(sameDir.id()).isPresent());
+
+        Event newDay = TestEvents.event("node_offline", "nas", "svc", "c", Instant.parse("2026-11-25T11:00:00Z"));
+        writeLikeAnotherProcess(root, newDay, store);
+        await("the file in a new date directory is indexed", Duration.ofSeconds(10), () -> r.index().get(newDay.id()).isPresent());
+        Event later = TestEvents.event("node_online", "nas", "svc", "c", Instant.parse("2026-11-25T12:00:00Z"));
+        writeLikeAnotherProcess(root, later, store);
+        await("the new directory is watched", Duration.ofSeconds(10), () -> r.index().get(later.id()).isPresent());
+
+        Files.delete(root.resolve(store.relativePathOf(sameDir)));
+        await("a deleted file is forgotten", Duration.ofSeconds(10), () -> r.index().get(sameDir.id()).isEmpty());
+        assertTrue(r.problems().isEmpty(), "temporary files of finished writes leave no problem behind: " + r.problems());
+        // a removal is published as a whole a moment after the id lookup stops finding it
+        await("the index holds the three remaining events", Duration.ofSeconds(10), () -> r.index().size() == 3);
+    }
+
+    @Test
+    void anOverflowTriggersARescanThatFindsWhatTheLostEventsWereAbout() throws Exception {
+        EventStore store = TestEvents.store(root);
+        Reconciler r = new Reconciler(store, new EventIndex(), 1);
+        r.reconcile();
+        watcher = new IndexWatcher(r); // not started: the kernel's events are "lost"
+        Set<String> files = new HashSet<>();
+        for (int i = 0; i < 5; i++) {
+            writeLikeAnotherProcess(root, TestEvents.event("node_online", "pi4", "svc", "c", Instant.now().minusSeconds(i)), store);
+        }
+        assertEquals(0, r.index().size());
+        boolean[] overflow = { false };
+        watcher.onEvent(root, OVERFLOW, files, overflow);
+        assertTrue(overflow[0]);
+        watcher.process(files, overflow[0]);
+        assertEquals(5, r.index().size());
+        assertEquals(1, watcher.overflows());
+    }
+}

@@ -1,0 +1,172 @@
+package dev.homelab.events.storage;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.homelab.events.Event;
+import dev.homelab.events.TestEvents;
+
+/** Concurrent appends share directory fsyncs, and none is acknowledged before an fsync that covers its link. */
+class GroupCommitTest {
+
+    @TempDir
+    Path root;
+    final ExecutorService pool = Executors.newFixedThreadPool(8);
+
+    @AfterEach
+    void stop() {
+        pool.shutdownNow();
+    }
+
+    /** Records which names each directory fsync made durable: the names present when it started. */
+    static class RecordingStore extends EventStore {
+        final Set<String> durable = ConcurrentHashMap.newKeySet();
+        final AtomicInteger directoryForces = new AtomicInteger();
+        volatile CountDownLatch gate;
+        volatile boolean fail;
+
+        RecordingStore(Path root) {
+            super(root, new EventCodec(TestEvents.MAPPER), 1 << 20);
+        }
+
+        @Override
+        protected void forceDirectory(Path dir) throws IOException {
+            List<String> linked;
+            try (Stream<Path> s = Files.list(dir)) {
+                linked = s.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".")).toList();
+            }
+            directoryForces.incrementAndGet();
+            CountDownLatch g = gate;
+            if (g != null) {
+                try {
+                    g.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            if (fail) {
+                throw new IOException("No space left on device (injected)");
+            }
+            super.forceDirectory(dir);
+            durable.addAll(linked);
+        }
+    }
+
+    private static Event event(int i) {
+        return TestEvents.event("node_online", "pi4", "svc", "c", Instant.parse("2026-11-20T10:00:00Z").plusMillis(i));
+    }
+
+    @Test
+    void concurrentAppendsShareDirectoryFsyncsAndAreAcknowledgedOnlyAfterOne() throws Exception {
+        RecordingStore store = new RecordingStore(root);
+        store.append(event(-1)); // creates the directories first, so every later force is a group commit
+        store.directoryForces.set(0);
+        int writers = 8;
+        int each = 40;
+        List<Future<Integer>> results = new ArrayList<>();
+        for (int w = 0; w < writers; w++) {
+            int base = w * each;
+            results.add(pool.submit(() -> {
+                int violations = 0;
+                for (int i = 0; i < each; i++) {
+                    Path rel = store.append(event(base + i));
+                    // acknowledged: the fsync that covered this name must have completed already
+                    if (!store.durable.contains(rel.getFileName().toString())) {
+                        violations++;
+                    }
+                }
+                return violations;
+            }));
+        }
+        for (Future<Integer> f : results) {
+            assertEquals(0, f.get(60, TimeUnit.SECONDS), "an append returned before a directory fsync covering its link");
+        }
+        int forces = store.directoryForces.get();
+        assertTrue(forces < writers * each, "directory fsyncs were shared: " + forces + " for " + writers * each + " appends");
+    }
+
+    @Test
+    void noAppendReturnsWhileTheDirectoryFsyncIsStillRunning() throws Exception {
+        RecordingStore store = new RecordingStore(root);
+        store.append(event(-1));
+        store.directoryForces.set(0);
+        store.gate = new CountDownLatch(1);
+        List<Future<Path>> pending = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            int n = i;
+            pending.add(pool.submit(() -> store.append(event(n))));
+        }
+        // every file is linked (visible) while the fsync is held back, yet no append has returned
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (linkedEvents(store) < 7 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertEquals(7, linkedEvents(store));
+        for (Future<Path> f : pending) {
+            assertFalse(f.isDone(), "acknowledged before the directory fsync completed");
+        }
+        store.gate.countDown();
+        for (Future<Path> f : pending) {
+            f.get(30, TimeUnit.SECONDS);
+        }
+        assertTrue(store.directoryForces.get() <= 3, "one held fsync, then at most two more rounds for the waiters: "
+                + store.directoryForces.get());
+    }
+
+    @Test
+    void aFailedSharedFsyncFailsEveryAppendItCoveredAndWithdrawsTheirFiles() throws Exception {
+        RecordingStore store = new RecordingStore(root);
+        store.append(event(-1));
+        store.gate = new CountDownLatch(1);
+        store.fail = true;
+        List<Future<Path>> pending = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            int n = i;
+            pending.add(pool.submit(() -> store.append(event(n))));
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (linkedEvents(store) < 7 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        store.gate.countDown();
+        int failed = 0;
+        for (Future<Path> f : pending) {
+            try {
+                f.get(30, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.ExecutionException e) {
+                assertTrue(e.getCause() instanceof IOException);
+                assertTrue(e.getCause().getMessage().contains("No space left"), e.getCause().getMessage());
+                failed++;
+            }
+        }
+        assertEquals(6, failed, "no append was acknowledged: every fsync failed");
+        assertEquals(1, linkedEvents(store), "the withdrawn files are gone; only the first event remains");
+    }
+
+    private long linkedEvents(RecordingStore store) throws IOException {
+        try (Stream<Path> s = Files.list(root.resolve("2026-11-20/pi4"))) {
+            return s.filter(p -> !p.getFileName().toString().startsWith(".")).count();
+        }
+    }
+}
