@@ -476,8 +476,8 @@ public class Reconciler {
             String rel = d.rejected().relativePath();
             dup.add(rel);
             Stamp stamp = stampOf(rel);
-            problems.put(rel, new KnownProblem(new FileProblem(rel, FileProblem.Reason.DUPLICATE_ID,
-                    "id " + d.rejected().id() + " is already stored at " + d.original().relativePath(), now), stamp));
+            problems.put(rel, new KnownProblem(Duplicates.problem(store, rel, d.original().relativePath(), d.rejected().id(), now),
+                    stamp));
         }
         for (IndexEntry e : batch) {
             if (!dup.contains(e.relativePath())) {

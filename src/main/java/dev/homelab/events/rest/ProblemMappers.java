@@ -63,6 +63,12 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response web(WebApplicationException e) {
         int status = e.getResponse().getStatus();
+        for (Throwable c = e.getCause(); c != null && status == 400; c = c.getCause()) {
+            if (c instanceof JacksonException j) {
+                // the JSON reader wraps parse errors (including read-limit violations) in a bare 400: say what was wrong
+                return badJson(j);
+            }
+        }
         if (status >= 500) {
             LOG.error("Request failed", e);
         }

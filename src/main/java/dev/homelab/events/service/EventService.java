@@ -106,7 +106,8 @@ public class EventService {
         boolean full = text.contains("No space left") || text.contains("Disk quota exceeded");
         String reason = full ? "the disk holding the event store is full (no space or no inodes left)"
                 : text.contains("Read-only file system") ? "the event store is on a read-only file system"
-                        : e instanceof java.nio.file.AccessDeniedException ? "permission denied writing to the event store"
+                        : e instanceof java.nio.file.AccessDeniedException || text.endsWith("Operation not permitted")
+                                ? "permission denied writing to the event store"
                                 : "the event could not be written durably";
         LOG.warnf("Event write failed: %s (%s)", reason, Logs.escape(text));
         return new StoreUnavailableException(reason + "; nothing was stored. Cause: " + e, full, e);

@@ -17,8 +17,10 @@ public record FileProblem(String path, Reason reason, String detail, Instant see
         NOT_UTF8,
         CORRUPT_JSON,
         INVALID_EVENT,
-        /** A second file with an id that another file already has. */
+        /** A second file with an id that another file already has, with different content: a conflict, neither is changed. */
         DUPLICATE_ID,
+        /** A second file with an id that another file already has, with the same content (a copy, a sync): harmless. */
+        IDENTICAL_COPY,
         UNREADABLE
     }
 }

@@ -140,7 +140,7 @@ class StoreFixturesTest {
 
         assertEquals(1, index.chain("deploy-100").size());
         List<FileProblem> duplicates = reconciler.problems().stream()
-                .filter(p -> p.reason() == FileProblem.Reason.DUPLICATE_ID).toList();
+                .filter(p -> p.reason() == FileProblem.Reason.IDENTICAL_COPY).toList();
         assertEquals(1, duplicates.size(), reconciler.problems().toString());
     }
 

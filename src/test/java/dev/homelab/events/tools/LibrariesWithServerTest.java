@@ -86,9 +86,15 @@ class LibrariesWithServerTest {
         List<String> ids = List.of();
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (System.nanoTime() < deadline) {
-            ids = given().get("/api/chains/{cid}", cid).then().statusCode(200).extract().path("events.id");
-            if (ids.size() == 2) {
-                break;
+            // 404 until the watcher or the rescan has indexed the first file
+            var response = given().get("/api/chains/{cid}", cid);
+            if (response.statusCode() == 200) {
+                ids = response.path("events.id");
+                if (ids.size() == 2) {
+                    break;
+                }
+            } else {
+                assertEquals(404, response.statusCode(), response.asString());
             }
             Thread.sleep(200);
         }

@@ -1,0 +1,149 @@
+package dev.homelab.events.security;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * DNS-rebinding protection: which Host and Origin headers /api and /mcp accept. A rebinding attack makes a
+ * browser send the attacker's name (Host: evil.example.com, Origin: http://evil.example.com) to this
+ * server's address, so every name that is not known to be ours is refused, whatever address it reached.
+ *
+ * <p>
+ * Allowed hosts: the loopback names (localhost, 127.0.0.0/8, ::1), the bind address when it is a specific
+ * address, and the configured list. An Origin is allowed when its host is an allowed host (any port, http or
+ * https) or it is listed exactly in the allowed origins. No Origin (curl, agents, server-to-server) is
+ * allowed; the opaque origin {@code null} (sandboxed frames, file: pages) is not. Immutable and thread-safe.
+ */
+public final class HostPolicy {
+
+    private static final Pattern IPV4_LOOPBACK = Pattern.compile("127(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
+
+    private final Set<String> hosts = new HashSet<>();
+    private final Set<String> origins = new HashSet<>();
+
+    public HostPolicy(String bindHost, List<String> allowedHosts, List<String> allowedOrigins) {
+        String bind = normalizeHost(bindHost);
+        if (bind != null && !isWildcard(bind)) {
+            hosts.add(bind);
+        }
+        for (String h : allowedHosts) {
+            String n = normalizeHost(h);
+            if (n != null) {
+                hosts.add(n);
+            }
+        }
+        for (String o : allowedOrigins) {
+            if (o != null && !o.isBlank()) {
+                origins.add(normalizeOrigin(o.strip()));
+            }
+        }
+    }
+
+    /** True when a server bound to this address is reachable from loopback only. */
+    public static boolean isLoopbackBind(String bindHost) {
+        String h = normalizeHost(bindHost);
+        return h != null && isLoopbackName(h);
+    }
+
+    static boolean isWildcard(String host) {
+        return host.equals("0.0.0.0") || host.equals("::") || host.equals("0:0:0:0:0:0:0:0") || host.equals("*");
+    }
+
+    static boolean isLoopbackName(String host) {
+        return host.equals("localhost") || host.endsWith(".localhost") || host.equals("::1")
+                || host.equals("0:0:0:0:0:0:0:1") || IPV4_LOOPBACK.matcher(host).matches();
+    }
+
+    /** A Host header value ({@code name[:port]}, {@code [v6]:port}); null or blank (HTTP/1.0 clients) is allowed. */
+    public boolean hostAllowed(String hostHeader) {
+        if (hostHeader == null || hostHeader.isBlank()) {
+            return true;
+        }
+        String host = hostOfAuthority(hostHeader.strip());
+        return host != null && nameAllowed(host);
+    }
+
+    /** An Origin header value; absent is allowed (not a browser, or a same-origin GET). */
+    public boolean originAllowed(String origin) {
+        if (origin == null) {
+            return true;
+        }
+        String o = origin.strip();
+        if (o.isEmpty() || o.equalsIgnoreCase("null")) {
+            return false;
+        }
+        if (origins.contains(normalizeOrigin(o))) {
+            return true;
+        }
+        try {
+            URI uri = new URI(o);
+            String scheme = uri.getScheme();
+            if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https")) || uri.getHost() == null) {
+                return false;
+            }
+            String host = normalizeHost(uri.getHost());
+            return host != null && nameAllowed(host);
+        } catch (URISyntaxException e) {
+            return false;
+        }
+    }
+
+    private boolean nameAllowed(String host) {
+        return isLoopbackName(host) || hosts.contains(host);
+    }
+
+    /** Lower-cased host without brackets or a trailing dot; null when empty. */
+    static String normalizeHost(String host) {
+        if (host == null) {
+            return null;
+        }
+        String h = host.strip().toLowerCase(Locale.ROOT);
+        if (h.startsWith("[") && h.endsWith("]")) {
+            h = h.substring(1, h.length() - 1);
+        }
+        if (h.endsWith(".")) {
+            h = h.substring(0, h.length() - 1);
+        }
+        return h.isEmpty() ? null : h;
+    }
+
+    /** The host part of {@code host[:port]} or {@code [ipv6][:port]}; null when malformed. */
+    static String hostOfAuthority(String authority) {
+        String a = authority;
+        if (a.startsWith("[")) {
+            int end = a.indexOf(']');
+            if (end < 0) {
+                return null;
+            }
+            String rest = a.substring(end + 1);
+            if (!rest.isEmpty() && !rest.matches(":\\d{1,5}")) {
+                return null;
+            }
+            return normalizeHost(a.substring(1, end));
+        }
+        int colon = a.indexOf(':');
+        if (colon >= 0) {
+            if (a.indexOf(':', colon + 1) >= 0) {
+                return null; // an unbracketed IPv6 literal is not a valid Host header
+            }
+            if (!a.substring(colon + 1).matches("\\d{1,5}")) {
+                return null;
+            }
+            a = a.substring(0, colon);
+        }
+        if (a.isEmpty() || a.chars().anyMatch(c -> c <= 0x20 || c >= 0x7F || c == '/' || c == '@' || c == '\\')) {
+            return null;
+        }
+        return normalizeHost(a);
+    }
+
+    private static String normalizeOrigin(String origin) {
+        String o = origin.toLowerCase(Locale.ROOT);
+        return o.endsWith("/") ? o.substring(0, o.length() - 1) : o;
+    }
+}
