@@ -103,12 +103,22 @@ public final class IndexBenchmark {
         if (smoke && events == 100_000) {
             events = 3_000;
         }
-        if (dir == null) {
+        // The smoke size gets a store of its own, so CI never shares one with a benchmark run left on the machine.
+        boolean ownDir = dir == null && smoke;
+        if (ownDir) {
+            dir = Files.createTempDirectory("homelab-bench-smoke-");
+        } else if (dir == null) {
             dir = Path.of(System.getProperty("java.io.tmpdir"), "homelab-bench-" + events + "-" + seed);
         }
         Options o = new Options(events, seed, dir, server, smoke, out, Duration.ofSeconds(smoke ? 1 : 8),
                 smoke ? 2_000 : 20_000, heap, generateOnly, scanOnly, viewsOnly);
-        new IndexBenchmark(o).run();
+        try {
+            new IndexBenchmark(o).run();
+        } finally {
+            if (ownDir) {
+                deleteTree(dir);
+            }
+        }
     }
 
     void run() throws Exception {
