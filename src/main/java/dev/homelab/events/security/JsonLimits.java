@@ -3,6 +3,7 @@ package dev.homelab.events.security;
 import jakarta.inject.Singleton;
 
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.homelab.events.config.SecurityConfig;
@@ -27,6 +28,8 @@ public class JsonLimits implements ObjectMapperCustomizer {
     @Override
     public void customize(ObjectMapper mapper) {
         mapper.getFactory().setStreamReadConstraints(constraints(limits));
+        // One document per body or file: `{...}}` or `{} {}` is refused, as the bash and Python readers refuse it.
+        mapper.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     }
 
     public static StreamReadConstraints constraints(SecurityConfig.Json limits) {

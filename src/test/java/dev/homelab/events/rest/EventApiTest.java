@@ -228,6 +228,11 @@ class EventApiTest {
         given().contentType(ContentType.JSON).body("{\"type\":\"node_online\",\"severity\":\"info\",\"source\":\"s\",\"service\":\"s\",\"sevrity\":\"x\"}")
                 .post("/api/events").then().statusCode(400).body("errors[0].field", equalTo("sevrity"));
         given().contentType(ContentType.JSON).body("[1,2]").post("/api/events").then().statusCode(400);
+        String valid = "{\"type\":\"node_online\",\"severity\":\"info\",\"source\":\"s\",\"service\":\"trailing\"}";
+        given().contentType(ContentType.JSON).body(valid + "}").post("/api/events").then().statusCode(400)
+                .contentType("application/problem+json");
+        given().contentType(ContentType.JSON).body(valid + " {}").post("/api/events").then().statusCode(400);
+        given().queryParam("service", "trailing").get("/api/events").then().body("total", equalTo(0));
         given().contentType(ContentType.JSON).body("{\"type\": ").post("/api/events").then().statusCode(400)
                 .contentType("application/problem+json");
     }
