@@ -180,28 +180,21 @@ mcp_post() { # out-prefix json [session] [protocol]
 }
 code=$(mcp_post "$work/init" '{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"smoke.sh","version":"1"}}}') \
   || fail "MCP initialize: curl failed"
-if [[ $code == 404 ]]; then
-  echo "################################################################" >&2
-  echo "# SKIPPED: /mcp answers 404 - the MCP face is not merged yet.   #" >&2
-  echo "# The MCP check becomes mandatory once it is.                   #" >&2
-  echo "################################################################" >&2
-  skip "MCP tools/call list_events (/mcp answers 404)"
-else
-  [[ $code == 200 ]] || fail "MCP initialize answered $code: $(cat "$work/init.b")"
-  session=$(sed -n 's/^[Mm][Cc][Pp]-[Ss]ession-[Ii][Dd]: *//p' "$work/init.h" | tr -d '\r')
-  [[ -n "$session" ]] || fail "MCP initialize gave no Mcp-Session-Id header"
-  proto=$(mcp_json "$work/init.b" | jq -r 'select(.id == 1) | .result.protocolVersion')
-  [[ -n "$proto" && $proto != null ]] || fail "MCP initialize result has no protocolVersion: $(cat "$work/init.b")"
-  code=$(mcp_post "$work/inited" '{"jsonrpc":"2.0","method":"notifications/initialized"}' "$session" "$proto")
-  [[ $code == 202 || $code == 200 ]] || fail "MCP notifications/initialized answered $code"
-  code=$(mcp_post "$work/call" '{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"list_events","arguments":{}}}' "$session" "$proto")
-  [[ $code == 200 ]] || fail "MCP tools/call list_events answered $code: $(cat "$work/call.b")"
-  result=$(mcp_json "$work/call.b" | jq -c 'select(.id == 2)')
-  jq -e '.result and (.result.isError | not)' <<<"$result" >/dev/null \
-    || fail "MCP list_events failed: $result"
-  grep -q "$id" <<<"$result" || fail "MCP list_events does not list event $id: ${result:0:500}"
-  ok "MCP tools/call list_events over Streamable HTTP lists event $id (protocol $proto)"
-fi
+# The MCP face is part of the product: a 404 here is a failure like any other.
+[[ $code == 200 ]] || fail "MCP initialize answered $code: $(cat "$work/init.b")"
+session=$(sed -n 's/^[Mm][Cc][Pp]-[Ss]ession-[Ii][Dd]: *//p' "$work/init.h" | tr -d '\r')
+[[ -n "$session" ]] || fail "MCP initialize gave no Mcp-Session-Id header"
+proto=$(mcp_json "$work/init.b" | jq -r 'select(.id == 1) | .result.protocolVersion')
+[[ -n "$proto" && $proto != null ]] || fail "MCP initialize result has no protocolVersion: $(cat "$work/init.b")"
+code=$(mcp_post "$work/inited" '{"jsonrpc":"2.0","method":"notifications/initialized"}' "$session" "$proto")
+[[ $code == 202 || $code == 200 ]] || fail "MCP notifications/initialized answered $code"
+code=$(mcp_post "$work/call" '{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"list_events","arguments":{}}}' "$session" "$proto")
+[[ $code == 200 ]] || fail "MCP tools/call list_events answered $code: $(cat "$work/call.b")"
+result=$(mcp_json "$work/call.b" | jq -c 'select(.id == 2)')
+jq -e '.result and (.result.isError | not)' <<<"$result" >/dev/null \
+  || fail "MCP list_events failed: $result"
+grep -q "$id" <<<"$result" || fail "MCP list_events does not list event $id: ${result:0:500}"
+ok "MCP tools/call list_events over Streamable HTTP lists event $id (protocol $proto)"
 
 # ---------------------------------------------------------------- SIGTERM while writing
 # Keep emitting events while the container is stopped; every 201 must be a complete file.
