@@ -54,7 +54,7 @@ class McpStdioIT {
 
     @BeforeEach
     void launch() throws IOException {
-        Path jar = Path.of("target/quarkus-app/quarkus-run.jar");
+        Path jar = dev.homelab.events.it.PackagedServer.JAR;
         assertTrue(Files.exists(jar), "package the application first (mvn verify)");
         try {
             // a server already running on the default port must not stop a desktop agent's subprocess

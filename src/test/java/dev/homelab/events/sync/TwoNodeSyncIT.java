@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -29,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.homelab.events.it.PackagedServer;
 import dev.homelab.events.storage.EventFileName;
 
 /**
@@ -38,7 +38,7 @@ import dev.homelab.events.storage.EventFileName;
  */
 class TwoNodeSyncIT {
 
-    private static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
+    private static final Path JAR = PackagedServer.JAR;
     private static final String TOKEN_A = "token-of-a";
     private static final String TOKEN_B = "token-of-b";
 
@@ -290,9 +290,7 @@ class TwoNodeSyncIT {
     }
 
     private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
+        return PackagedServer.freePort();
     }
 
     interface Check {
