@@ -347,7 +347,7 @@ public final class IndexBenchmark {
     // ------------------------------------------------------------------ server
 
     void server(Path root, StoreGenerator.Sample sample) throws Exception {
-        Path jar = Path.of("target", "quarkus-app", "quarkus-run.jar");
+        Path jar = dev.homelab.events.it.PackagedServer.JAR;
         check(Files.exists(jar), jar + " exists (run ./mvnw package first)");
         deleteTree(root.resolve(".index"));
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -393,7 +393,7 @@ public final class IndexBenchmark {
     }
 
     void viewsOnly(Path root) throws Exception {
-        Path jar = Path.of("target", "quarkus-app", "quarkus-run.jar");
+        Path jar = dev.homelab.events.it.PackagedServer.JAR;
         check(Files.exists(jar), jar + " exists (run ./mvnw package first)");
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         int port = freePort();
