@@ -100,7 +100,8 @@ final class ArgBinder {
                 errors.add(new FieldError(name, shorten(s), "allowed: " + String.join(", ", arg.allowed())));
             }
             if (v instanceof Integer i && (i < arg.minimum() || i > arg.maximum())) {
-                errors.add(new FieldError(name, String.valueOf(i), "must be between " + arg.minimum() + " and " + arg.maximum()));
+                errors.add(
+                        new FieldError(name, String.valueOf(i), "must be between " + arg.minimum() + " and " + arg.maximum()));
             }
         }
     }

@@ -147,11 +147,11 @@ public final class ChainAnalysis {
         for (Event e : chain) {
             if (EventTypes.REMEDIATION_STARTED.equals(e.type())) {
                 open.add(e);
-                pairs.add(new Event[] { e, null });
+                pairs.add(new Event[]{ e, null });
             } else if (EventTypes.REMEDIATION_COMPLETED.equals(e.type())) {
                 Event start = matchStart(open, e);
                 if (start == null) {
-                    pairs.add(new Event[] { null, e });
+                    pairs.add(new Event[]{ null, e });
                 } else {
                     open.remove(start);
                     for (Event[] p : pairs) {

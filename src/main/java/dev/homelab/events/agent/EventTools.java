@@ -224,7 +224,8 @@ public class EventTools {
                 };
                 d = new Deployment(state, deployment.correlationId(), time(deployment));
             }
-            String state = health == null ? "unknown"
+            String state = health == null
+                    ? "unknown"
                     : EventTypes.SERVICE_RECOVERED.equals(health.type()) ? "healthy" : "unhealthy";
             out.add(new ServiceStatus(v.value(), state, health == null ? null : time(health),
                     health == null ? null : health.id().toString(), d, time(v.last()), (int) v.count()));
@@ -234,7 +235,8 @@ public class EventTools {
 
     public IncidentList listOpenIncidents(ToolArgs.ListOpenIncidents a) {
         Instant now = Instant.now();
-        Instant since = a.since() == null || a.since().isBlank() ? now.minus(INCIDENT_DEFAULT_WINDOW)
+        Instant since = a.since() == null || a.since().isBlank()
+                ? now.minus(INCIDENT_DEFAULT_WINDOW)
                 : TimeExpressions.parse("since", a.since(), now);
         int limit = a.limit() == null ? DEFAULT_LIMIT : a.limit();
         return incidents.open(since, limit);

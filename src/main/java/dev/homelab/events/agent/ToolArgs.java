@@ -17,13 +17,14 @@ public final class ToolArgs {
 
     public record EmitEvent(
             @ToolArg(value = "Event type, e.g. deployment_failed, service_recovered", required = true) String type,
-            @ToolArg(value = "Severity", required = true, allowed = { "info", "warning", "error", "critical" }) String severity,
+            @ToolArg(value = "Severity", required = true, allowed = {
+                    "info", "warning", "error", "critical" }) String severity,
             @ToolArg(value = "Emitting script or agent, e.g. deploy.sh", required = true) String source,
             @ToolArg(value = "Affected service, e.g. mosquitto", required = true) String service,
             @JsonProperty("correlation_id") @ToolArg("Chain id, e.g. deploy-882; default: the new event's id") String correlationId,
             @ToolArg("Node name; default: this server's node") String node,
             @ToolArg("ISO 8601 time; default: now") String timestamp,
-            @ToolArg("Free JSON object, e.g. {\"stage\":\"verify\"}") ObjectNode payload) {
+            @ToolArg("Free JSON object, e.g. {\"stage\":\"verify\"}") ObjectNode payload){
     }
 
     public record ListEvents(
@@ -31,13 +32,14 @@ public final class ToolArgs {
             @ToolArg("Until (exclusive), same forms") String until,
             @ToolArg("Node name") String node,
             @ToolArg("Event types, any of") List<String> types,
-            @JsonProperty("min_severity") @ToolArg(value = "Minimum severity", allowed = { "info", "warning", "error",
+            @JsonProperty("min_severity") @ToolArg(value = "Minimum severity", allowed = {
+                    "info", "warning", "error",
                     "critical" }) String minSeverity,
             @ToolArg("Service name") String service,
             @ToolArg("Source name") String source,
             @JsonProperty("correlation_id") @ToolArg("Chain id") String correlationId,
             @ToolArg(value = "Page size, default 20", minimum = 1, maximum = 200) Integer limit,
-            @ToolArg("next_cursor of the previous answer") String cursor) {
+            @ToolArg("next_cursor of the previous answer") String cursor){
     }
 
     public record GetEvent(@ToolArg(value = "Event id (UUID)", required = true) String id) {
@@ -55,14 +57,15 @@ public final class ToolArgs {
     }
 
     public record RecordRemediation(
-            @ToolArg(value = "start before acting, complete after", required = true, allowed = { "start", "complete" }) String phase,
+            @ToolArg(value = "start before acting, complete after", required = true, allowed = {
+                    "start", "complete" }) String phase,
             @JsonProperty("correlation_id") @ToolArg(value = "Chain id of the incident", required = true) String correlationId,
             @ToolArg(value = "Service acted on", required = true) String service,
             @ToolArg(value = "Action, e.g. restart_service", required = true) String action,
             @ToolArg(value = "Who acts, e.g. agent name (stored as source)", required = true) String actor,
             @ToolArg("Step key linking complete to start; default: action") String step,
             @ToolArg(value = "Outcome of complete, default succeeded", allowed = { "succeeded", "failed" }) String result,
-            @ToolArg("Short note, at most 500 characters") String note) {
+            @ToolArg("Short note, at most 500 characters") String note){
     }
 
     public record GetServiceStatus(@ToolArg("One service; default: all") String service) {

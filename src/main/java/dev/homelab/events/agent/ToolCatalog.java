@@ -92,7 +92,8 @@ public class ToolCatalog {
     @SuppressWarnings("unchecked")
     private static <A extends Record> Tool tool(String name, boolean write, Class<A> args, Class<?> result,
             Function<A, Object> run, String description) {
-        return new Tool(name, title(name), description, write, args, result, JsonSchemas.input(args), JsonSchemas.output(result),
+        return new Tool(name, title(name), description, write, args, result, JsonSchemas.input(args),
+                JsonSchemas.output(result),
                 r -> run.apply((A) r));
     }
 
@@ -127,7 +128,8 @@ public class ToolCatalog {
      */
     public Object call(String name, JsonNode arguments) {
         Tool tool = find(name).orElseThrow(() -> new NotFoundException("no tool named '" + shorten(name) + "'"
-                + (readOnlyMode && all.stream().anyMatch(t -> t.name().equals(name)) ? " (write tools are disabled: read-only mode)"
+                + (readOnlyMode && all.stream().anyMatch(t -> t.name().equals(name))
+                        ? " (write tools are disabled: read-only mode)"
                         : "; tools: " + String.join(", ", visible().stream().map(Tool::name).toList()))));
         return call(tool, arguments);
     }

@@ -32,6 +32,8 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.quarkus.runtime.StartupEvent;
+
 import dev.homelab.events.Event;
 import dev.homelab.events.EventPage;
 import dev.homelab.events.ListCriteria;
@@ -51,7 +53,6 @@ import dev.homelab.events.storage.EventStore;
 import dev.homelab.events.storage.ReadResult;
 import dev.homelab.events.sync.DurableFiles;
 import dev.homelab.events.sync.Importer;
-import io.quarkus.runtime.StartupEvent;
 
 /**
  * Retention and archives: archives days older than the policy, restores days, and answers queries that
@@ -95,11 +96,13 @@ public class ArchiveService implements Importer.ArchiveLookup {
             @JsonProperty("archive_removed") boolean archiveRemoved) {
     }
 
-    public record RetentionRun(List<DayArchiver.Result> archived, @JsonProperty("archives_deleted") List<String> archivesDeleted,
+    public record RetentionRun(List<DayArchiver.Result> archived,
+            @JsonProperty("archives_deleted") List<String> archivesDeleted,
             List<String> errors) {
     }
 
-    void onStart(@Observes @jakarta.annotation.Priority(jakarta.interceptor.Interceptor.Priority.APPLICATION + 60) StartupEvent ev) {
+    void onStart(
+            @Observes @jakarta.annotation.Priority(jakarta.interceptor.Interceptor.Priority.APPLICATION + 60) StartupEvent ev) {
         if (!config.enabled()) {
             return;
         }
@@ -183,7 +186,8 @@ public class ArchiveService implements Importer.ArchiveLookup {
     public DayArchiver.Result archiveDay(String date, boolean manual) {
         LocalDate day = parseDate(date);
         if (!day.isBefore(LocalDate.now(ZoneOffset.UTC))) {
-            throw new InvalidInputException("date", date, "must be a day before today (UTC); today's events are still arriving");
+            throw new InvalidInputException("date", date,
+                    "must be a day before today (UTC); today's events are still arriving");
         }
         synchronized (lock) {
             try {
@@ -193,11 +197,13 @@ public class ArchiveService implements Importer.ArchiveLookup {
                     Files.deleteIfExists(restoredMarker(day));
                 }
                 forgetRemoved(day);
-                LOG.infof("Archive %s: %s (%d archived, %d removed, %d left in place)", day, r.outcome(), r.archived(), r.removed(),
+                LOG.infof("Archive %s: %s (%d archived, %d removed, %d left in place)", day, r.outcome(), r.archived(),
+                        r.removed(),
                         r.leftInPlace());
                 return r;
             } catch (IOException e) {
-                throw new StoreUnavailableException("archiving " + day + " failed; the live files were kept: " + e.getMessage(), false, e);
+                throw new StoreUnavailableException("archiving " + day + " failed; the live files were kept: " + e.getMessage(),
+                        false, e);
             }
         }
     }
@@ -234,7 +240,8 @@ public class ArchiveService implements Importer.ArchiveLookup {
                             }
                         }
                         case IDENTICAL -> identical++;
-                        case CONFLICT -> notes.add("conflict: " + e.getKey() + " exists live with different content; kept both");
+                        case CONFLICT ->
+                            notes.add("conflict: " + e.getKey() + " exists live with different content; kept both");
                     }
                 }
                 boolean removed = false;

@@ -59,7 +59,10 @@ import dev.homelab.events.sync.Exporter;
 public class DayArchiver {
 
     public enum Step {
-        WRITTEN, COMMITTED, VERIFIED, REMOVED
+        WRITTEN,
+        COMMITTED,
+        VERIFIED,
+        REMOVED
     }
 
     public record Result(String date, String outcome, int archived, int removed, int leftInPlace, List<String> notes) {
@@ -222,7 +225,8 @@ public class DayArchiver {
                 correlation = ok.event().correlationId();
                 id = ok.event().id().toString();
             }
-            entries.add(new Manifest.FileEntry(e.getKey(), e.getValue().length, Exporter.sha256(e.getValue()), id, correlation));
+            entries.add(
+                    new Manifest.FileEntry(e.getKey(), e.getValue().length, Exporter.sha256(e.getValue()), id, correlation));
         }
         Manifest manifest = new Manifest(Manifest.FORMAT, day.toString(), Instant.now().toString(), entries);
         try (FileOutputStream fos = new FileOutputStream(temp.toFile()); ZipOutputStream zip = new ZipOutputStream(fos)) {
@@ -271,7 +275,8 @@ public class DayArchiver {
     }
 
     private byte[] readLive(String relative) throws IOException {
-        try (InputStream in = Files.newInputStream(root.resolve(relative), StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+        try (InputStream in = Files.newInputStream(root.resolve(relative), StandardOpenOption.READ,
+                LinkOption.NOFOLLOW_LINKS)) {
             return in.readAllBytes();
         } catch (NoSuchFileException e) {
             return null;

@@ -11,7 +11,8 @@ public class AskAbortedException extends RuntimeException implements PreventsErr
     private static final long serialVersionUID = 1L;
 
     public enum Reason {
-        tool_call_limit, timeout
+        tool_call_limit,
+        timeout
     }
 
     private final Reason reason;

@@ -2,9 +2,10 @@ package dev.homelab.events.ask;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.quarkiverse.langchain4j.RegisterAiService;
+
 import dev.langchain4j.service.MemoryId;
 import dev.langchain4j.service.UserMessage;
-import io.quarkiverse.langchain4j.RegisterAiService;
 
 /**
  * The LangChain4j AI service behind POST /api/ask. Its tools are the read tools of the one catalog (through
@@ -12,11 +13,7 @@ import io.quarkiverse.langchain4j.RegisterAiService;
  * {@link RefuseUnofferedTools}. Only {@link AskService} calls it, on a thread bound to the question's
  * {@link AskContext}. Application scoped (not the default request scope) because that thread is not a request.
  */
-@RegisterAiService(
-        toolProviderSupplier = AskToolProvider.class,
-        toolHallucinationStrategy = RefuseUnofferedTools.class,
-        chatMemoryProviderSupplier = AskMemory.class,
-        systemMessageProviderSupplier = AskSystemPrompt.class)
+@RegisterAiService(toolProviderSupplier = AskToolProvider.class, toolHallucinationStrategy = RefuseUnofferedTools.class, chatMemoryProviderSupplier = AskMemory.class, systemMessageProviderSupplier = AskSystemPrompt.class)
 @ApplicationScoped
 public interface AskAssistant {
 

@@ -20,7 +20,10 @@ public final class AskContext {
 
     /** Why a tool call was not run, or {@code ok}. */
     public enum Status {
-        ok, error, refused, over_limit
+        ok,
+        error,
+        refused,
+        over_limit
     }
 
     /** One tool call as the model asked for it. */

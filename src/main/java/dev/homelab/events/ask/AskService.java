@@ -34,6 +34,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.quarkiverse.langchain4j.ChatMemoryRemover;
+import io.quarkus.runtime.StartupEvent;
+
 import dev.homelab.events.EventDraft;
 import dev.homelab.events.Names;
 import dev.homelab.events.Timestamps;
@@ -45,8 +48,6 @@ import dev.homelab.events.service.FieldError;
 import dev.homelab.events.service.InvalidInputException;
 import dev.homelab.events.service.TimeExpressions;
 import dev.langchain4j.exception.HttpException;
-import io.quarkiverse.langchain4j.ChatMemoryRemover;
-import io.quarkus.runtime.StartupEvent;
 
 /**
  * Answers an operator's question with the LangChain4j agent, within the limits of {@link AskConfig}: the model
@@ -221,7 +222,8 @@ public class AskService {
                 } catch (IllegalStateException internal) {
                     failure = internal;
                 }
-                audit(q, null, ctx.snapshot().calls(), failure instanceof ModelUnavailableException ? "model_unavailable"
+                audit(q, null, ctx.snapshot().calls(), failure instanceof ModelUnavailableException
+                        ? "model_unavailable"
                         : "error", null);
                 throw failure;
             }
@@ -315,14 +317,19 @@ public class AskService {
                         + config.timeout().toSeconds() + "s (HOMELAB_ASK_TIMEOUT). A large local model may need more.",
                         true, t);
             }
-            Integer status = c instanceof HttpException h ? Integer.valueOf(h.statusCode())
-                    : c instanceof jakarta.ws.rs.WebApplicationException w ? Integer.valueOf(w.getResponse().getStatus())
+            Integer status = c instanceof HttpException h
+                    ? Integer.valueOf(h.statusCode())
+                    : c instanceof jakarta.ws.rs.WebApplicationException w
+                            ? Integer.valueOf(w.getResponse().getStatus())
                             : null;
             if (status != null) {
-                String hint = status == 401 || status == 403 ? "it refused the API key: set HOMELAB_ASK_API_KEY"
-                        : status == 404 ? "check HOMELAB_ASK_BASE_URL (it must end in /v1) and that HOMELAB_ASK_MODEL is a "
-                                + "model the endpoint serves (Ollama: ollama pull " + model + ")"
-                                : status == 429 ? "it is rate limiting; ask again later"
+                String hint = status == 401 || status == 403
+                        ? "it refused the API key: set HOMELAB_ASK_API_KEY"
+                        : status == 404
+                                ? "check HOMELAB_ASK_BASE_URL (it must end in /v1) and that HOMELAB_ASK_MODEL is a "
+                                        + "model the endpoint serves (Ollama: ollama pull " + model + ")"
+                                : status == 429
+                                        ? "it is rate limiting; ask again later"
                                         : "check the model server's log";
                 return new ModelUnavailableException("The model endpoint " + where + " answered HTTP " + status + ": "
                         + hint + ".", true, t);

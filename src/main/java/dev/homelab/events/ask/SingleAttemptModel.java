@@ -2,8 +2,9 @@ package dev.homelab.events.ask;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import dev.langchain4j.model.openai.OpenAiChatModel;
 import io.quarkiverse.langchain4j.ModelBuilderCustomizer;
+
+import dev.langchain4j.model.openai.OpenAiChatModel;
 
 /**
  * One attempt per model turn. quarkus-langchain4j-openai refuses {@code max-retries} below 1 and passes it to

@@ -52,7 +52,8 @@ public class StoreReadinessCheck implements HealthCheck {
             b.withData("index_build_ms", refresher.buildTime().toMillis());
         }
         IndexWatcher w = refresher.watcher();
-        b.withData("index_watcher", w == null ? "off"
+        b.withData("index_watcher", w == null
+                ? "off"
                 : !w.running() ? "failed: " + w.failure() : w.partial() != null ? "running, " + w.partial() : "running");
         if (w != null) {
             b.withData("index_watched_directories", w.watchedDirectories());
@@ -82,7 +83,7 @@ public class StoreReadinessCheck implements HealthCheck {
             }
             // a real write, since permissions alone do not reveal a read-only mount or a full inode table
             Path probe = root.resolve(".ready-probe-" + UUID.randomUUID());
-            Files.write(probe, new byte[] { 1 });
+            Files.write(probe, new byte[]{ 1 });
             Files.delete(probe);
         } catch (IOException e) {
             return "store root " + root + " is not writable: " + e.getMessage();

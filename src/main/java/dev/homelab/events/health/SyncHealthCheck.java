@@ -7,9 +7,10 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 
+import io.smallrye.health.api.Wellness;
+
 import dev.homelab.events.sync.PeerPuller;
 import dev.homelab.events.sync.SyncService;
-import io.smallrye.health.api.Wellness;
 
 /**
  * Sync state per peer as health details (/q/health/well and /q/health). Always UP on purpose: a peer being

@@ -39,6 +39,7 @@ public final class Duplicates {
         } catch (IOException e) {
             return false; // one of them vanished or cannot be read: not provably the same
         }
-        return store.read(a) instanceof ReadResult.Ok x && store.read(b) instanceof ReadResult.Ok y && x.event().equals(y.event());
+        return store.read(a) instanceof ReadResult.Ok x && store.read(b) instanceof ReadResult.Ok y
+                && x.event().equals(y.event());
     }
 }

@@ -279,7 +279,8 @@ public class EventIndex {
             long lo = e.id().getLeastSignificantBits();
             int existing = lookup(table, cols, count, hi, lo);
             if (existing >= 0) {
-                String path = e.relativePath() != null ? e.relativePath()
+                String path = e.relativePath() != null
+                        ? e.relativePath()
                         : derivePath(e.timestampMicros(), e.node(), e.type(), e.id());
                 if (!pathOf(existing).equals(path)) {
                     duplicates.add(new Duplicate(e, entryOf(currentStateForWriter(), existing)));
@@ -326,7 +327,8 @@ public class EventIndex {
             // reuse the string of the chain's first row (indexed or in this batch) so a correlation id is held once
             int[] chain = chains.get(cid);
             List<Integer> pending = chainAdds.get(cid);
-            cols.corr[row] = chain != null && chain.length > 0 ? cols.corr[chain[0]]
+            cols.corr[row] = chain != null && chain.length > 0
+                    ? cols.corr[chain[0]]
                     : pending != null ? cols.corr[pending.get(0)] : cid;
         }
         count++;
@@ -902,7 +904,8 @@ public class EventIndex {
 
     /** A column whose distinct values the derived views group by. */
     public enum Dimension {
-        NODE, SERVICE
+        NODE,
+        SERVICE
     }
 
     /**
@@ -1085,7 +1088,7 @@ public class EventIndex {
                 if (corr == null) {
                     String own = new UUID(s.c.hi[r], s.c.lo[r]).toString();
                     if (!chains.containsKey(own)) {
-                        visitor.accept(new ChainView(s, new int[] { r }, own));
+                        visitor.accept(new ChainView(s, new int[]{ r }, own));
                         continue;
                     }
                     corr = own; // a lone event whose id other events use as their correlation id
@@ -1234,14 +1237,14 @@ public class EventIndex {
             bestIds = f.sevIds;
             bestSize = size;
         }
-        if (f.source >= 0 && (size = postingSize(d.source, new int[] { f.source })) <= bestSize) {
+        if (f.source >= 0 && (size = postingSize(d.source, new int[]{ f.source })) <= bestSize) {
             best = d.source;
-            bestIds = new int[] { f.source };
+            bestIds = new int[]{ f.source };
             bestSize = size;
         }
-        if (f.service >= 0 && (size = postingSize(d.service, new int[] { f.service })) <= bestSize) {
+        if (f.service >= 0 && (size = postingSize(d.service, new int[]{ f.service })) <= bestSize) {
             best = d.service;
-            bestIds = new int[] { f.service };
+            bestIds = new int[]{ f.service };
             bestSize = size;
         }
         if (bestSize == 0) {

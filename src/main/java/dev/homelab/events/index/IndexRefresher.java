@@ -16,9 +16,10 @@ import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
-import dev.homelab.events.config.StoreConfig;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+
+import dev.homelab.events.config.StoreConfig;
 
 /**
  * Builds the index at start and keeps it in line with the files:
@@ -99,7 +100,8 @@ public class IndexRefresher {
             buildTime = Duration.between(started, Instant.now());
             startMode = loaded != null ? "snapshot" : "scan";
             if (loaded != null) {
-                LOG.infof("Event index loaded from snapshot: %d events, %d directories re-listed (+%d -%d), %d skipped entries, in %d ms",
+                LOG.infof(
+                        "Event index loaded from snapshot: %d events, %d directories re-listed (+%d -%d), %d skipped entries, in %d ms",
                         index.size(), r.directoriesListed(), r.added(), r.removed(), r.problems(), buildTime.toMillis());
             } else {
                 LOG.infof("Event index built: %d events, %d skipped entries, in %d ms", index.size(), r.problems(),
@@ -150,7 +152,8 @@ public class IndexRefresher {
     }
 
     private void saveSnapshotIfChanged() {
-        if (!reconciler.everCompleted() || index.size() == sizeAtSnapshot || index.size() < config.index().snapshotMinEvents()) {
+        if (!reconciler.everCompleted() || index.size() == sizeAtSnapshot
+                || index.size() < config.index().snapshotMinEvents()) {
             return;
         }
         saveSnapshot();

@@ -245,7 +245,7 @@ public class Reconciler {
                 } else if (!Names.isValidNode(node)) {
                     topProblem(rel, "not a valid node directory name", topSeen);
                 } else {
-                    out.add(new String[] { date, node });
+                    out.add(new String[]{ date, node });
                 }
             }
         }
@@ -476,8 +476,9 @@ public class Reconciler {
             String rel = d.rejected().relativePath();
             dup.add(rel);
             Stamp stamp = stampOf(rel);
-            problems.put(rel, new KnownProblem(Duplicates.problem(store, rel, d.original().relativePath(), d.rejected().id(), now),
-                    stamp));
+            problems.put(rel,
+                    new KnownProblem(Duplicates.problem(store, rel, d.original().relativePath(), d.rejected().id(), now),
+                            stamp));
         }
         for (IndexEntry e : batch) {
             if (!dup.contains(e.relativePath())) {

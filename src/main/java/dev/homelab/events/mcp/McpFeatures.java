@@ -3,28 +3,20 @@ package dev.homelab.events.mcp;
 import java.util.List;
 import java.util.Map;
 
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.interceptor.Interceptor;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-
 import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.homelab.events.agent.EventTools;
-import dev.homelab.events.agent.PromptLibrary;
-import dev.homelab.events.agent.ToolCatalog;
-import dev.homelab.events.service.InvalidInputException;
-import dev.homelab.events.service.NotFoundException;
-import dev.homelab.events.service.StoreUnavailableException;
 import io.quarkiverse.mcp.server.CompletionResponse;
-import io.quarkiverse.mcp.server.stdio.runtime.StdioMcpMessageHandler;
 import io.quarkiverse.mcp.server.JsonRpcErrorCodes;
 import io.quarkiverse.mcp.server.McpException;
 import io.quarkiverse.mcp.server.PromptCompletionManager;
@@ -34,8 +26,16 @@ import io.quarkiverse.mcp.server.PromptResponse;
 import io.quarkiverse.mcp.server.TextContent;
 import io.quarkiverse.mcp.server.ToolManager;
 import io.quarkiverse.mcp.server.ToolResponse;
+import io.quarkiverse.mcp.server.stdio.runtime.StdioMcpMessageHandler;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.json.JsonObject;
+
+import dev.homelab.events.agent.EventTools;
+import dev.homelab.events.agent.PromptLibrary;
+import dev.homelab.events.agent.ToolCatalog;
+import dev.homelab.events.service.InvalidInputException;
+import dev.homelab.events.service.NotFoundException;
+import dev.homelab.events.service.StoreUnavailableException;
 
 /**
  * The MCP face: registers the catalog's tools and the prompts (with completions) with quarkus-mcp-server's programmatic API. Registration is programmatic (not @Tool

@@ -10,15 +10,16 @@ import jakarta.inject.Inject;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.homelab.events.agent.EventTools;
-import dev.homelab.events.service.InvalidInputException;
-import dev.homelab.events.service.NotFoundException;
 import io.quarkiverse.mcp.server.CompleteResourceTemplate;
 import io.quarkiverse.mcp.server.JsonRpcErrorCodes;
 import io.quarkiverse.mcp.server.McpException;
 import io.quarkiverse.mcp.server.RequestUri;
 import io.quarkiverse.mcp.server.ResourceTemplate;
 import io.quarkiverse.mcp.server.TextResourceContents;
+
+import dev.homelab.events.agent.EventTools;
+import dev.homelab.events.service.InvalidInputException;
+import dev.homelab.events.service.NotFoundException;
 
 /**
  * Events and chains as MCP resource templates, in full (no payload budget: a client reads a resource on
@@ -33,14 +34,12 @@ public class McpResources {
     @Inject
     ObjectMapper mapper;
 
-    @ResourceTemplate(name = "event", title = "Event", uriTemplate = "homelab://events/{id}", mimeType = "application/json",
-            description = "One event in full, payload not truncated")
+    @ResourceTemplate(name = "event", title = "Event", uriTemplate = "homelab://events/{id}", mimeType = "application/json", description = "One event in full, payload not truncated")
     TextResourceContents event(String id, RequestUri uri) {
         return read(uri, () -> tools.fullEvent(id));
     }
 
-    @ResourceTemplate(name = "chain", title = "Causal chain", uriTemplate = "homelab://chains/{correlation_id}",
-            mimeType = "application/json", description = "All events of one correlation id in full, oldest first")
+    @ResourceTemplate(name = "chain", title = "Causal chain", uriTemplate = "homelab://chains/{correlation_id}", mimeType = "application/json", description = "All events of one correlation id in full, oldest first")
     TextResourceContents chain(String correlation_id, RequestUri uri) {
         return read(uri, () -> {
             Map<String, Object> chain = new LinkedHashMap<>();

@@ -34,9 +34,10 @@ public class ChainResource {
     @Path("{correlation_id}")
     @Operation(summary = "Causal chain", description = "Every event of one correlation id, oldest first, across nodes and dates.")
     public Chain chain(@PathParam("correlation_id") String correlationId,
-            @org.eclipse.microprofile.openapi.annotations.parameters.Parameter(description = "Also search archived days")
-            @jakarta.ws.rs.QueryParam("include_archived") String includeArchived) {
-        List<Event> events = ArchiveResource.flag(includeArchived) ? archives.chainWithArchived(correlationId) : service.chain(correlationId);
+            @org.eclipse.microprofile.openapi.annotations.parameters.Parameter(description = "Also search archived days") @jakarta.ws.rs.QueryParam("include_archived") String includeArchived) {
+        List<Event> events = ArchiveResource.flag(includeArchived)
+                ? archives.chainWithArchived(correlationId)
+                : service.chain(correlationId);
         return new Chain(correlationId, events.size(), events);
     }
 }

@@ -74,7 +74,8 @@ public class EventResource {
             @Parameter(description = "Also list events of archived days (slower: reads archives)") @QueryParam("include_archived") String includeArchived) {
         ListCriteria criteria = new ListCriteria(since, until, nodes, types, minSeverity, service, source, correlationId,
                 order, parseLimit(limit), cursor);
-        return ArchiveResource.flag(includeArchived) ? archives.listWithArchived(criteria, DEFAULT_LIMIT, MAX_LIMIT)
+        return ArchiveResource.flag(includeArchived)
+                ? archives.listWithArchived(criteria, DEFAULT_LIMIT, MAX_LIMIT)
                 : this.service.list(criteria, DEFAULT_LIMIT, MAX_LIMIT);
     }
 

@@ -37,7 +37,8 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response unavailable(StoreUnavailableException e) {
         int status = e.insufficientStorage() ? 507 : 503;
-        return respond(Problem.of(status, e.insufficientStorage() ? "Insufficient storage" : "Store unavailable", e.getMessage()));
+        return respond(
+                Problem.of(status, e.insufficientStorage() ? "Insufficient storage" : "Store unavailable", e.getMessage()));
     }
 
     @ServerExceptionMapper

@@ -42,7 +42,8 @@ public class SyncResource {
     @Path("run")
     @Operation(summary = "Sync now", description = "Pulls every configured peer (or only ?peer=name) now, ignoring backoff; "
             + "returns per peer what was written, skipped as identical, and reported as conflicts.")
-    public List<PeerPuller.RunResult> run(@Parameter(description = "Only this peer (its configured name)") @QueryParam("peer") String peer) {
+    public List<PeerPuller.RunResult> run(
+            @Parameter(description = "Only this peer (its configured name)") @QueryParam("peer") String peer) {
         return sync.runNow(peer);
     }
 
@@ -61,7 +62,8 @@ public class SyncResource {
         try {
             return Integer.valueOf(limit.trim());
         } catch (NumberFormatException e) {
-            throw new InvalidInputException("limit", limit, "must be a whole number between 1 and " + SyncService.EXPORT_MAX_LIMIT);
+            throw new InvalidInputException("limit", limit,
+                    "must be a whole number between 1 and " + SyncService.EXPORT_MAX_LIMIT);
         }
     }
 }

@@ -3,8 +3,9 @@ package dev.homelab.events.security;
 import java.util.logging.Filter;
 import java.util.logging.LogRecord;
 
-import dev.homelab.events.service.Logs;
 import io.quarkus.logging.LoggingFilter;
+
+import dev.homelab.events.service.Logs;
 
 /**
  * Defence in depth behind {@link Logs#escape}: escapes CR, LF and other control or bidirectional characters in

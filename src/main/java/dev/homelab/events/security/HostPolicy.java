@@ -83,7 +83,8 @@ public final class HostPolicy {
         try {
             URI uri = new URI(o);
             String scheme = uri.getScheme();
-            if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https")) || uri.getHost() == null) {
+            if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))
+                    || uri.getHost() == null) {
                 return false;
             }
             String host = normalizeHost(uri.getHost());

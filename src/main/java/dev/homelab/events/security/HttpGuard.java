@@ -15,10 +15,6 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.homelab.events.agent.ToolCatalog;
-import dev.homelab.events.config.SecurityConfig;
-import dev.homelab.events.rest.Problem;
-import dev.homelab.events.service.Logs;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.quarkus.vertx.http.runtime.filters.Filters;
 import io.vertx.core.http.HttpHeaders;
@@ -27,6 +23,11 @@ import io.vertx.ext.web.RequestBody;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+
+import dev.homelab.events.agent.ToolCatalog;
+import dev.homelab.events.config.SecurityConfig;
+import dev.homelab.events.rest.Problem;
+import dev.homelab.events.service.Logs;
 
 /**
  * The HTTP gate in front of every route, REST, function calling and MCP alike, so no face can forget it:
@@ -123,7 +124,8 @@ public class HttpGuard {
             tooLarge(ctx);
             return;
         }
-        if (face && !WriteClassifier.isSafeMethod(method) && hasBody(req, declared) && !isJson(req.getHeader(HttpHeaders.CONTENT_TYPE))) {
+        if (face && !WriteClassifier.isSafeMethod(method) && hasBody(req, declared)
+                && !isJson(req.getHeader(HttpHeaders.CONTENT_TYPE))) {
             problem(ctx, 415, "Unsupported media type", "send the body as application/json (got '"
                     + shorten(req.getHeader(HttpHeaders.CONTENT_TYPE)) + "')");
             return;

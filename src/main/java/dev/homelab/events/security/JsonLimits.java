@@ -6,8 +6,9 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.homelab.events.config.SecurityConfig;
 import io.quarkus.jackson.ObjectMapperCustomizer;
+
+import dev.homelab.events.config.SecurityConfig;
 
 /**
  * Sets Jackson's read limits explicitly on the application's ObjectMapper, which parses REST bodies,

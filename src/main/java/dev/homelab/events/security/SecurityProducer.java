@@ -10,8 +10,9 @@ import jakarta.inject.Singleton;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
 
-import dev.homelab.events.config.SecurityConfig;
 import io.quarkus.runtime.StartupEvent;
+
+import dev.homelab.events.config.SecurityConfig;
 
 /**
  * Loads the token and the host policy once, and refuses to start a server that anyone on the network could
@@ -35,7 +36,8 @@ public class SecurityProducer {
     }
 
     /** Runs before the index is built, so a refused start does no work and says why at once. */
-    void checkOnStart(@Observes @jakarta.annotation.Priority(jakarta.interceptor.Interceptor.Priority.PLATFORM_BEFORE) StartupEvent ev,
+    void checkOnStart(
+            @Observes @jakarta.annotation.Priority(jakarta.interceptor.Interceptor.Priority.PLATFORM_BEFORE) StartupEvent ev,
             BearerToken token, SecurityConfig config) {
         String refusal = refusal(httpEnabled(), bindHost(), token.configured());
         if (refusal != null) {

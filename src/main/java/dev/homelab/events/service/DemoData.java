@@ -33,8 +33,9 @@ public class DemoData {
     dev.homelab.events.config.StoreConfig config;
 
     /** After the index is built (see IndexRefresher), load the flow when homelab.events.demo is set. */
-    void onStart(@jakarta.enterprise.event.Observes @jakarta.annotation.Priority(jakarta.interceptor.Interceptor.Priority.APPLICATION
-            + 600) io.quarkus.runtime.StartupEvent ev) {
+    void onStart(
+            @jakarta.enterprise.event.Observes @jakarta.annotation.Priority(jakarta.interceptor.Interceptor.Priority.APPLICATION
+                    + 600) io.quarkus.runtime.StartupEvent ev) {
         if (config.events().demo()) {
             loadIfAbsent();
         }

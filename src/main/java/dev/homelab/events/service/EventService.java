@@ -21,6 +21,9 @@ import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
 import dev.homelab.events.Event;
 import dev.homelab.events.EventDraft;
 import dev.homelab.events.EventPage;
@@ -37,8 +40,6 @@ import dev.homelab.events.index.Reconciler;
 import dev.homelab.events.storage.EventStore;
 import dev.homelab.events.storage.FileProblem;
 import dev.homelab.events.storage.ReadResult;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 
 /**
  * The rules of the event system. Every surface (REST, MCP, function calling, the LangChain4j agent)
@@ -104,8 +105,10 @@ public class EventService {
     static StoreUnavailableException writeFailure(IOException e) {
         String text = String.valueOf(e.getMessage());
         boolean full = text.contains("No space left") || text.contains("Disk quota exceeded");
-        String reason = full ? "the disk holding the event store is full (no space or no inodes left)"
-                : text.contains("Read-only file system") ? "the event store is on a read-only file system"
+        String reason = full
+                ? "the disk holding the event store is full (no space or no inodes left)"
+                : text.contains("Read-only file system")
+                        ? "the event store is on a read-only file system"
                         : e instanceof java.nio.file.AccessDeniedException || text.endsWith("Operation not permitted")
                                 ? "permission denied writing to the event store"
                                 : "the event could not be written durably";
@@ -167,7 +170,8 @@ public class EventService {
         if (c.minSeverity() != null && !c.minSeverity().isBlank()) {
             min = Severity.parse(c.minSeverity()).orElse(null);
             if (min == null) {
-                errors.add(EventValidator.error("min_severity", c.minSeverity(), "allowed: " + String.join(", ", Severity.NAMES)));
+                errors.add(
+                        EventValidator.error("min_severity", c.minSeverity(), "allowed: " + String.join(", ", Severity.NAMES)));
             }
         }
         boolean newestFirst = true;
@@ -186,7 +190,8 @@ public class EventService {
         if (c.cursor() != null && !c.cursor().isBlank()) {
             after = Cursor.decode(c.cursor()).orElse(null);
             if (after == null) {
-                errors.add(EventValidator.error("cursor", c.cursor(), "is not a cursor returned by this server (use next_cursor as given)"));
+                errors.add(EventValidator.error("cursor", c.cursor(),
+                        "is not a cursor returned by this server (use next_cursor as given)"));
             }
         }
         if (!errors.isEmpty()) {

@@ -84,7 +84,8 @@ public class EventValidator {
                 timestamp = Timestamps.parseIso(d.timestamp());
                 if (timestamp.isAfter(now.plus(maxFutureSkew))) {
                     errors.add(error("timestamp", d.timestamp(), "is more than " + maxFutureSkew.toHours()
-                            + "h ahead of this node's clock (" + Timestamps.toJson(now) + "); fix the clock or omit timestamp"));
+                            + "h ahead of this node's clock (" + Timestamps.toJson(now)
+                            + "); fix the clock or omit timestamp"));
                 } else if (timestamp.isBefore(Instant.parse("1970-01-01T00:00:00Z"))
                         || timestamp.isAfter(Instant.parse("9999-12-31T23:59:59Z"))) {
                     errors.add(error("timestamp", d.timestamp(), "must be between 1970 and 9999"));
@@ -136,7 +137,8 @@ public class EventValidator {
                 }
                 int size = serializedSize(payload);
                 if (size > payloadMaxBytes) {
-                    errors.add(error("payload", size + " bytes", "is larger than " + payloadMaxBytes + " bytes of compact JSON"));
+                    errors.add(
+                            error("payload", size + " bytes", "is larger than " + payloadMaxBytes + " bytes of compact JSON"));
                 }
             }
         }

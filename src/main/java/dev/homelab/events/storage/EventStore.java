@@ -130,7 +130,8 @@ public class EventStore {
         if (bytes.length > fileMaxBytes) {
             throw new IllegalArgumentException("file is larger than " + fileMaxBytes + " bytes: " + relative);
         }
-        ReadResult decoded = codec.fromBytes(bytes, relative.toString(), EventFileName.parse(relative.getFileName().toString()));
+        ReadResult decoded = codec.fromBytes(bytes, relative.toString(),
+                EventFileName.parse(relative.getFileName().toString()));
         if (!(decoded instanceof ReadResult.Ok ok)) {
             throw new IllegalArgumentException("content is not a readable event (" + ((ReadResult.Skipped) decoded).detail()
                     + "): " + relative);
@@ -138,7 +139,8 @@ public class EventStore {
         // the path is the event's address everywhere (other nodes, archives): it must agree with the content
         Path expected = EventFileName.directory(ok.event().timestamp(), ok.event().node());
         if (!expected.equals(relative.getParent())) {
-            throw new IllegalArgumentException("path " + relative + " does not match the event's date and node (" + expected + ")");
+            throw new IllegalArgumentException(
+                    "path " + relative + " does not match the event's date and node (" + expected + ")");
         }
         Path target = root.resolve(relative);
         try {
@@ -174,7 +176,8 @@ public class EventStore {
         }
         Optional<EventFileName> name = EventFileName.parse(file);
         if (name.isEmpty()) {
-            throw new IllegalArgumentException("file name must be <yyyyMMdd'T'HHmmss.SSSSSS'Z'>_<type>_<uuid>.json, got: " + file);
+            throw new IllegalArgumentException(
+                    "file name must be <yyyyMMdd'T'HHmmss.SSSSSS'Z'>_<type>_<uuid>.json, got: " + file);
         }
         if (!Timestamps.DATE.format(name.get().timestamp()).equals(date)) {
             throw new IllegalArgumentException("file name timestamp is not on the date " + date + ": " + file);
@@ -446,7 +449,8 @@ public class EventStore {
                             visitor.visit(new Entry.Problem(rel, FileProblem.Reason.FOREIGN, "unexpected directory"));
                         }
                     } else if (!name.startsWith(".")) {
-                        visitor.visit(new Entry.Problem(rel, FileProblem.Reason.FOREIGN, "file outside a <date>/<node> folder"));
+                        visitor.visit(
+                                new Entry.Problem(rel, FileProblem.Reason.FOREIGN, "file outside a <date>/<node> folder"));
                     }
                     return FileVisitResult.CONTINUE;
                 }

@@ -51,7 +51,8 @@ public class StoreProducer {
     }
 
     static void checkWritable(Path root, boolean configured) {
-        String how = configured ? "set HOMELAB_EVENTS_DIR to a directory this user can write"
+        String how = configured
+                ? "set HOMELAB_EVENTS_DIR to a directory this user can write"
                 : "the default was used; set HOMELAB_EVENTS_DIR to a directory this user can write";
         try {
             Files.createDirectories(root);

@@ -97,7 +97,8 @@ public class Exporter {
             bytes += content.get().length;
         }
         long pending = log.last() - position;
-        return new ExportPage(node, items, new SyncCursor(log.logId(), position).encode(), pending > 0, pending, reset, skipped);
+        return new ExportPage(node, items, new SyncCursor(log.logId(), position).encode(), pending > 0, pending, reset,
+                skipped);
     }
 
     private Optional<byte[]> readFile(String relative) throws IOException {
@@ -107,7 +108,8 @@ public class Exporter {
         } catch (IllegalArgumentException e) {
             return Optional.empty(); // only files that follow the layout can be re-created under the same path
         }
-        try (InputStream in = Files.newInputStream(store.root().resolve(rel), StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+        try (InputStream in = Files.newInputStream(store.root().resolve(rel), StandardOpenOption.READ,
+                LinkOption.NOFOLLOW_LINKS)) {
             return Optional.of(in.readAllBytes());
         } catch (NoSuchFileException e) {
             return Optional.empty();

@@ -29,7 +29,10 @@ public class Importer {
     }
 
     public enum Outcome {
-        WRITTEN, IDENTICAL, CONFLICT, REJECTED
+        WRITTEN,
+        IDENTICAL,
+        CONFLICT,
+        REJECTED
     }
 
     public record Result(Outcome outcome, String path, String detail) {
@@ -68,11 +71,13 @@ public class Importer {
         EventFileName name = EventFileName.parse(relative.getFileName().toString()).orElseThrow();
         Optional<IndexEntry> sameId = index.get(name.id());
         if (sameId.isPresent() && !sameId.get().relativePath().equals(relative.toString())) {
-            return new Result(Outcome.CONFLICT, path, "id " + name.id() + " is already stored at " + sameId.get().relativePath());
+            return new Result(Outcome.CONFLICT, path,
+                    "id " + name.id() + " is already stored at " + sameId.get().relativePath());
         }
         Optional<String> archived = archives.archivedSha256(relative.toString());
         if (archived.isPresent()) {
-            return archived.get().equals(Exporter.sha256(bytes)) ? new Result(Outcome.IDENTICAL, path, "already archived")
+            return archived.get().equals(Exporter.sha256(bytes))
+                    ? new Result(Outcome.IDENTICAL, path, "already archived")
                     : new Result(Outcome.CONFLICT, path, "a different file with this path is archived");
         }
         EventStore.ImportOutcome outcome;
@@ -92,7 +97,8 @@ public class Importer {
                 yield new Result(Outcome.WRITTEN, path, null);
             }
             case IDENTICAL -> new Result(Outcome.IDENTICAL, path, null);
-            case CONFLICT -> new Result(Outcome.CONFLICT, path, "a different file with this path is already stored; it was kept");
+            case CONFLICT ->
+                new Result(Outcome.CONFLICT, path, "a different file with this path is already stored; it was kept");
         };
     }
 }

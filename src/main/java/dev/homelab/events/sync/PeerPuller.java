@@ -59,7 +59,8 @@ public class PeerPuller {
         void record(String type, String node, String correlationId, Map<String, Object> payload);
     }
 
-    public record Settings(Duration timeout, int pageSize, Duration backoffInitial, Duration backoffMax, Duration heartbeatWindow) {
+    public record Settings(Duration timeout, int pageSize, Duration backoffInitial, Duration backoffMax,
+            Duration heartbeatWindow) {
     }
 
     @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
@@ -99,7 +100,8 @@ public class PeerPuller {
     private volatile Instant nextAttempt = Instant.MIN;
 
     public PeerPuller(String name, URI base, Optional<String> token, Optional<String> configuredNode, HttpClient http,
-            Importer importer, ObjectMapper mapper, Path stateFile, Announcer announcer, Settings settings, Supplier<Instant> clock) {
+            Importer importer, ObjectMapper mapper, Path stateFile, Announcer announcer, Settings settings,
+            Supplier<Instant> clock) {
         this.name = name;
         this.base = base;
         this.token = token.filter(t -> !t.isBlank());
@@ -189,7 +191,9 @@ public class PeerPuller {
 
     /** Whose failure: only silence counts toward node_offline; any HTTP answer proves the peer is up. */
     private enum Fault {
-        UNREACHABLE, ANSWERED, LOCAL
+        UNREACHABLE,
+        ANSWERED,
+        LOCAL
     }
 
     private RunResult failed(int pages, int[] counts, String error, Fault fault) {
@@ -204,7 +208,8 @@ public class PeerPuller {
         long backoff = settings.backoffInitial().toMillis() << Math.min(20, Math.max(0, state.consecutiveFailures() - 1));
         nextAttempt = now.plusMillis(Math.min(backoff, settings.backoffMax().toMillis()));
         saveQuietly();
-        LOG.debugf("Sync from peer %s failed (%d in a row, next attempt %s): %s", name, state.consecutiveFailures(), nextAttempt, error);
+        LOG.debugf("Sync from peer %s failed (%d in a row, next attempt %s): %s", name, state.consecutiveFailures(),
+                nextAttempt, error);
         checkHeartbeat();
         return new RunResult(name, false, pages, counts[0], counts[1], counts[2], counts[3], error);
     }
@@ -231,7 +236,8 @@ public class PeerPuller {
         }
         String node = state.node() != null ? state.node() : configuredNode.orElse(Names.isValidNode(name) ? name : null);
         if (node == null) {
-            LOG.warnf("Peer %s changed to %s but its node name is unknown; set homelab.sync.peers.%s.node", name, state.pending(), name);
+            LOG.warnf("Peer %s changed to %s but its node name is unknown; set homelab.sync.peers.%s.node", name,
+                    state.pending(), name);
             state = state.transition(state.offline(), state.outage(), null);
             saveQuietly();
             return;
@@ -270,9 +276,11 @@ public class PeerPuller {
     }
 
     private void noteConflict(Importer.Result r) {
-        LOG.warnf("Sync from peer %s: %s %s: %s", name, r.outcome().name().toLowerCase(java.util.Locale.ROOT), r.path(), r.detail());
+        LOG.warnf("Sync from peer %s: %s %s: %s", name, r.outcome().name().toLowerCase(java.util.Locale.ROOT), r.path(),
+                r.detail());
         synchronized (recentConflicts) {
-            recentConflicts.addFirst(r.outcome().name().toLowerCase(java.util.Locale.ROOT) + " " + r.path() + ": " + r.detail());
+            recentConflicts
+                    .addFirst(r.outcome().name().toLowerCase(java.util.Locale.ROOT) + " " + r.path() + ": " + r.detail());
             while (recentConflicts.size() > RECENT_CONFLICTS) {
                 recentConflicts.removeLast();
             }
@@ -326,7 +334,8 @@ public class PeerPuller {
     }
 
     private JsonNode getJson(URI uri) {
-        HttpRequest.Builder rb = HttpRequest.newBuilder(uri).timeout(settings.timeout()).header("Accept", "application/json").GET();
+        HttpRequest.Builder rb = HttpRequest.newBuilder(uri).timeout(settings.timeout()).header("Accept", "application/json")
+                .GET();
         token.ifPresent(t -> rb.header("Authorization", "Bearer " + t));
         HttpResponse<byte[]> response;
         try {

@@ -49,7 +49,8 @@ public record PeerState(
     }
 
     PeerState succeeded(Instant at) {
-        return new PeerState(cursor, node, eventsPulled, conflicts, rejected, at, lastError, lastErrorAt, null, 0, offline, outage,
+        return new PeerState(cursor, node, eventsPulled, conflicts, rejected, at, lastError, lastErrorAt, null, 0, offline,
+                outage,
                 pending, lagEvents);
     }
 

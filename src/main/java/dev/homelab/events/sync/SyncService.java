@@ -27,6 +27,8 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.quarkus.runtime.StartupEvent;
+
 import dev.homelab.events.EventDraft;
 import dev.homelab.events.ListCriteria;
 import dev.homelab.events.Severity;
@@ -38,7 +40,6 @@ import dev.homelab.events.service.EventService;
 import dev.homelab.events.service.InvalidInputException;
 import dev.homelab.events.service.StoreUnavailableException;
 import dev.homelab.events.storage.EventStore;
-import io.quarkus.runtime.StartupEvent;
 
 /**
  * Sync between nodes: serves this node's files to peers ({@link Exporter}) and pulls configured peers
@@ -79,13 +80,16 @@ public class SyncService {
     }
 
     /** Runs after the index is built (IndexRefresher observes at APPLICATION priority). */
-    void onStart(@Observes @jakarta.annotation.Priority(jakarta.interceptor.Interceptor.Priority.APPLICATION + 50) StartupEvent ev)
+    void onStart(
+            @Observes @jakarta.annotation.Priority(jakarta.interceptor.Interceptor.Priority.APPLICATION + 50) StartupEvent ev)
             throws IOException {
         // the arrival log is created on first use (an export, or a tick when peers are configured), so a node
         // nobody syncs with keeps a root holding nothing but events
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(config.timeout()).followRedirects(HttpClient.Redirect.NEVER).build();
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(config.timeout())
+                .followRedirects(HttpClient.Redirect.NEVER).build();
         Importer importer = new Importer(store, index, reconciler, archives);
-        PeerPuller.Settings settings = new PeerPuller.Settings(config.timeout(), Math.max(1, Math.min(EXPORT_MAX_LIMIT, config.pageSize())),
+        PeerPuller.Settings settings = new PeerPuller.Settings(config.timeout(),
+                Math.max(1, Math.min(EXPORT_MAX_LIMIT, config.pageSize())),
                 config.backoffInitial(), config.backoffMax(), config.heartbeatWindow());
         Path stateDir = store.root().resolve(".sync").resolve("peers");
         for (Map.Entry<String, SyncConfig.Peer> e : new TreeMap<>(config.peers()).entrySet()) {
@@ -160,7 +164,8 @@ public class SyncService {
         }
         int n = limit == null ? EXPORT_DEFAULT_LIMIT : limit;
         if (n < 1 || n > EXPORT_MAX_LIMIT) {
-            errors.add(new dev.homelab.events.service.FieldError("limit", String.valueOf(limit), "must be between 1 and " + EXPORT_MAX_LIMIT));
+            errors.add(new dev.homelab.events.service.FieldError("limit", String.valueOf(limit),
+                    "must be between 1 and " + EXPORT_MAX_LIMIT));
         }
         if (!errors.isEmpty()) {
             throw new InvalidInputException(errors);
@@ -199,7 +204,8 @@ public class SyncService {
 
     private void checkPeer(String peer) {
         if (peer != null && !peer.isBlank() && !pullers.containsKey(peer)) {
-            throw new InvalidInputException("peer", peer, pullers.isEmpty() ? "no peers are configured (homelab.sync.peers)"
+            throw new InvalidInputException("peer", peer, pullers.isEmpty()
+                    ? "no peers are configured (homelab.sync.peers)"
                     : "is not a configured peer; configured: " + String.join(", ", pullers.keySet()));
         }
     }
@@ -222,13 +228,16 @@ public class SyncService {
     private final class EventAnnouncer implements PeerPuller.Announcer {
         @Override
         public boolean alreadyRecorded(String correlationId, String type) {
-            return events.list(new ListCriteria(null, null, null, List.of(type), null, null, null, correlationId, null, 1, null), 1, 1)
+            return events
+                    .list(new ListCriteria(null, null, null, List.of(type), null, null, null, correlationId, null, 1, null), 1,
+                            1)
                     .total() > 0;
         }
 
         @Override
         public void record(String type, String node, String correlationId, Map<String, Object> payload) {
-            String severity = type.equals(dev.homelab.events.EventTypes.NODE_OFFLINE) ? Severity.WARNING.wireName()
+            String severity = type.equals(dev.homelab.events.EventTypes.NODE_OFFLINE)
+                    ? Severity.WARNING.wireName()
                     : Severity.INFO.wireName();
             events.emit(new EventDraft(null, node, type, severity, "sync", "all", correlationId, mapper.valueToTree(payload)));
         }

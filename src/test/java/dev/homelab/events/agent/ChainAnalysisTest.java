@@ -72,7 +72,8 @@ class ChainAnalysisTest {
     void failedCompletionFailsTheChainAndStartedEventIdWinsOverStepKey() {
         Event first = add("remediation_started", Severity.WARNING, "{\"step\":\"x\"}");
         add("remediation_started", Severity.WARNING, "{\"step\":\"x2\"}");
-        add("remediation_completed", Severity.ERROR, "{\"step\":\"x2\",\"started_event_id\":\"" + first.id() + "\",\"result\":\"failed\"}");
+        add("remediation_completed", Severity.ERROR,
+                "{\"step\":\"x2\",\"started_event_id\":\"" + first.id() + "\",\"result\":\"failed\"}");
         List<RemediationStep> steps = ChainAnalysis.remediations(chain);
         assertEquals("completed", steps.get(0).status());
         assertEquals("failed", steps.get(0).result());

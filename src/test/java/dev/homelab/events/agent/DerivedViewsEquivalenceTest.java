@@ -24,6 +24,10 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+
 import dev.homelab.events.Event;
 import dev.homelab.events.EventDraft;
 import dev.homelab.events.EventTypes;
@@ -36,9 +40,6 @@ import dev.homelab.events.agent.ToolResults.NodeStatus;
 import dev.homelab.events.agent.ToolResults.ServiceStatus;
 import dev.homelab.events.index.EventQuery;
 import dev.homelab.events.service.EventService;
-import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
-import io.quarkus.test.junit.TestProfile;
 
 /**
  * The index-driven views (get_service_status, get_node_status, list_open_incidents, services) give the
@@ -143,7 +144,7 @@ class DerivedViewsEquivalenceTest {
     void openIncidentsEqualBruteForceOverEveryChain() {
         List<Event> all = all();
         Instant now = Instant.now();
-        for (String since : new String[] { "1970-01-01T00:00:00Z", "now-7d", "now-45d" }) {
+        for (String since : new String[]{ "1970-01-01T00:00:00Z", "now-7d", "now-45d" }) {
             IncidentList expected = incidents(all, parseSince(since, now), 200);
             IncidentList got = tools.listOpenIncidents(new ToolArgs.ListOpenIncidents(since, 200));
             assertEquals(expected, got, "since " + since);
@@ -209,7 +210,8 @@ class DerivedViewsEquivalenceTest {
                     health = "healthy";
                     healthEvent = e;
                 }
-                case EventTypes.DEPLOYMENT_STARTED, EventTypes.DEPLOYMENT_COMPLETED, EventTypes.DEPLOYMENT_FAILED -> deployment = e;
+                case EventTypes.DEPLOYMENT_STARTED, EventTypes.DEPLOYMENT_COMPLETED, EventTypes.DEPLOYMENT_FAILED ->
+                    deployment = e;
                 default -> {
                 }
             }

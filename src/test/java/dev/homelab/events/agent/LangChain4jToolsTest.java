@@ -13,11 +13,12 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.quarkus.test.junit.QuarkusTest;
+
 import dev.homelab.events.service.EventService;
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.agent.tool.ToolSpecification;
 import dev.langchain4j.service.tool.ToolProviderResult;
-import io.quarkus.test.junit.QuarkusTest;
 
 /** The LangChain4j face: read tools only, with exactly the catalog's names, descriptions and schemas. */
 @QuarkusTest
@@ -41,7 +42,8 @@ class LangChain4jToolsTest {
     void specificationsAreTheReadToolsWithTheCatalogsOwnSchemas() throws Exception {
         List<ToolSpecification> specs = tools.specifications();
         assertEquals(List.of("list_events", "get_event", "get_causal_chain", "get_remediation_history", "get_service_status",
-                "list_open_incidents", "get_node_status", "get_sync_status"), specs.stream().map(ToolSpecification::name).toList());
+                "list_open_incidents", "get_node_status", "get_sync_status"),
+                specs.stream().map(ToolSpecification::name).toList());
         for (ToolSpecification s : specs) {
             ToolCatalog.Tool t = catalog.find(s.name()).orElseThrow();
             assertEquals(t.description(), s.description());

@@ -16,13 +16,14 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.homelab.events.service.EventService;
-import dev.homelab.events.service.NotFoundException;
 import io.quarkiverse.mcp.server.test.McpAssured;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
+
+import dev.homelab.events.service.EventService;
+import dev.homelab.events.service.NotFoundException;
 
 /** homelab.tools.read-only: the write tools are neither listed nor callable on any face, and nothing is written. */
 @QuarkusTest

@@ -58,7 +58,8 @@ public final class SeedChains {
         out.add(draft(d.plusMinutes(58), "pi5", "node_offline", "critical", "watchdog.sh", "system", "pi5-outage",
                 "{\"reason\":\"power\"}"));
         // crosses midnight UTC: the rest of the fixture is on the next date
-        out.add(draft(d.plusHours(1).plusMinutes(2), "pi5", "node_online", "info", "watchdog.sh", "system", "pi5-outage", null));
+        out.add(draft(d.plusHours(1).plusMinutes(2), "pi5", "node_online", "info", "watchdog.sh", "system", "pi5-outage",
+                null));
         out.add(draft(d.plusHours(1).plusMinutes(5), "pi5", "service_recovered", "info", "healthcheck.sh", "mosquitto",
                 DEPLOY_882, "{\"port\":1883}"));
         out.add(draft(d.plusHours(1).plusMinutes(10), "nas", "deployment_failed", "error", "deploy.sh", "grafana", "deploy-883",

@@ -88,11 +88,13 @@ class ArchiveResourceTest {
         given().get("/api/archive/" + dayA).then().statusCode(404);
         // a restored day is held live: the retention policy leaves it alone
         given().post("/api/archive/run").then().statusCode(200)
-                .body("archived.date", org.hamcrest.Matchers.hasItems(dayB, expired)).body("archives_deleted", equalTo(List.of(expired)));
+                .body("archived.date", org.hamcrest.Matchers.hasItems(dayB, expired))
+                .body("archives_deleted", equalTo(List.of(expired)));
         assertTrue(Files.exists(root.resolve(dayA)));
         given().get("/api/archive").then().body("archives.date", hasItem(dayB));
         assertEquals(0, given().get("/api/archive").then().extract().<List<String>>path("archives.date").stream()
-                .filter(d -> d.equals(dayA) || d.equals(expired)).count(), "restored day not archived again; expired archive deleted");
+                .filter(d -> d.equals(dayA) || d.equals(expired)).count(),
+                "restored day not archived again; expired archive deleted");
         assertFalse(Files.exists(root.resolve(expired)));
         given().get("/api/events/" + oldId).then().statusCode(404);
     }
@@ -103,7 +105,9 @@ class ArchiveResourceTest {
         given().post("/api/archive/../etc").then().statusCode(404);
         given().post("/api/archive/2999-01-01").then().statusCode(400).body("detail", containsString("before today"));
         given().post("/api/archive/restore/2020-01-01").then().statusCode(404);
-        given().get("/api/events?include_archived=yes").then().statusCode(400).body("errors[0].field", equalTo("include_archived"));
-        given().get("/api/chains/x?include_archived=1").then().statusCode(400).body("errors[0].field", equalTo("include_archived"));
+        given().get("/api/events?include_archived=yes").then().statusCode(400).body("errors[0].field",
+                equalTo("include_archived"));
+        given().get("/api/chains/x?include_archived=1").then().statusCode(400).body("errors[0].field",
+                equalTo("include_archived"));
     }
 }

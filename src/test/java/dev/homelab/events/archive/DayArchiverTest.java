@@ -69,7 +69,8 @@ class DayArchiverTest {
         assertEquals(before.keySet(), a.files().keySet());
         before.forEach((k, v) -> assertArrayEquals(v, a.files().get(k)));
         assertEquals(5, a.manifest().files().size());
-        assertTrue(a.manifest().files().stream().allMatch(f -> "chain-1".equals(f.correlationId()) && f.sha256().length() == 64));
+        assertTrue(
+                a.manifest().files().stream().allMatch(f -> "chain-1".equals(f.correlationId()) && f.sha256().length() == 64));
 
         byte[] zipBytes = Files.readAllBytes(zip);
         DayArchiver.Result again = archiver().archive(DAY);
@@ -80,7 +81,8 @@ class DayArchiverTest {
     @ParameterizedTest
     @EnumSource(DayArchiver.Step.class)
     void aCrashBetweenStepsLeavesTheDayOrAVerifiedArchiveAndARerunFinishes(DayArchiver.Step crashAfter) throws IOException {
-        DayArchiver crashing = new DayArchiver(root, root.resolve(".archive"), new EventCodec(Fixtures.MAPPER), Fixtures.MAPPER) {
+        DayArchiver crashing = new DayArchiver(root, root.resolve(".archive"), new EventCodec(Fixtures.MAPPER),
+                Fixtures.MAPPER) {
             @Override
             protected void after(Step step, LocalDate day) throws IOException {
                 if (step == crashAfter) {
@@ -93,7 +95,8 @@ class DayArchiverTest {
         Map<String, byte[]> live = dayFiles();
         boolean dayIntact = live.keySet().equals(before.keySet());
         boolean archiveVerified = Files.exists(zip) && archiver().read(zip).files().keySet().equals(before.keySet());
-        assertTrue(dayIntact || archiveVerified, "never neither: day intact=" + dayIntact + ", archive verified=" + archiveVerified);
+        assertTrue(dayIntact || archiveVerified,
+                "never neither: day intact=" + dayIntact + ", archive verified=" + archiveVerified);
         if (!archiveVerified) {
             live.forEach((k, v) -> assertArrayEquals(before.get(k), v));
         }

@@ -8,7 +8,6 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
-
 /** The ask feature's small rules, without a server: citations, quoting and cutting, the operator header. */
 class AskRulesTest {
 

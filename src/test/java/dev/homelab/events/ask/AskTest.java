@@ -159,7 +159,8 @@ class AskTest {
         assertEquals("alice", p.path("asked_by").asText());
         assertEquals("scripted-model", p.path("model").asText());
         assertEquals("answered", p.path("outcome").asText());
-        assertEquals(List.of(failed, remediation), List.of(p.path("citations").get(0).asText(), p.path("citations").get(1).asText()));
+        assertEquals(List.of(failed, remediation),
+                List.of(p.path("citations").get(0).asText(), p.path("citations").get(1).asText()));
         assertEquals("get_causal_chain", p.path("tool_calls").get(0).path("name").asText());
         given().get("/api/events?type=operator_query&source=ask&limit=1000").then().statusCode(200)
                 .body("events.id", org.hamcrest.Matchers.hasItem(auditId));
@@ -200,7 +201,8 @@ class AskTest {
                 .body("answer", containsString("homelab.ask.max-tool-calls"));
         List<String> statuses = r.path("tool_calls.status");
         assertEquals(ScriptedModelResource.MAX_TOOL_CALLS, statuses.stream().filter("ok"::equals).count(), statuses.toString());
-        assertEquals(List.of("over_limit", "over_limit"), statuses.subList(ScriptedModelResource.MAX_TOOL_CALLS, statuses.size()));
+        assertEquals(List.of("over_limit", "over_limit"),
+                statuses.subList(ScriptedModelResource.MAX_TOOL_CALLS, statuses.size()));
 
         List<JsonNode> requests = model.requests();
         // the question, one turn per allowed call, one more after the refusal: then the app stops asking
@@ -342,7 +344,8 @@ class AskTest {
         model.play(model.toolCall("get_causal_chain", "{\"correlation_id\":\"deploy-882\"}"),
                 ScriptedModel.answerFrom(request -> "It failed at verify [" + failed + "]."));
 
-        AskScript.Result r = AskScript.run(server, "--operator", "grace", "--since", "24h", "why", "did", "deploy-882", "fail?");
+        AskScript.Result r = AskScript.run(server, "--operator", "grace", "--since", "24h", "why", "did", "deploy-882",
+                "fail?");
 
         assertEquals(0, r.exitCode(), r.err());
         assertTrue(r.out().startsWith("It failed at verify [" + failed + "]."), r.out());

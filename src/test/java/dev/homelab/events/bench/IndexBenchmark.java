@@ -260,7 +260,8 @@ public final class IndexBenchmark {
                     false, null, 50);
             case 6 -> new EventQuery(end.minus(Duration.ofDays(30)), end.minus(Duration.ofDays(20)), Set.of(), Set.of(),
                     Severity.WARNING, null, source, null, false, null, 50);
-            default -> new EventQuery(end.minus(Duration.ofDays(90)), null, new java.util.LinkedHashSet<>(List.of(node, "nas")), Set.of(), Severity.CRITICAL,
+            default -> new EventQuery(end.minus(Duration.ofDays(90)), null, new java.util.LinkedHashSet<>(List.of(node, "nas")),
+                    Set.of(), Severity.CRITICAL,
                     null, null, null, true, null, 50);
         };
         if (after == null && rnd.nextInt(4) == 0) {
@@ -289,13 +290,14 @@ public final class IndexBenchmark {
     static String percentiles(long[] nanos) {
         long[] s = nanos.clone();
         Arrays.sort(s);
-        return String.format("%.3f ms / %.3f ms", s[s.length / 2] / 1e6, s[(int) Math.min(s.length - 1, s.length * 0.99)] / 1e6);
+        return String.format("%.3f ms / %.3f ms", s[s.length / 2] / 1e6,
+                s[(int) Math.min(s.length - 1, s.length * 0.99)] / 1e6);
     }
 
     // ------------------------------------------------------------------ durable writes
 
     void storeThroughput(EventStore store) throws Exception {
-        for (int writers : new int[] { 1, 8 }) {
+        for (int writers : new int[]{ 1, 8 }) {
             double rate = throughput(writers, () -> store.append(benchEvent("bench-store")));
             put("Durable emit through the store, " + writers + " writer" + (writers > 1 ? "s" : ""),
                     String.format("%,.0f events/s", rate));
@@ -359,14 +361,16 @@ public final class IndexBenchmark {
         put("Server start, no snapshot (JVM start to readiness UP, -Xmx" + o.serverHeap() + ")", String.format("%.1f s", cold));
         try {
             bashVisibility(http, base, root);
-            for (int writers : new int[] { 1, 8 }) {
+            for (int writers : new int[]{ 1, 8 }) {
                 double rate = throughput(writers, () -> {
                     HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/api/events"))
                             .header("Content-Type", "application/json")
-                            .POST(HttpRequest.BodyPublishers.ofString(restBody())).build(), HttpResponse.BodyHandlers.ofString());
+                            .POST(HttpRequest.BodyPublishers.ofString(restBody())).build(),
+                            HttpResponse.BodyHandlers.ofString());
                     check(r.statusCode() == 201, "REST emit answered " + r.statusCode() + " " + r.body());
                 });
-                put("Durable emit through REST, " + writers + " writer" + (writers > 1 ? "s" : ""), String.format("%,.0f events/s", rate));
+                put("Durable emit through REST, " + writers + " writer" + (writers > 1 ? "s" : ""),
+                        String.format("%,.0f events/s", rate));
             }
             mcp(http, base);
             views(http, base);
@@ -378,7 +382,8 @@ public final class IndexBenchmark {
         } finally {
             stopServer(p); // SIGTERM: the snapshot is written at shutdown
         }
-        check(Files.exists(root.resolve(".index").resolve(IndexSnapshot.FILE_NAME)), "the server wrote its snapshot at shutdown");
+        check(Files.exists(root.resolve(".index").resolve(IndexSnapshot.FILE_NAME)),
+                "the server wrote its snapshot at shutdown");
         p = startServer(jar, root, port);
         try {
             double warm = awaitReady(http, base, p);
@@ -400,7 +405,8 @@ public final class IndexBenchmark {
         String base = "http://127.0.0.1:" + port;
         Process p = startServer(jar, root, port);
         try {
-            put("Server start for the view measures (JVM start to readiness UP)", String.format("%.1f s", awaitReady(http, base, p)));
+            put("Server start for the view measures (JVM start to readiness UP)",
+                    String.format("%.1f s", awaitReady(http, base, p)));
             views(http, base);
         } finally {
             stopServer(p);
@@ -427,7 +433,8 @@ public final class IndexBenchmark {
             long[] nanos = new long[n];
             String last = null;
             for (int i = -n / 5; i < n; i++) {
-                String body = c[2] != null ? c[2]
+                String body = c[2] != null
+                        ? c[2]
                         : "{\"service\":\"" + StoreGenerator.SERVICES[rnd.nextInt(StoreGenerator.SERVICES.length)] + "\"}";
                 HttpRequest req = HttpRequest.newBuilder(URI.create(base + "/api/tools/" + c[0]))
                         .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
@@ -493,30 +500,35 @@ public final class IndexBenchmark {
             return;
         }
         String session = init.headers().firstValue("Mcp-Session-Id").orElse(null);
-        HttpRequest.Builder notify = HttpRequest.newBuilder(URI.create(base + "/mcp")).header("Content-Type", "application/json")
+        HttpRequest.Builder notify = HttpRequest.newBuilder(URI.create(base + "/mcp"))
+                .header("Content-Type", "application/json")
                 .header("Accept", "application/json, text/event-stream");
         if (session != null) {
             notify.header("Mcp-Session-Id", session);
         }
         http.send(notify.POST(HttpRequest.BodyPublishers.ofString(
-                "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}")).build(), HttpResponse.BodyHandlers.ofString());
+                "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
         AtomicLong ids = new AtomicLong(2);
-        for (int writers : new int[] { 1, 8 }) {
+        for (int writers : new int[]{ 1, 8 }) {
             double rate = throughput(writers, () -> {
-                HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + "/mcp")).header("Content-Type", "application/json")
+                HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + "/mcp"))
+                        .header("Content-Type", "application/json")
                         .header("Accept", "application/json, text/event-stream");
                 if (session != null) {
                     b.header("Mcp-Session-Id", session);
                 }
                 String call = "{\"jsonrpc\":\"2.0\",\"id\":" + ids.incrementAndGet() + ",\"method\":\"tools/call\",\"params\":{"
                         + "\"name\":\"emit_event\",\"arguments\":{\"type\":\"healthcheck_failed\",\"severity\":\"warning\","
-                        + "\"source\":\"bench\",\"service\":\"bench-svc\",\"payload\":{\"message\":\"" + "x".repeat(200) + "\"}}}}";
+                        + "\"source\":\"bench\",\"service\":\"bench-svc\",\"payload\":{\"message\":\"" + "x".repeat(200)
+                        + "\"}}}}";
                 HttpResponse<String> r = http.send(b.POST(HttpRequest.BodyPublishers.ofString(call)).build(),
                         HttpResponse.BodyHandlers.ofString());
                 check(r.statusCode() == 200 && !r.body().contains("\"isError\":true"), "MCP emit answered " + r.statusCode()
                         + " " + r.body());
             });
-            put("Durable emit through MCP, " + writers + " writer" + (writers > 1 ? "s" : ""), String.format("%,.0f events/s", rate));
+            put("Durable emit through MCP, " + writers + " writer" + (writers > 1 ? "s" : ""),
+                    String.format("%,.0f events/s", rate));
         }
     }
 
@@ -555,9 +567,11 @@ public final class IndexBenchmark {
             nanos[i] = System.nanoTime() - t;
         }
         Arrays.sort(nanos);
-        log("bash visibility samples (ms, sorted): %s", Arrays.toString(Arrays.stream(nanos).map(x -> x / 1_000_000).toArray()));
+        log("bash visibility samples (ms, sorted): %s",
+                Arrays.toString(Arrays.stream(nanos).map(x -> x / 1_000_000).toArray()));
         put("Bash-written event visible over REST (" + (useLib ? "tools/scripts/lib/events.sh" : "plain bash with ln")
-                + "; median / max of " + samples + ")", String.format("%.0f ms / %.0f ms", nanos[samples / 2] / 1e6,
+                + "; median / max of " + samples + ")",
+                String.format("%.0f ms / %.0f ms", nanos[samples / 2] / 1e6,
                         nanos[samples - 1] / 1e6));
     }
 
@@ -582,7 +596,8 @@ public final class IndexBenchmark {
         while (System.nanoTime() < deadline) {
             check(p.isAlive(), "server running (see /tmp/homelab-bench-server.log)");
             try {
-                if (http.send(HttpRequest.newBuilder(URI.create(base + "/q/health/ready")).timeout(Duration.ofSeconds(2)).build(),
+                if (http.send(
+                        HttpRequest.newBuilder(URI.create(base + "/q/health/ready")).timeout(Duration.ofSeconds(2)).build(),
                         HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
                     // the JVM was started just before t0 by startServer
                     return secs(t0);
@@ -647,7 +662,7 @@ public final class IndexBenchmark {
             s.filter(p -> p.getNameCount() - root.getNameCount() == 3 && !p.getFileName().toString().startsWith("."))
                     .forEach(files::add);
         }
-        for (int threads : new int[] { 1, Runtime.getRuntime().availableProcessors() }) {
+        for (int threads : new int[]{ 1, Runtime.getRuntime().availableProcessors() }) {
             long t0 = System.nanoTime();
             AtomicLong found = new AtomicLong();
             ExecutorService pool = Executors.newFixedThreadPool(threads);

@@ -86,7 +86,8 @@ public final class StoreGenerator {
             long t = start + (long) (rnd.nextDouble() * (spanMicros - 3_600_000_000L));
             String cid = chain ? "corr-" + Long.toHexString(seed) + "-" + chainNo++ : null;
             for (int i = 0; i < len; i++) {
-                UUID id = new UUID(rnd.nextLong() & ~0xF000L | 0x4000L, rnd.nextLong() & 0x3fffffffffffffffL | 0x8000000000000000L);
+                UUID id = new UUID(rnd.nextLong() & ~0xF000L | 0x4000L,
+                        rnd.nextLong() & 0x3fffffffffffffffL | 0x8000000000000000L);
                 String type = EventTypes.NORMALIZED.get(rnd.nextInt(EventTypes.NORMALIZED.size()));
                 Severity sev = Severity.values()[weighted(rnd)];
                 String evNode = chain && rnd.nextInt(4) == 0 ? NODES[rnd.nextInt(NODES.length)] : node;

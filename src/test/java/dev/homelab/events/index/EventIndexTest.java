@@ -47,9 +47,11 @@ class EventIndexTest {
                 String node = NODES[rnd.nextInt(NODES.length)];
                 String type = TYPES[rnd.nextInt(TYPES.length)];
                 long ts = t + (long) i * rnd.nextInt(3) * 1_000_000L;
-                String path = rnd.nextInt(50) == 0 ? "2026-11-20/" + node + "/foreign-" + id + ".json"
+                String path = rnd.nextInt(50) == 0
+                        ? "2026-11-20/" + node + "/foreign-" + id + ".json"
                         : EventIndex.derivePath(ts, node, type, id);
-                out.add(new IndexEntry(id, ts, node, type, Severity.values()[rnd.nextInt(4)], SOURCES[rnd.nextInt(SOURCES.length)],
+                out.add(new IndexEntry(id, ts, node, type, Severity.values()[rnd.nextInt(4)],
+                        SOURCES[rnd.nextInt(SOURCES.length)],
                         SERVICES[rnd.nextInt(SERVICES.length)], lone ? id.toString() : cid, path));
             }
         }
@@ -146,7 +148,8 @@ class EventIndexTest {
             assertFalse(index.containsPath(p), p);
         }
         for (int i = 0; i < 1000; i++) {
-            EventQuery q = randomQuery(rnd, entries, rnd.nextBoolean() ? null : Cursor.of(entries.get(rnd.nextInt(entries.size()))));
+            EventQuery q = randomQuery(rnd, entries,
+                    rnd.nextBoolean() ? null : Cursor.of(entries.get(rnd.nextInt(entries.size()))));
             assertEquals(bruteForce(entries, q), index.query(q), q.toString());
         }
         for (IndexEntry e : entries.subList(0, 200)) {
@@ -178,7 +181,8 @@ class EventIndexTest {
         EventIndex index = new EventIndex();
         UUID id = UUID.randomUUID();
         IndexEntry original = entry(id, BASE, "pi4", "c");
-        IndexEntry copy = new IndexEntry(id, BASE, "pi4", "node_online", Severity.INFO, "s", "svc", "c", "2026-11-20/pi4/copy.json");
+        IndexEntry copy = new IndexEntry(id, BASE, "pi4", "node_online", Severity.INFO, "s", "svc", "c",
+                "2026-11-20/pi4/copy.json");
         assertEquals(Optional.empty(), index.add(original));
         assertEquals(Optional.empty(), index.add(original), "the same file twice is not a duplicate");
         assertEquals(Optional.of(original), index.add(copy));

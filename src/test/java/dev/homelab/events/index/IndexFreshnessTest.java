@@ -12,10 +12,11 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
+import io.quarkus.test.junit.QuarkusTest;
+
 import dev.homelab.events.Event;
 import dev.homelab.events.TestEvents;
 import dev.homelab.events.storage.EventStore;
-import io.quarkus.test.junit.QuarkusTest;
 
 /** The running application: another process's file is served within a second, and readiness reports the index. */
 @QuarkusTest

@@ -69,11 +69,13 @@ class IndexWatcherTest {
 
         Event sameDir = TestEvents.event("node_offline", "pi4", "svc", "c", Instant.parse("2026-11-20T11:00:00Z"));
         writeLikeAnotherProcess(root, sameDir, store);
-        await("the file in a watched directory is indexed", Duration.ofSeconds(10), () -> r.index().get(sameDir.id()).isPresent());
+        await("the file in a watched directory is indexed", Duration.ofSeconds(10),
+                () -> r.index().get(sameDir.id()).isPresent());
 
         Event newDay = TestEvents.event("node_offline", "nas", "svc", "c", Instant.parse("2026-11-25T11:00:00Z"));
         writeLikeAnotherProcess(root, newDay, store);
-        await("the file in a new date directory is indexed", Duration.ofSeconds(10), () -> r.index().get(newDay.id()).isPresent());
+        await("the file in a new date directory is indexed", Duration.ofSeconds(10),
+                () -> r.index().get(newDay.id()).isPresent());
         Event later = TestEvents.event("node_online", "nas", "svc", "c", Instant.parse("2026-11-25T12:00:00Z"));
         writeLikeAnotherProcess(root, later, store);
         await("the new directory is watched", Duration.ofSeconds(10), () -> r.index().get(later.id()).isPresent());
@@ -93,7 +95,8 @@ class IndexWatcherTest {
         watcher = new IndexWatcher(r); // not started: the kernel's events are "lost"
         Set<String> files = new HashSet<>();
         for (int i = 0; i < 5; i++) {
-            writeLikeAnotherProcess(root, TestEvents.event("node_online", "pi4", "svc", "c", Instant.now().minusSeconds(i)), store);
+            writeLikeAnotherProcess(root, TestEvents.event("node_online", "pi4", "svc", "c", Instant.now().minusSeconds(i)),
+                    store);
         }
         assertEquals(0, r.index().size());
         boolean[] overflow = { false };

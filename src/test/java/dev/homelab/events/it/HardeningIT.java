@@ -47,7 +47,8 @@ class HardeningIT {
 
     @Test
     void refusesToStartBeyondLoopbackWithoutAToken() throws Exception {
-        PackagedServer server = new PackagedServer(tmp.resolve("store"), tmp.resolve("server.log"), Map.of("QUARKUS_HTTP_HOST", "0.0.0.0"));
+        PackagedServer server = new PackagedServer(tmp.resolve("store"), tmp.resolve("server.log"),
+                Map.of("QUARKUS_HTTP_HOST", "0.0.0.0"));
         assertThrows(IllegalStateException.class, server::start);
         assertNotEquals(0, server.process().exitValue());
         String log = server.logText();
@@ -83,9 +84,11 @@ class HardeningIT {
                 Thread w = new Thread(() -> {
                     while (running.get()) {
                         try {
-                            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/api/events"))
-                                    .header("Content-Type", "application/json").timeout(Duration.ofSeconds(10))
-                                    .POST(HttpRequest.BodyPublishers.ofString(EVENT)).build(), HttpResponse.BodyHandlers.ofString());
+                            HttpResponse<String> r = http.send(
+                                    HttpRequest.newBuilder(URI.create(server.baseUrl() + "/api/events"))
+                                            .header("Content-Type", "application/json").timeout(Duration.ofSeconds(10))
+                                            .POST(HttpRequest.BodyPublishers.ofString(EVENT)).build(),
+                                    HttpResponse.BodyHandlers.ofString());
                             if (r.statusCode() == 201) {
                                 acknowledged.add(id(r.body()));
                             }
@@ -119,7 +122,8 @@ class HardeningIT {
             }
             String problems = get(server.baseUrl() + "/api/store/problems");
             assertTrue(!problems.contains("CORRUPT") && !problems.contains("EMPTY") && !problems.contains("INVALID"), problems);
-            System.out.printf("SIGKILL burst: %d acknowledged, %d on disk, all acknowledged present; problems after restart: %s%n",
+            System.out.printf(
+                    "SIGKILL burst: %d acknowledged, %d on disk, all acknowledged present; problems after restart: %s%n",
                     acknowledged.size(), onDisk.size(), problems.length() > 200 ? problems.substring(0, 200) : problems);
         }
     }
@@ -159,7 +163,8 @@ class HardeningIT {
                 String json = "{\"timestamp\":\"" + ts + "\",\"node\":\"" + node + "\",\"type\":\"healthcheck_failed\","
                         + "\"severity\":\"warning\",\"source\":\"probe\",\"service\":\"web\",\"correlation_id\":\"b" + (i % 100)
                         + "\",\"payload\":{\"i\":" + i + "}}\n";
-                Files.write(dir.resolve(name.format(ts) + "_healthcheck_failed_" + id + ".json"), json.getBytes(StandardCharsets.UTF_8));
+                Files.write(dir.resolve(name.format(ts) + "_healthcheck_failed_" + id + ".json"),
+                        json.getBytes(StandardCharsets.UTF_8));
             }
             long wroteMs = (System.nanoTime() - writeStart) / 1_000_000;
             long indexStart = System.nanoTime();
@@ -169,7 +174,8 @@ class HardeningIT {
                 Thread.sleep(200);
             }
             long indexedMs = (System.nanoTime() - indexStart) / 1_000_000;
-            System.out.printf("Burst behind the server's back (%s): %d files written in %d ms, all indexed %d ms after the last one%n",
+            System.out.printf(
+                    "Burst behind the server's back (%s): %d files written in %d ms, all indexed %d ms after the last one%n",
                     mode, files, wroteMs, indexedMs);
             assertEquals(files, total, "every file indexed within 5 minutes");
         }

@@ -17,10 +17,11 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.homelab.events.agent.SeedChains;
 import io.quarkus.test.junit.QuarkusIntegrationTest;
 import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
+
+import dev.homelab.events.agent.SeedChains;
 
 /**
  * An independent MCP client against the packaged server: the official TypeScript SDK (pinned in

@@ -69,7 +69,8 @@ class McpStdioIT {
                 .start();
         stdin = process.getOutputStream();
         Thread reader = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            try (BufferedReader r = new BufferedReader(
+                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line; (line = r.readLine()) != null;) {
                     synchronized (allLines) {
                         allLines.add(line);
@@ -136,7 +137,8 @@ class McpStdioIT {
         assertEquals("open", history.get("steps").get(0).get("status").asText());
 
         JsonNode started = call("record_remediation", Map.of("phase", "complete", "correlation_id", "deploy-883",
-                "service", "grafana", "action", "rollback", "step", "rollback-11.2", "actor", "stdio-it", "result", "succeeded"));
+                "service", "grafana", "action", "rollback", "step", "rollback-11.2", "actor", "stdio-it", "result",
+                "succeeded"));
         assertEquals("remediation_completed", started.get("type").asText());
         assertEquals("resolved", call("get_causal_chain", Map.of("correlation_id", "deploy-883")).get("outcome").asText());
 

@@ -21,14 +21,15 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import dev.homelab.events.agent.SeedChains;
-import dev.homelab.events.agent.ToolCatalog;
-import dev.homelab.events.service.EventService;
 import io.quarkiverse.mcp.server.TextContent;
 import io.quarkiverse.mcp.server.test.McpAssured;
 import io.quarkiverse.mcp.server.test.McpAssured.McpStreamableTestClient;
 import io.quarkiverse.mcp.server.test.McpAssured.ToolInfo;
 import io.quarkus.test.junit.QuarkusTest;
+
+import dev.homelab.events.agent.SeedChains;
+import dev.homelab.events.agent.ToolCatalog;
+import dev.homelab.events.service.EventService;
 
 /** The MCP face over Streamable HTTP with McpAssured, on a temp store seeded with {@link SeedChains}. */
 @QuarkusTest
@@ -103,13 +104,14 @@ class McpToolsTest {
             assertFalse(j.get("has_more").asBoolean());
             assertEquals("service_recovered", j.get("events").get(0).get("type").asText());
             assertEquals("deployment_started", j.get("events").get(3).get("type").asText());
-        }).toolsCall("list_events", Map.of("node", "pi5", "service", "system", "types", List.of("node_offline", "node_online")), r -> {
-            JsonNode j = ok(r);
-            assertEquals(2, j.get("total").asInt());
-            assertEquals("node_online", j.get("events").get(0).get("type").asText());
-        }).toolsCall("list_events", Map.of("min_severity", "critical", "service", "system"), r -> {
-            assertEquals(2, ok(r).get("total").asInt());
-        }).thenAssertResults();
+        }).toolsCall("list_events", Map.of("node", "pi5", "service", "system", "types", List.of("node_offline", "node_online")),
+                r -> {
+                    JsonNode j = ok(r);
+                    assertEquals(2, j.get("total").asInt());
+                    assertEquals("node_online", j.get("events").get(0).get("type").asText());
+                }).toolsCall("list_events", Map.of("min_severity", "critical", "service", "system"), r -> {
+                    assertEquals(2, ok(r).get("total").asInt());
+                }).thenAssertResults();
 
         List<String> ids = new ArrayList<>();
         AtomicReference<String> cursor = new AtomicReference<>();
@@ -131,14 +133,15 @@ class McpToolsTest {
 
     @Test
     void largePayloadsAreCutToTheBudgetAndFlagged() {
-        client.when().toolsCall("list_events", Map.of("correlation_id", "deploy-883", "types", List.of("deployment_failed")), r -> {
-            JsonNode e = ok(r).get("events").get(0);
-            assertTrue(e.get("payload_truncated").asBoolean());
-            assertEquals("pull", e.get("payload").get("stage").asText());
-            assertTrue(e.get("payload").toString().length() <= 2048, "payload within the default budget");
-        }).toolsCall("list_events", Map.of("correlation_id", "deploy-882", "limit", 1), r -> {
-            assertFalse(ok(r).get("events").get(0).get("payload_truncated").asBoolean());
-        }).thenAssertResults();
+        client.when()
+                .toolsCall("list_events", Map.of("correlation_id", "deploy-883", "types", List.of("deployment_failed")), r -> {
+                    JsonNode e = ok(r).get("events").get(0);
+                    assertTrue(e.get("payload_truncated").asBoolean());
+                    assertEquals("pull", e.get("payload").get("stage").asText());
+                    assertTrue(e.get("payload").toString().length() <= 2048, "payload within the default budget");
+                }).toolsCall("list_events", Map.of("correlation_id", "deploy-882", "limit", 1), r -> {
+                    assertFalse(ok(r).get("events").get(0).get("payload_truncated").asBoolean());
+                }).thenAssertResults();
     }
 
     @Test
@@ -222,58 +225,60 @@ class McpToolsTest {
     @Test
     void recordRemediationLinksCompleteToStartAndHistoryShowsWhatWasTried() {
         String cid = "test-remediation-" + UUID.randomUUID();
-        client.when().toolsCall("emit_event", Map.of("type", "service_unhealthy", "severity", "error", "source", "healthcheck.sh",
-                "service", "nginx", "correlation_id", cid, "payload", Map.of("error", "502")), r -> {
-                    JsonNode j = ok(r);
-                    assertEquals(cid, j.get("correlation_id").asText());
-                    assertTrue(j.get("path").asText().contains("service_unhealthy"), j.get("path").asText());
-                }).thenAssertResults();
+        client.when()
+                .toolsCall("emit_event", Map.of("type", "service_unhealthy", "severity", "error", "source", "healthcheck.sh",
+                        "service", "nginx", "correlation_id", cid, "payload", Map.of("error", "502")), r -> {
+                            JsonNode j = ok(r);
+                            assertEquals(cid, j.get("correlation_id").asText());
+                            assertTrue(j.get("path").asText().contains("service_unhealthy"), j.get("path").asText());
+                        })
+                .thenAssertResults();
         // each step depends on the previous one: one request per batch, because a batch is sent without waiting
         client.when().toolsCall("get_remediation_history", Map.of("correlation_id", cid),
-                        r -> assertEquals(0, ok(r).get("total").asInt()))
+                r -> assertEquals(0, ok(r).get("total").asInt()))
                 .thenAssertResults();
         client.when().toolsCall("record_remediation", Map.of("phase", "start", "correlation_id", cid, "service", "nginx",
-                        "action", "restart_service", "actor", "test-agent"), r -> {
-                            JsonNode j = ok(r);
-                            assertEquals("remediation_started", j.get("type").asText());
-                            assertEquals("restart_service", j.get("step").asText());
-                        })
+                "action", "restart_service", "actor", "test-agent"), r -> {
+                    JsonNode j = ok(r);
+                    assertEquals("remediation_started", j.get("type").asText());
+                    assertEquals("restart_service", j.get("step").asText());
+                })
                 .thenAssertResults();
         client.when().toolsCall("record_remediation", Map.of("phase", "start", "correlation_id", cid, "service", "nginx",
-                        "action", "restart_service", "actor", "test-agent"), r -> {
-                            String msg = errorText(r);
-                            assertTrue(msg.contains("step") && msg.contains("already started"), msg);
-                        })
+                "action", "restart_service", "actor", "test-agent"), r -> {
+                    String msg = errorText(r);
+                    assertTrue(msg.contains("step") && msg.contains("already started"), msg);
+                })
                 .thenAssertResults();
         client.when().toolsCall("record_remediation", Map.of("phase", "complete", "correlation_id", cid, "service", "nginx",
-                        "action", "clear_cache", "actor", "test-agent"), r -> {
-                            String msg = errorText(r);
-                            assertTrue(msg.contains("step") && msg.contains("open steps: restart_service"), msg);
-                        })
+                "action", "clear_cache", "actor", "test-agent"), r -> {
+                    String msg = errorText(r);
+                    assertTrue(msg.contains("step") && msg.contains("open steps: restart_service"), msg);
+                })
                 .thenAssertResults();
         client.when().toolsCall("record_remediation", Map.of("phase", "complete", "correlation_id", cid, "service", "nginx",
-                        "action", "restart_service", "actor", "test-agent", "note", "nginx answers 200 again"), r -> {
-                            JsonNode j = ok(r);
-                            assertEquals("remediation_completed", j.get("type").asText());
-                            assertTrue(j.has("started_event_id"));
-                        })
+                "action", "restart_service", "actor", "test-agent", "note", "nginx answers 200 again"), r -> {
+                    JsonNode j = ok(r);
+                    assertEquals("remediation_completed", j.get("type").asText());
+                    assertTrue(j.has("started_event_id"));
+                })
                 .thenAssertResults();
         client.when().toolsCall("get_remediation_history", Map.of("correlation_id", cid), r -> {
-                    JsonNode s = ok(r).get("steps").get(0);
-                    assertEquals("completed", s.get("status").asText());
-                    assertEquals("succeeded", s.get("result").asText());
-                    assertEquals("test-agent", s.get("actor").asText());
-                })
+            JsonNode s = ok(r).get("steps").get(0);
+            assertEquals("completed", s.get("status").asText());
+            assertEquals("succeeded", s.get("result").asText());
+            assertEquals("test-agent", s.get("actor").asText());
+        })
                 .thenAssertResults();
         client.when().toolsCall("get_causal_chain", Map.of("correlation_id", cid),
-                        r -> assertEquals("resolved", ok(r).get("outcome").asText()))
+                r -> assertEquals("resolved", ok(r).get("outcome").asText()))
                 .thenAssertResults();
         client.when().toolsCall("get_remediation_history", Map.of("service", "zigbee2mqtt"), r -> {
-                    JsonNode j = ok(r);
-                    assertEquals(1, j.get("total").asInt());
-                    assertEquals("restart-z2m", j.get("steps").get(0).get("step").asText());
-                    assertEquals("failed", j.get("steps").get(0).get("result").asText());
-                })
+            JsonNode j = ok(r);
+            assertEquals(1, j.get("total").asInt());
+            assertEquals("restart-z2m", j.get("steps").get(0).get("step").asText());
+            assertEquals("failed", j.get("steps").get(0).get("result").asText());
+        })
                 .thenAssertResults();
     }
 
@@ -299,18 +304,20 @@ class McpToolsTest {
         }).toolsCall("get_causal_chain", Map.of(), r -> {
             String msg = errorText(r);
             assertTrue(msg.contains("correlation_id: is required"), msg);
-        }).toolsCall("emit_event", Map.of("type", "service_unhealthy", "severity", "fatal", "source", "a", "service", "b"), r -> {
-            String msg = errorText(r);
-            assertTrue(msg.contains("severity") && msg.contains("info, warning, error, critical"), msg);
-            assertFalse(msg.contains("Exception") || msg.contains("\tat "), "never a stack trace: " + msg);
-        }).thenAssertResults();
+        }).toolsCall("emit_event", Map.of("type", "service_unhealthy", "severity", "fatal", "source", "a", "service", "b"),
+                r -> {
+                    String msg = errorText(r);
+                    assertTrue(msg.contains("severity") && msg.contains("info, warning, error, critical"), msg);
+                    assertFalse(msg.contains("Exception") || msg.contains("\tat "), "never a stack trace: " + msg);
+                }).thenAssertResults();
     }
 
     @Test
     void resourcesTemplatesCompletionAndPrompts() {
         client.when().resourcesTemplatesList(p -> {
             List<String> uris = p.templates().stream().map(McpAssured.ResourceTemplateInfo::uriTemplate).toList();
-            assertTrue(uris.containsAll(List.of("homelab://events/{id}", "homelab://chains/{correlation_id}")), uris.toString());
+            assertTrue(uris.containsAll(List.of("homelab://events/{id}", "homelab://chains/{correlation_id}")),
+                    uris.toString());
         }).resourcesRead("homelab://chains/deploy-882", r -> {
             JsonNode c = McpJson.read(r.firstContents().asText().text());
             assertEquals(4, c.get("events").size());

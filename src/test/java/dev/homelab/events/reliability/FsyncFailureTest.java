@@ -12,11 +12,12 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import dev.homelab.events.service.EventService;
-import dev.homelab.events.testing.StoreFiles;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+
+import dev.homelab.events.service.EventService;
+import dev.homelab.events.testing.StoreFiles;
 
 /** A failed fsync is final: the write is reported failed, tried once, leaves nothing, and later writes work. */
 @QuarkusTest

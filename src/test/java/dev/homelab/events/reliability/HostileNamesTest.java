@@ -16,11 +16,12 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.homelab.events.service.EventService;
-import dev.homelab.events.testing.StoreFiles;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+
+import dev.homelab.events.service.EventService;
+import dev.homelab.events.testing.StoreFiles;
 
 /**
  * Names that become path segments (node, type) and the free-text names beside them, attacked through REST:
@@ -78,7 +79,8 @@ class HostileNamesTest {
         }
         for (String field : List.of("source", "service", "correlation_id")) {
             HOSTILE.forEach((what, value) -> {
-                if (field.equals("correlation_id") && (what.equals("parent traversal") || what.equals("separator") || what.equals("backslash"))) {
+                if (field.equals("correlation_id")
+                        && (what.equals("parent traversal") || what.equals("separator") || what.equals("backslash"))) {
                     return; // correlation ids never become paths; slashes are allowed there
                 }
                 refused(field, value, what);

@@ -13,10 +13,11 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
+import io.quarkus.test.junit.QuarkusTest;
+
 import dev.homelab.events.agent.ToolCatalog;
 import dev.homelab.events.service.EventService;
 import dev.homelab.events.testing.StoreFiles;
-import io.quarkus.test.junit.QuarkusTest;
 
 /**
  * An event whose text tries to instruct the agent is returned as data by every read tool, on the function-calling

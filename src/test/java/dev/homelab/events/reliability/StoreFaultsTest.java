@@ -19,12 +19,13 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import dev.homelab.events.testing.StoreFiles;
-import dev.homelab.events.testing.TmpfsStore;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
+
+import dev.homelab.events.testing.StoreFiles;
+import dev.homelab.events.testing.TmpfsStore;
 
 /**
  * Faults of the disk under a running server: full, out of inodes, permission denied, read-only. Each write
@@ -115,7 +116,8 @@ class StoreFaultsTest {
             dirs = s.filter(Files::isDirectory).toList();
         }
         for (Path d : dirs) {
-            String failed = TmpfsStore.runStatus(asRoot ? List.of("chattr", "+i", d.toString()) : List.of("chmod", "0555", d.toString()));
+            String failed = TmpfsStore
+                    .runStatus(asRoot ? List.of("chattr", "+i", d.toString()) : List.of("chmod", "0555", d.toString()));
             Assumptions.assumeTrue(failed == null, "cannot make " + d + " unwritable: " + failed);
         }
         try {

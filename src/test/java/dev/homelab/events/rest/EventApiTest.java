@@ -208,7 +208,8 @@ class EventApiTest {
     @Test
     void payloadMustBeASmallShallowObject() {
         emit(Map.of("type", "deployment_started", "severity", "info", "source", "s", "service", "s", "payload", "text"))
-                .then().statusCode(400).body("errors[0].field", equalTo("payload")).body("errors[0].value", equalTo("a string"));
+                .then().statusCode(400).body("errors[0].field", equalTo("payload"))
+                .body("errors[0].value", equalTo("a string"));
         emit(Map.of("type", "deployment_started", "severity", "info", "source", "s", "service", "s",
                 "payload", Map.of("blob", "x".repeat(70_000))))
                 .then().statusCode(400).body("errors[0].message", containsString("larger than 65536 bytes"));
@@ -225,7 +226,8 @@ class EventApiTest {
         given().contentType(ContentType.JSON).body("{\"type\":1,\"severity\":\"info\",\"source\":\"s\",\"service\":\"s\"}")
                 .post("/api/events").then().statusCode(400).body("errors[0].field", equalTo("type"))
                 .body("errors[0].message", equalTo("must be a JSON string"));
-        given().contentType(ContentType.JSON).body("{\"type\":\"node_online\",\"severity\":\"info\",\"source\":\"s\",\"service\":\"s\",\"sevrity\":\"x\"}")
+        given().contentType(ContentType.JSON)
+                .body("{\"type\":\"node_online\",\"severity\":\"info\",\"source\":\"s\",\"service\":\"s\",\"sevrity\":\"x\"}")
                 .post("/api/events").then().statusCode(400).body("errors[0].field", equalTo("sevrity"));
         given().contentType(ContentType.JSON).body("[1,2]").post("/api/events").then().statusCode(400);
         String valid = "{\"type\":\"node_online\",\"severity\":\"info\",\"source\":\"s\",\"service\":\"trailing\"}";

@@ -18,11 +18,12 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.homelab.events.agent.SeedChains;
-import dev.homelab.events.service.EventService;
 import io.quarkiverse.mcp.server.test.McpAssured;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+
+import dev.homelab.events.agent.SeedChains;
+import dev.homelab.events.service.EventService;
 
 /** The function-calling face: OpenAI tools format, calls, problem+json errors, and schema parity with MCP. */
 @QuarkusTest
@@ -58,7 +59,8 @@ class ToolsResourceTest {
             assertEquals(inputSchemas.get(name), parameters.get(name), name);
         }
         for (JsonNode f : functions) {
-            assertEquals(descriptions.get(f.get("function").get("name").asText()), f.get("function").get("description").asText());
+            assertEquals(descriptions.get(f.get("function").get("name").asText()),
+                    f.get("function").get("description").asText());
         }
     }
 
@@ -101,7 +103,8 @@ class ToolsResourceTest {
                 .then().statusCode(400).contentType("application/problem+json");
         given().contentType(ContentType.JSON).body("[1,2]").post("/api/tools/list_events")
                 .then().statusCode(400).body("errors[0].field", equalTo("arguments"));
-        given().contentType(ContentType.JSON).body("{\"id\":\"" + java.util.UUID.randomUUID() + "\"}").post("/api/tools/get_event")
+        given().contentType(ContentType.JSON).body("{\"id\":\"" + java.util.UUID.randomUUID() + "\"}")
+                .post("/api/tools/get_event")
                 .then().statusCode(404).contentType("application/problem+json");
     }
 

@@ -11,10 +11,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
+import java.util.stream.Collectors;
 
 import jakarta.inject.Inject;
 
@@ -22,11 +22,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+
 import dev.homelab.events.agent.ToolCatalog;
 import dev.homelab.events.service.EventService;
 import dev.homelab.events.testing.StoreFiles;
-import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.TestProfile;
 
 /** With a token configured, every write on every HTTP face needs it; reads do not (unless protect-reads). */
 @QuarkusTest
@@ -84,20 +85,25 @@ class BearerTokenAuthTest {
         given().header("Authorization", "Bearer " + WRONG).contentType("application/json").body(EVENT).post("/api/events")
                 .then().statusCode(401).header("WWW-Authenticate", containsString("error=\"invalid_token\""));
         given().header("Authorization", "Bearer " + WRONG).get("/api/events").then().statusCode(401);
-        given().header("Authorization", "Bearer").contentType("application/json").body(EVENT).post("/api/events").then().statusCode(401);
+        given().header("Authorization", "Bearer").contentType("application/json").body(EVENT).post("/api/events").then()
+                .statusCode(401);
         given().header("Authorization", "Basic dXNlcjpwYXNz").contentType("application/json").body(EVENT).post("/api/events")
                 .then().statusCode(401);
         // a prefix of the right token, and the right token with a suffix, are wrong tokens
-        given().header("Authorization", "Bearer " + TokenProfile.TOKEN.substring(0, 10)).contentType("application/json").body(EVENT)
+        given().header("Authorization", "Bearer " + TokenProfile.TOKEN.substring(0, 10)).contentType("application/json")
+                .body(EVENT)
                 .post("/api/events").then().statusCode(401);
-        given().header("Authorization", AUTH + "x").contentType("application/json").body(EVENT).post("/api/events").then().statusCode(401);
+        given().header("Authorization", AUTH + "x").contentType("application/json").body(EVENT).post("/api/events").then()
+                .statusCode(401);
         assertEquals(before, StoreFiles.all(service.root()));
     }
 
     @Test
     void rightTokenWrites() {
-        given().header("Authorization", AUTH).contentType("application/json").body(EVENT).post("/api/events").then().statusCode(201);
-        given().header("Authorization", "bearer  " + TokenProfile.TOKEN).contentType("application/json").body(EVENT).post("/api/events")
+        given().header("Authorization", AUTH).contentType("application/json").body(EVENT).post("/api/events").then()
+                .statusCode(201);
+        given().header("Authorization", "bearer  " + TokenProfile.TOKEN).contentType("application/json").body(EVENT)
+                .post("/api/events")
                 .then().statusCode(201);
     }
 
@@ -135,7 +141,8 @@ class BearerTokenAuthTest {
     /** Valid arguments for the tools that need some; the rest get {}. */
     static final Map<String, String> ARGS = Map.of(
             "emit_event", "{\"type\":\"deployment_started\",\"severity\":\"info\",\"source\":\"ci\",\"service\":\"web\"}",
-            "record_remediation", "{\"correlation_id\":\"c1\",\"service\":\"web\",\"phase\":\"start\",\"action\":\"restart\",\"actor\":\"agent\"}");
+            "record_remediation",
+            "{\"correlation_id\":\"c1\",\"service\":\"web\",\"phase\":\"start\",\"action\":\"restart\",\"actor\":\"agent\"}");
 
     @Test
     void mcpWriteToolCallsNeedTheTokenOtherMessagesDoNot() throws Exception {
@@ -153,7 +160,8 @@ class BearerTokenAuthTest {
                 .post("/mcp").then().statusCode(401);
         // unparseable bodies are not let through untokened
         given().contentType("application/json").body("{\"method\":\"tools/call\",").post("/mcp").then().statusCode(401);
-        given().contentType("application/json").body("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"emit_event\"}}")
+        given().contentType("application/json")
+                .body("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"emit_event\"}}")
                 .post("/mcp/messages/abc").then().statusCode(401);
         for (String readBody : List.of(
                 "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}}",
@@ -183,14 +191,16 @@ class BearerTokenAuthTest {
                 .body(emit).post("/mcp").then().statusCode(401);
         assertEquals(before, StoreFiles.all(service.root()));
         given().contentType("application/json").accept("application/json, text/event-stream").header("Mcp-Session-Id", session)
-                .header("Authorization", AUTH).body(emit).post("/mcp").then().statusCode(200).body(containsString("\"isError\":false"));
+                .header("Authorization", AUTH).body(emit).post("/mcp").then().statusCode(200)
+                .body(containsString("\"isError\":false"));
         assertEquals(before.size() + 1, StoreFiles.all(service.root()).size());
     }
 
     @Test
     void oversizedMcpBodyReadByTheGuardIs413() throws Exception {
         // with a token configured the guard itself reads MCP bodies to classify them; its reader keeps the cap
-        dev.homelab.events.testing.RawHttp.Response r = dev.homelab.events.testing.RawHttp.chunked(io.restassured.RestAssured.port,
+        dev.homelab.events.testing.RawHttp.Response r = dev.homelab.events.testing.RawHttp.chunked(
+                io.restassured.RestAssured.port,
                 "POST /mcp HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
                         + "Accept: application/json, text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n",
                 "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\",\"params\":{\"x\":\"", (byte) 'x', 30L * 1024 * 1024);

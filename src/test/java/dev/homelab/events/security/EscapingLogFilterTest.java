@@ -18,7 +18,7 @@ class EscapingLogFilterTest {
         Object[] params = { "/api/events\r\n2026-11-27 INFO [forged] admin logged in", 42, "\u202Egnp.exe" };
         r.setParameters(params);
         assertTrue(new EscapingLogFilter().isLoggable(r));
-        assertArrayEquals(new Object[] { "/api/events\\r\\n2026-11-27 INFO [forged] admin logged in", 42, "\\u202Egnp.exe" },
+        assertArrayEquals(new Object[]{ "/api/events\\r\\n2026-11-27 INFO [forged] admin logged in", 42, "\\u202Egnp.exe" },
                 r.getParameters());
         assertEquals("Refused %s from %s\nsecond line of ours", r.getMessage(), "format strings are ours and left alone");
     }

@@ -13,11 +13,12 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+
 import dev.homelab.events.service.EventService;
 import dev.homelab.events.testing.RawHttp;
 import dev.homelab.events.testing.StoreFiles;
-import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.RestAssured;
 
 /** The default profile: loopback, no token. DNS rebinding, cross-origin simple POSTs and body size are refused anyway. */
 @QuarkusTest
@@ -83,7 +84,8 @@ class HttpGuardTest {
                 .then().statusCode(415).contentType("application/problem+json");
         given().contentType("application/x-www-form-urlencoded").body("type=deployment_started").post("/api/events")
                 .then().statusCode(415);
-        given().contentType("text/plain").body("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"emit_event\"}}")
+        given().contentType("text/plain")
+                .body("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"emit_event\"}}")
                 .post("/mcp").then().statusCode(415);
         // fetch(url, {method: 'POST', mode: 'no-cors', body: new Blob([json])}) sends no Content-Type, but an Origin
         byte[] blob = EVENT.getBytes(StandardCharsets.UTF_8);
@@ -122,10 +124,12 @@ class HttpGuardTest {
     @Test
     void deeplyNestedDocumentIsA400NotAStackOverflow() throws Exception {
         int depth = 100_000; // 200 KB: under the body cap, so the JSON parser's depth limit is what refuses it
-        String body = EVENT.substring(0, EVENT.length() - 1) + ",\"payload\":{\"a\":" + "[".repeat(depth) + "]".repeat(depth) + "}}";
+        String body = EVENT.substring(0, EVENT.length() - 1) + ",\"payload\":{\"a\":" + "[".repeat(depth) + "]".repeat(depth)
+                + "}}";
         long started = System.nanoTime();
         RawHttp.Response r = post("/api/events", body);
-        System.out.printf("100,000-deep document refused with %d in %d ms%n", r.status(), (System.nanoTime() - started) / 1_000_000);
+        System.out.printf("100,000-deep document refused with %d in %d ms%n", r.status(),
+                (System.nanoTime() - started) / 1_000_000);
         assertEquals(400, r.status(), r.body());
         assertEquals("application/problem+json", r.header("content-type"));
         assertTrue(r.body().contains("nesting depth"), r.body());
@@ -140,7 +144,8 @@ class HttpGuardTest {
         for (String body : List.of(deep, "{\"payload\":" + deep + "}", "{\"n\":" + bigNumber + "}")) {
             RawHttp.Response r = post("/api/tools/emit_event", body);
             assertEquals(400, r.status(), r.body());
-            String rpc = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"emit_event\",\"arguments\":" + body + "}}";
+            String rpc = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"emit_event\",\"arguments\":"
+                    + body + "}}";
             RawHttp.Response m = post("/mcp", rpc);
             // the guard parses MCP bodies with the same limits before the MCP extension sees them
             assertEquals(400, m.status(), m.body());
@@ -160,15 +165,19 @@ class HttpGuardTest {
 
     static RawHttp.Response post(String path, String json) throws java.io.IOException {
         byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
-        return RawHttp.send(RestAssured.port, "POST " + path + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-                + "Accept: application/json, text/event-stream\r\nContent-Length: " + bytes.length + "\r\nConnection: close\r\n\r\n", bytes);
+        return RawHttp.send(RestAssured.port,
+                "POST " + path + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                        + "Accept: application/json, text/event-stream\r\nContent-Length: " + bytes.length
+                        + "\r\nConnection: close\r\n\r\n",
+                bytes);
     }
 
     @Test
     void malformedJsonIsA400Problem() {
         given().contentType("application/json").body("{\"type\":").post("/api/events").then().statusCode(400)
                 .contentType("application/problem+json");
-        given().contentType("application/json").body(new String(new byte[] { (byte) 0xff, (byte) 0xfe }, StandardCharsets.ISO_8859_1))
+        given().contentType("application/json")
+                .body(new String(new byte[]{ (byte) 0xff, (byte) 0xfe }, StandardCharsets.ISO_8859_1))
                 .post("/api/events").then().statusCode(400);
     }
 }

@@ -33,7 +33,8 @@ class SecurityRulesTest {
 
     @Test
     void badTokensAreRefusedWithAMessageThatDoesNotEchoThem() {
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> BearerToken.of("two words", "HOMELAB_EVENTS_TOKEN"));
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> BearerToken.of("two words", "HOMELAB_EVENTS_TOKEN"));
         assertFalse(e.getMessage().contains("two words"));
         assertThrows(IllegalStateException.class, () -> BearerToken.of("", "HOMELAB_EVENTS_TOKEN"));
     }
@@ -54,12 +55,15 @@ class SecurityRulesTest {
     @Test
     void hostPolicyOnLoopback() {
         HostPolicy p = new HostPolicy("127.0.0.1", List.of(), List.of());
-        for (String ok : List.of("localhost", "localhost:8080", "LOCALHOST:1", "127.0.0.1:8080", "127.1.2.3", "[::1]:8080", "[::1]",
+        for (String ok : List.of("localhost", "localhost:8080", "LOCALHOST:1", "127.0.0.1:8080", "127.1.2.3", "[::1]:8080",
+                "[::1]",
                 "localhost.", "api.localhost:8080")) {
             assertTrue(p.hostAllowed(ok), ok);
         }
-        for (String bad : List.of("evil.example.com", "evil.example.com:8080", "127.0.0.1.evil.example.com", "localhost.evil.com",
-                "192.168.1.20:8080", "localhost:80:80", "::1", "[::1", "local host", "user@localhost", "localhost:abc", "0.0.0.0")) {
+        for (String bad : List.of("evil.example.com", "evil.example.com:8080", "127.0.0.1.evil.example.com",
+                "localhost.evil.com",
+                "192.168.1.20:8080", "localhost:80:80", "::1", "[::1", "local host", "user@localhost", "localhost:abc",
+                "0.0.0.0")) {
             assertFalse(p.hostAllowed(bad), bad);
         }
         assertTrue(p.originAllowed(null));

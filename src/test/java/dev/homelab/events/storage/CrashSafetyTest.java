@@ -63,7 +63,8 @@ class CrashSafetyTest {
         for (EventStore.Entry entry : entries) {
             if (entry instanceof EventStore.Entry.Candidate c) {
                 ReadResult r = store.read(c.relativePath());
-                onDisk.add(assertInstanceOf(ReadResult.Ok.class, r, "partial or corrupt final file " + c.relativePath()).event().id());
+                onDisk.add(assertInstanceOf(ReadResult.Ok.class, r, "partial or corrupt final file " + c.relativePath()).event()
+                        .id());
             } else {
                 EventStore.Entry.Problem p = (EventStore.Entry.Problem) entry;
                 assertEquals(FileProblem.Reason.TEMP_FILE, p.reason(), "only leftover temp files may remain: " + p);

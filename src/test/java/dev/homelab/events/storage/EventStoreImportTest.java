@@ -59,7 +59,8 @@ class EventStoreImportTest {
         Copied c = original();
         EventStore store = store();
         store.importFile(c.relative(), c.bytes());
-        byte[] other = new String(c.bytes(), StandardCharsets.UTF_8).replace("\"web\"", "\"db\"").getBytes(StandardCharsets.UTF_8);
+        byte[] other = new String(c.bytes(), StandardCharsets.UTF_8).replace("\"web\"", "\"db\"")
+                .getBytes(StandardCharsets.UTF_8);
         assertEquals(EventStore.ImportOutcome.CONFLICT, store.importFile(c.relative(), other));
         assertArrayEquals(c.bytes(), Files.readAllBytes(target.resolve(c.relative())));
     }
@@ -69,7 +70,7 @@ class EventStoreImportTest {
         Copied c = original();
         EventStore store = store();
         String name = c.relative().getFileName().toString();
-        for (String bad : new String[] { "../2026-03-04/pi4/" + name, "2026-03-04/../" + name, "2026-03-04/pi4/../../x/" + name,
+        for (String bad : new String[]{ "../2026-03-04/pi4/" + name, "2026-03-04/../" + name, "2026-03-04/pi4/../../x/" + name,
                 "2026-13-04/pi4/" + name, "2026-03-04/-pi4/" + name, "2026-03-04/.hidden/" + name, "2026-03-04/pi4/." + name,
                 "2026-03-04/pi4/notes.txt", "2026-03-05/pi4/" + name, "2026-03-04/pi4", "/etc/passwd" }) {
             assertThrows(IllegalArgumentException.class, () -> store.importFile(Path.of(bad), c.bytes()), bad);
@@ -81,7 +82,8 @@ class EventStoreImportTest {
     void rejectsContentThatIsNotAnEventOrBelongsElsewhere() throws IOException {
         Copied c = original();
         EventStore store = store();
-        assertThrows(IllegalArgumentException.class, () -> store.importFile(c.relative(), "{not json".getBytes(StandardCharsets.UTF_8)));
+        assertThrows(IllegalArgumentException.class,
+                () -> store.importFile(c.relative(), "{not json".getBytes(StandardCharsets.UTF_8)));
         Path otherNode = Path.of("2026-03-04", "nas", c.relative().getFileName().toString());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> store.importFile(otherNode, c.bytes()));
         assertTrue(e.getMessage().contains("does not match"), e.getMessage());

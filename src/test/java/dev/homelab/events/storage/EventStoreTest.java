@@ -42,7 +42,8 @@ class EventStoreTest {
 
     @Test
     void writesTheExactLayoutAndBytes() throws IOException {
-        Event e = new Event(UUID.fromString("0b6f7a6e-1d0c-4d8e-9a59-3f2f0c7f4a11"), Instant.parse("2026-11-26T23:47:51.123456Z"),
+        Event e = new Event(UUID.fromString("0b6f7a6e-1d0c-4d8e-9a59-3f2f0c7f4a11"),
+                Instant.parse("2026-11-26T23:47:51.123456Z"),
                 "pi4", "deployment_failed", Severity.ERROR, "deploy.sh", "mosquitto", "deploy-882",
                 TestEvents.json("{\"stage\":\"verify\",\"error\":\"port 1883 not bound\"}"), Map.of());
 

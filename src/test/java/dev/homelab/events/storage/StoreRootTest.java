@@ -22,7 +22,8 @@ class StoreRootTest {
     @Test
     void configuredRootWins() {
         Path spec = tmp.resolve("opt/homelab/events");
-        assertEquals(tmp.resolve("mine"), StoreProducer.resolveRoot(Optional.of(tmp.resolve("mine").toString()), spec, Map.of(), tmp));
+        assertEquals(tmp.resolve("mine"),
+                StoreProducer.resolveRoot(Optional.of(tmp.resolve("mine").toString()), spec, Map.of(), tmp));
     }
 
     @Test
@@ -37,9 +38,11 @@ class StoreRootTest {
         Path blocker = Files.writeString(tmp.resolve("opt"), "a file where a directory should be");
         Path spec = blocker.resolve("homelab/events");
         Path home = tmp.resolve("home");
-        assertEquals(home.resolve(".local/share/homelab/events"), StoreProducer.resolveRoot(Optional.empty(), spec, Map.of(), home));
+        assertEquals(home.resolve(".local/share/homelab/events"),
+                StoreProducer.resolveRoot(Optional.empty(), spec, Map.of(), home));
         assertEquals(tmp.resolve("xdg/homelab/events"),
-                StoreProducer.resolveRoot(Optional.empty(), spec, Map.of("XDG_DATA_HOME", tmp.resolve("xdg").toString()), home));
+                StoreProducer.resolveRoot(Optional.empty(), spec, Map.of("XDG_DATA_HOME", tmp.resolve("xdg").toString()),
+                        home));
     }
 
     @Test

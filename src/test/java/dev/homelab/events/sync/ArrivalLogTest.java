@@ -61,7 +61,8 @@ class ArrivalLogTest {
         log.record(List.of("d/a/1.json", "d/a/2.json"));
         log.forget("d/a/1.json"); // archived
         log.record(List.of("d/a/2.json", "d/a/1.json", "d/a/3.json")); // restored, plus a new one
-        assertEquals(List.of(new ArrivalLog.Arrival(3, "d/a/1.json"), new ArrivalLog.Arrival(4, "d/a/3.json")), log.after(2, 10));
+        assertEquals(List.of(new ArrivalLog.Arrival(3, "d/a/1.json"), new ArrivalLog.Arrival(4, "d/a/3.json")),
+                log.after(2, 10));
         log.close();
         ArrivalLog again = new ArrivalLog(file).open();
         assertEquals(4, again.last());

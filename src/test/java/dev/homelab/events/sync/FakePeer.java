@@ -31,7 +31,8 @@ public final class FakePeer implements AutoCloseable {
 
     public FakePeer(Path root, String nodeName) throws IOException {
         this.node = Fixtures.Node.at(root);
-        this.exporter = new Exporter(node.store(), node.index(), new ArrivalLog(root.resolve(".sync/arrivals.log")).open(), nodeName);
+        this.exporter = new Exporter(node.store(), node.index(), new ArrivalLog(root.resolve(".sync/arrivals.log")).open(),
+                nodeName);
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/api/store", ex -> {
             if (!abortIfDead(ex)) {

@@ -108,8 +108,10 @@ class PeerPullerTest {
         Path second = Path.of(paths.get(1));
         String name = second.getFileName().toString();
         Event moved = Fixtures.event(Instant.parse("2026-05-29T10:00:00Z"), "peer-node", null);
-        Event sameId = new Event(java.util.UUID.fromString(name.substring(name.length() - 41, name.length() - 5)), moved.timestamp(),
-                moved.node(), moved.type(), moved.severity(), moved.source(), moved.service(), moved.correlationId(), moved.payload(),
+        Event sameId = new Event(java.util.UUID.fromString(name.substring(name.length() - 41, name.length() - 5)),
+                moved.timestamp(),
+                moved.node(), moved.type(), moved.severity(), moved.source(), moved.service(), moved.correlationId(),
+                moved.payload(),
                 Map.of());
         Path elsewhere = local.store().append(sameId);
         local.reconciler().indexNew(sameId, elsewhere);

@@ -67,7 +67,8 @@ class SyncResourceTest {
         assertEquals(1, second.getKey().size());
         assertEquals(late, second.getKey().get(0).get("id"));
         given().queryParam("after", second.getValue()).get("/api/sync/export").then().statusCode(200)
-                .body("items.size()", equalTo(0)).body("has_more", equalTo(false)).body("next_cursor", equalTo(second.getValue()));
+                .body("items.size()", equalTo(0)).body("has_more", equalTo(false))
+                .body("next_cursor", equalTo(second.getValue()));
     }
 
     @Test
@@ -75,7 +76,8 @@ class SyncResourceTest {
         given().queryParam("after", "../../etc").get("/api/sync/export").then().statusCode(400)
                 .body("errors[0].field", equalTo("after"));
         given().queryParam("limit", 0).get("/api/sync/export").then().statusCode(400).body("errors[0].field", equalTo("limit"));
-        given().queryParam("limit", "many").get("/api/sync/export").then().statusCode(400).body("errors[0].field", equalTo("limit"));
+        given().queryParam("limit", "many").get("/api/sync/export").then().statusCode(400).body("errors[0].field",
+                equalTo("limit"));
         given().queryParam("after", UUID.randomUUID() + ".5").get("/api/sync/export").then().statusCode(200)
                 .body("reset", equalTo(true));
     }
@@ -85,7 +87,8 @@ class SyncResourceTest {
         given().post("/api/sync/run?peer=nas").then().statusCode(400).body("errors[0].field", equalTo("peer"))
                 .body("detail", containsString("no peers are configured"));
         given().post("/api/sync/run").then().statusCode(200).body("size()", equalTo(0));
-        given().get("/api/sync/status").then().statusCode(200).body("node", equalTo("test-node")).body("peers.size()", equalTo(0));
+        given().get("/api/sync/status").then().statusCode(200).body("node", equalTo("test-node")).body("peers.size()",
+                equalTo(0));
         given().get("/q/health/well").then().statusCode(200).body("checks.name", hasItem("sync"));
         given().get("/q/health").then().statusCode(200).body("checks.name", hasItem("sync"));
         given().get("/q/health/ready").then().statusCode(200).body("checks.name", org.hamcrest.Matchers.not(hasItem("sync")));

@@ -198,7 +198,9 @@ class TwoNodeSyncIT {
         assertNoDuplicateIds(files);
         for (Node n : List.of(a, b)) {
             Map<String, Integer> transitions = transitions(Fixtures.files(n.root));
-            assertEquals(Map.of("node_offline node-b", 1, "node_online node-b", 1, "node_offline node-a", 1, "node_online node-a", 1),
+            assertEquals(
+                    Map.of("node_offline node-b", 1, "node_online node-b", 1, "node_offline node-a", 1, "node_online node-a",
+                            1),
                     transitions, "in the store of " + n.name);
             assertEquals(2, n.get("/api/events?type=node_offline").path("total").asInt());
             assertEquals(10, n.get("/api/events?limit=100").path("total").asInt());
@@ -231,7 +233,8 @@ class TwoNodeSyncIT {
                 + "this test needs a pull that takes longer than the kill");
         a.awaitReady();
         Map<String, byte[]> partial = Fixtures.files(a.root);
-        partial.forEach((path, bytes) -> assertArrayEquals(original.get(path), bytes, "a partial pull holds exact copies: " + path));
+        partial.forEach(
+                (path, bytes) -> assertArrayEquals(original.get(path), bytes, "a partial pull holds exact copies: " + path));
 
         b.start().awaitReady();
         awaitUnion(a, b);

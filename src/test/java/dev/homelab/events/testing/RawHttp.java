@@ -96,7 +96,8 @@ public final class RawHttp {
             body = in.readNBytes(Integer.parseInt(headers.get("content-length")));
         } else if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
             ByteArrayOutputStream b = new ByteArrayOutputStream();
-            for (int n = Integer.parseInt(line(in).split(";")[0].strip(), 16); n > 0; n = Integer.parseInt(line(in).split(";")[0].strip(), 16)) {
+            for (int n = Integer.parseInt(line(in).split(";")[0].strip(), 16); n > 0; n = Integer
+                    .parseInt(line(in).split(";")[0].strip(), 16)) {
                 b.write(in.readNBytes(n));
                 line(in);
             }

@@ -28,7 +28,8 @@ public class TmpfsStore implements QuarkusTestResourceLifecycleManager {
             if (!uid.equals("0")) {
                 skipReason = "not running as root (uid " + uid + "): cannot mount a tmpfs to fill";
             } else {
-                String out = runStatus(List.of("mount", "-t", "tmpfs", "-o", "size=4m,nr_inodes=2000,mode=0755", "tmpfs", dir.toString()));
+                String out = runStatus(
+                        List.of("mount", "-t", "tmpfs", "-o", "size=4m,nr_inodes=2000,mode=0755", "tmpfs", dir.toString()));
                 if (out != null) {
                     skipReason = "mount -t tmpfs failed (no CAP_SYS_ADMIN in this container?): " + out;
                 }

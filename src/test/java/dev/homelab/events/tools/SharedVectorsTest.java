@@ -257,7 +257,8 @@ class SharedVectorsTest {
                 problems.add(what + "payload differs:\n  expected " + payload + "\n  read     " + e.payload());
             }
             if (v.has("expect") && v.get("expect").has("timestamp")) {
-                compare(problems, what + "timestamp", v.get("expect").get("timestamp").asText(), Timestamps.toJson(e.timestamp()));
+                compare(problems, what + "timestamp", v.get("expect").get("timestamp").asText(),
+                        Timestamps.toJson(e.timestamp()));
             } else if (e.timestamp().isBefore(start) || e.timestamp().isAfter(end)) {
                 problems.add(what + "timestamp " + e.timestamp() + " not within the write (" + start + " .. " + end + ")");
             }

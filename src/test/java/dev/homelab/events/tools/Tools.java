@@ -54,7 +54,8 @@ final class Tools {
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.descendants().forEach(ProcessHandle::destroyForcibly);
                 process.destroyForcibly();
-                fail("timed out after " + timeout + ": " + tail(Files.readString(out), 3000) + tail(Files.readString(err), 3000));
+                fail("timed out after " + timeout + ": " + tail(Files.readString(out), 3000)
+                        + tail(Files.readString(err), 3000));
             }
             Result r = new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
                     Files.readString(err, StandardCharsets.UTF_8));
@@ -76,7 +77,8 @@ final class Tools {
         return new Running(pb.start(), out, err);
     }
 
-    static Result run(List<String> command, Map<String, String> env, Duration timeout) throws IOException, InterruptedException {
+    static Result run(List<String> command, Map<String, String> env, Duration timeout)
+            throws IOException, InterruptedException {
         return start(command, env).await(timeout);
     }
 
