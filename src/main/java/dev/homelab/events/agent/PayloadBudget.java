@@ -1,7 +1,6 @@
 package dev.homelab.events.agent;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Iterator;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -36,8 +35,7 @@ final class PayloadBudget {
         }
         ObjectNode out = JsonNodeFactory.instance.objectNode();
         int used = 2;
-        for (Iterator<Map.Entry<String, JsonNode>> it = payload.fields(); it.hasNext();) {
-            Map.Entry<String, JsonNode> f = it.next();
+        for (Map.Entry<String, JsonNode> f : payload.properties()) {
             JsonNode v = f.getValue();
             if (v.isTextual() && v.textValue().length() > STRING_MAX_CHARS) {
                 v = JsonNodeFactory.instance.textNode(v.textValue().substring(0, STRING_MAX_CHARS) + "…");

@@ -46,7 +46,8 @@ public class AskToolProvider implements Supplier<ToolProvider> {
         if (g == null) {
             Map<ToolSpecification, ToolExecutor> built = new LinkedHashMap<>();
             // the catalog's tools do not depend on the request: build the guarded set once
-            tools.provideTools(null).tools().forEach((spec, executor) -> built.put(spec, new Guard(spec.name(), executor)));
+            tools.provideTools(null).aiServiceTools()
+                    .forEach(t -> built.put(t.toolSpecification(), new Guard(t.name(), t.toolExecutor())));
             guarded = g = java.util.Collections.unmodifiableMap(built);
         }
         return g;

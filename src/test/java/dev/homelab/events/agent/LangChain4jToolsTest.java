@@ -55,15 +55,20 @@ class LangChain4jToolsTest {
     @Test
     void executorsRunTheRealToolsAndReportBadCallsAsText() throws Exception {
         ToolProviderResult result = tools.provideTools(null);
-        String chain = result.toolExecutorByName("get_causal_chain").execute(ToolExecutionRequest.builder().id("1")
+        String chain = executor(result, "get_causal_chain").execute(ToolExecutionRequest.builder().id("1")
                 .name("get_causal_chain").arguments("{\"correlation_id\":\"deploy-882\"}").build(), null);
         JsonNode c = M.readTree(chain);
         assertEquals("resolved", c.get("outcome").asText());
         assertEquals("verify", c.get("failure").get("stage").asText());
 
-        String bad = result.toolExecutorByName("list_events").execute(ToolExecutionRequest.builder().id("2")
+        String bad = executor(result, "list_events").execute(ToolExecutionRequest.builder().id("2")
                 .name("list_events").arguments("{\"limit\":900}").build(), null);
         assertTrue(bad.startsWith("Invalid arguments: limit: must be between 1 and 200"), bad);
-        assertEquals(null, result.toolExecutorByName("emit_event"), "write tools are never offered to the agent");
+        assertEquals(null, executor(result, "emit_event"), "write tools are never offered to the agent");
+    }
+
+    private static dev.langchain4j.service.tool.ToolExecutor executor(ToolProviderResult result, String name) {
+        return result.aiServiceTools().stream().filter(t -> t.name().equals(name)).findFirst()
+                .map(dev.langchain4j.service.tool.AiServiceTool::toolExecutor).orElse(null);
     }
 }

@@ -81,10 +81,16 @@ public final class PackagedServer implements AutoCloseable {
         return process.exitValue();
     }
 
+    /** Stops the server if it still runs; an interrupt while waiting kills it at once and is passed on. */
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         if (process != null && process.isAlive()) {
-            stop();
+            try {
+                stop();
+            } catch (InterruptedException e) {
+                process.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
