@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.homelab.events.Text;
 import dev.homelab.events.service.FieldError;
 import dev.homelab.events.service.InvalidInputException;
 
@@ -23,6 +24,9 @@ import dev.homelab.events.service.InvalidInputException;
  * is allowed, so a model can correct its call; nothing is executed when any argument is wrong.
  */
 final class ArgBinder {
+
+    /** Longest part of a bad value echoed in an error. */
+    private static final int VALUE_MAX_CHARS = 80;
 
     private final ObjectMapper strict;
 
@@ -56,7 +60,7 @@ final class ArgBinder {
             if (v != null && !v.isNull()) {
                 String expected = expectedKind(e.getValue().getType());
                 if (!matches(v, e.getValue().getType())) {
-                    errors.add(new FieldError(e.getKey(), shorten(v.toString()), "must be " + expected));
+                    errors.add(new FieldError(e.getKey(), Text.shorten(v.toString(), VALUE_MAX_CHARS), "must be " + expected));
                 }
             }
         }
@@ -97,7 +101,8 @@ final class ArgBinder {
                 continue;
             }
             if (arg.allowed().length > 0 && v instanceof String s && !Arrays.asList(arg.allowed()).contains(s)) {
-                errors.add(new FieldError(name, shorten(s), "allowed: " + String.join(", ", arg.allowed())));
+                errors.add(
+                        new FieldError(name, Text.shorten(s, VALUE_MAX_CHARS), "allowed: " + String.join(", ", arg.allowed())));
             }
             if (v instanceof Integer i && (i < arg.minimum() || i > arg.maximum())) {
                 errors.add(
@@ -141,9 +146,5 @@ final class ArgBinder {
             return "an array of strings";
         }
         return "a JSON object";
-    }
-
-    private static String shorten(String s) {
-        return s.length() > 80 ? s.substring(0, 80) + "…" : s;
     }
 }

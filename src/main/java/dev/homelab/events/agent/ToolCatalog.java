@@ -2,7 +2,9 @@ package dev.homelab.events.agent;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -11,8 +13,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.homelab.events.ReadOnlyTools;
+import dev.homelab.events.Text;
 import dev.homelab.events.config.ToolsConfig;
+import dev.homelab.events.service.Incidents;
 import dev.homelab.events.service.NotFoundException;
+import dev.homelab.events.service.Remediations;
 
 /**
  * The one catalog of agent tools: name, description, argument and result records, schemas, and the
@@ -21,7 +27,7 @@ import dev.homelab.events.service.NotFoundException;
  * neither listed nor callable.
  */
 @ApplicationScoped
-public class ToolCatalog {
+public class ToolCatalog implements ReadOnlyTools {
 
     /**
      * One tool. {@code write} tools append events; all others only read. Schemas are derived once, from
@@ -58,11 +64,11 @@ public class ToolCatalog {
                                 + "event, failure (stage, error), remediation steps, outcome (resolved, failed, in_progress, "
                                 + "remediating) and seconds between steps."),
                 tool("get_remediation_history", false, ToolArgs.GetRemediationHistory.class,
-                        ToolResults.RemediationHistory.class, t::getRemediationHistory,
+                        Remediations.History.class, t::getRemediationHistory,
                         "What was already tried for a service and/or correlation id, newest first: each "
                                 + "remediation_started and whether and when it completed. Call before acting, so no fix is "
                                 + "repeated."),
-                tool("record_remediation", true, ToolArgs.RecordRemediation.class, ToolResults.RemediationRecorded.class,
+                tool("record_remediation", true, ToolArgs.RecordRemediation.class, Remediations.Recorded.class,
                         t::recordRemediation,
                         "Record a remediation step as an event (append-only): phase=start before acting, "
                                 + "phase=complete after, with the same step key. Refuses to start a step still open or to "
@@ -71,7 +77,7 @@ public class ToolCatalog {
                         t::getServiceStatus,
                         "Per service: health (healthy, unhealthy, unknown) from the latest service_unhealthy/"
                                 + "healthcheck_failed vs service_recovered, and the latest deployment state."),
-                tool("list_open_incidents", false, ToolArgs.ListOpenIncidents.class, ToolResults.IncidentList.class,
+                tool("list_open_incidents", false, ToolArgs.ListOpenIncidents.class, Incidents.IncidentList.class,
                         t::listOpenIncidents,
                         "Chains with a failure whose outcome is not resolved, active in the last 30 days unless since "
                                 + "says otherwise, most recently active first, compact. "
@@ -113,6 +119,11 @@ public class ToolCatalog {
         return all.stream().filter(Tool::readOnly).toList();
     }
 
+    @Override
+    public Set<String> readOnlyToolNames() {
+        return readOnlyTools().stream().map(Tool::name).collect(Collectors.toUnmodifiableSet());
+    }
+
     public boolean readOnlyMode() {
         return readOnlyMode;
     }
@@ -127,7 +138,7 @@ public class ToolCatalog {
      * argument.
      */
     public Object call(String name, JsonNode arguments) {
-        Tool tool = find(name).orElseThrow(() -> new NotFoundException("no tool named '" + shorten(name) + "'"
+        Tool tool = find(name).orElseThrow(() -> new NotFoundException("no tool named '" + Text.echo(name, 64) + "'"
                 + (readOnlyMode && all.stream().anyMatch(t -> t.name().equals(name))
                         ? " (write tools are disabled: read-only mode)"
                         : "; tools: " + String.join(", ", visible().stream().map(Tool::name).toList()))));
@@ -138,9 +149,5 @@ public class ToolCatalog {
     public Object call(Tool tool, JsonNode arguments) {
         Record args = binder.bind(tool.name(), arguments, tool.argsType());
         return tool.handler().apply(args);
-    }
-
-    private static String shorten(String s) {
-        return s == null ? "" : s.length() > 64 ? s.substring(0, 64) + "…" : s;
     }
 }

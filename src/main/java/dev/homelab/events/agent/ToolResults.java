@@ -6,9 +6,15 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.homelab.events.service.ChainAnalysis;
+import dev.homelab.events.service.Replication;
+import dev.homelab.events.service.StatusViews;
+
 /**
- * The result records of every tool. The MCP outputSchema is generated from them; absent values are
- * omitted rather than sent as null, so the schema never has to allow null and results stay compact.
+ * The result records of the tools that shape their own answer (payloads cut to the budget, lists wrapped in an
+ * object). Tools whose answer is a service-side view (remediation history, incidents) return that view's record.
+ * The MCP outputSchema is generated from the records; absent values are omitted rather than sent as null, so the
+ * schema never has to allow null and results stay compact.
  */
 public final class ToolResults {
 
@@ -54,32 +60,6 @@ public final class ToolResults {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Failure(
-            @JsonProperty("event_id") String eventId,
-            String timestamp,
-            String type,
-            String stage,
-            String error) {
-    }
-
-    /** One remediation step: its start and, when it happened, its completion. */
-    @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record RemediationStep(
-            @JsonProperty("correlation_id") String correlationId,
-            String service,
-            String step,
-            String action,
-            String actor,
-            String status,
-            @JsonProperty("started_at") String startedAt,
-            @JsonProperty("started_event_id") String startedEventId,
-            @JsonProperty("completed_at") String completedAt,
-            @JsonProperty("completed_event_id") String completedEventId,
-            String result,
-            @JsonProperty("elapsed_seconds") Long elapsedSeconds) {
-    }
-
-    @JsonInclude(JsonInclude.Include.NON_NULL)
     public record ChainEvent(
             String id,
             String timestamp,
@@ -102,86 +82,21 @@ public final class ToolResults {
             List<String> nodes,
             EventRef first,
             EventRef last,
-            Failure failure,
-            List<RemediationStep> remediations,
+            ChainAnalysis.Failure failure,
+            List<ChainAnalysis.RemediationStep> remediations,
             @JsonProperty("elapsed_seconds") long elapsedSeconds,
             List<ChainEvent> events,
             @JsonProperty("events_omitted") int eventsOmitted) {
     }
 
-    @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record RemediationHistory(
-            List<RemediationStep> steps,
-            int total,
-            @JsonProperty("has_more") boolean hasMore) {
+    public record ServiceStatusList(List<StatusViews.ServiceStatus> services) {
     }
 
-    @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record RemediationRecorded(
-            String id,
-            String timestamp,
-            @JsonProperty("correlation_id") String correlationId,
-            String type,
-            String step,
-            String path,
-            @JsonProperty("started_event_id") String startedEventId) {
-    }
-
-    @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Deployment(
-            String state,
-            @JsonProperty("correlation_id") String correlationId,
-            String timestamp) {
-    }
-
-    @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record ServiceStatus(
-            String service,
-            String health,
-            @JsonProperty("health_since") String healthSince,
-            @JsonProperty("health_event_id") String healthEventId,
-            Deployment deployment,
-            @JsonProperty("last_event_at") String lastEventAt,
-            int events) {
-    }
-
-    public record ServiceStatusList(List<ServiceStatus> services) {
-    }
-
-    @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Incident(
-            @JsonProperty("correlation_id") String correlationId,
-            String outcome,
-            List<String> services,
-            @JsonProperty("first_at") String firstAt,
-            @JsonProperty("last_at") String lastAt,
-            @JsonProperty("last_type") String lastType,
-            Failure failure,
-            @JsonProperty("open_remediations") int openRemediations) {
-    }
-
-    @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record IncidentList(
-            List<Incident> incidents,
-            int total,
-            @JsonProperty("has_more") boolean hasMore) {
-    }
-
-    @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record NodeStatus(
-            String node,
-            String state,
-            @JsonProperty("state_since") String stateSince,
-            @JsonProperty("last_event_at") String lastEventAt,
-            @JsonProperty("last_event_type") String lastEventType,
-            int events) {
-    }
-
-    public record NodeStatusList(List<NodeStatus> nodes) {
+    public record NodeStatusList(List<StatusViews.NodeStatus> nodes) {
     }
 
     /** sync_now: per peer, what the pull wrote, skipped as identical, and reported. */
-    public record SyncRun(List<dev.homelab.events.sync.PeerPuller.RunResult> peers) {
+    public record SyncRun(List<Replication.PeerRun> peers) {
     }
 
     /** get_sync_status: this node and, per peer, state, last success and error, events pulled, lag. */
@@ -189,6 +104,6 @@ public final class ToolResults {
             String node,
             @JsonProperty("schedule_enabled") boolean scheduleEnabled,
             @JsonProperty("interval_seconds") long intervalSeconds,
-            List<dev.homelab.events.sync.PeerPuller.Status> peers) {
+            List<Replication.PeerStatus> peers) {
     }
 }

@@ -5,6 +5,7 @@ import java.util.function.Function;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import dev.homelab.events.Text;
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.data.message.ToolExecutionResultMessage;
 
@@ -29,13 +30,10 @@ public class RefuseUnofferedTools implements Function<ToolExecutionRequest, Tool
             text = AskToolProvider.overLimitText(name);
         } else {
             ctx.record(name, request.arguments(), AskContext.Status.refused);
-            text = "refused: " + shorten(name) + " is not available to you and was not run; nothing was written. You "
+            text = "refused: " + (name == null ? "(no name)" : Text.echo(name, 64))
+                    + " is not available to you and was not run; nothing was written. You "
                     + "can only read the event store, with: " + String.join(", ", tools.names()) + ".";
         }
         return ToolExecutionResultMessage.from(request, text);
-    }
-
-    private static String shorten(String s) {
-        return s == null ? "(no name)" : s.length() > 64 ? s.substring(0, 64) + "…" : s;
     }
 }

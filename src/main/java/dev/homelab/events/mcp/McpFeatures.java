@@ -30,17 +30,18 @@ import io.quarkiverse.mcp.server.stdio.runtime.StdioMcpMessageHandler;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.json.JsonObject;
 
-import dev.homelab.events.agent.EventTools;
 import dev.homelab.events.agent.PromptLibrary;
 import dev.homelab.events.agent.ToolCatalog;
 import dev.homelab.events.service.InvalidInputException;
 import dev.homelab.events.service.NotFoundException;
+import dev.homelab.events.service.StatusViews;
 import dev.homelab.events.service.StoreUnavailableException;
 
 /**
- * The MCP face: registers the catalog's tools and the prompts (with completions) with quarkus-mcp-server's programmatic API. Registration is programmatic (not @Tool
- * methods) so the published inputSchema is exactly the catalog's, byte for byte the same as the
- * function-calling parameters. This class only converts; the catalog and EventTools hold the logic.
+ * The MCP face: registers the catalog's tools and the prompts (with completions) with quarkus-mcp-server's
+ * programmatic API. Registration is programmatic (not @Tool methods) so the published inputSchema is exactly the
+ * catalog's, byte for byte the same as the function-calling parameters. This class only converts; the rules are
+ * on the service side, reached through the catalog.
  */
 @ApplicationScoped
 public class McpFeatures {
@@ -51,7 +52,7 @@ public class McpFeatures {
     @Inject
     ToolCatalog catalog;
     @Inject
-    EventTools tools;
+    StatusViews status;
     @Inject
     PromptLibrary prompts;
     @Inject
@@ -101,10 +102,10 @@ public class McpFeatures {
             for (PromptLibrary.Argument arg : p.arguments()) {
                 if (arg.name().equals("correlation_id")) {
                     promptCompletions.newCompletion(p.name()).setArgumentName(arg.name())
-                            .setHandler(a -> complete(tools.correlationIds(), a.argumentValue())).register();
+                            .setHandler(a -> complete(status.correlationIds(), a.argumentValue())).register();
                 } else if (arg.name().equals("service")) {
                     promptCompletions.newCompletion(p.name()).setArgumentName(arg.name())
-                            .setHandler(a -> complete(tools.services(), a.argumentValue())).register();
+                            .setHandler(a -> complete(status.serviceNames(), a.argumentValue())).register();
                 }
             }
         }

@@ -17,9 +17,10 @@ import io.quarkiverse.mcp.server.RequestUri;
 import io.quarkiverse.mcp.server.ResourceTemplate;
 import io.quarkiverse.mcp.server.TextResourceContents;
 
-import dev.homelab.events.agent.EventTools;
+import dev.homelab.events.service.EventService;
 import dev.homelab.events.service.InvalidInputException;
 import dev.homelab.events.service.NotFoundException;
+import dev.homelab.events.service.StatusViews;
 
 /**
  * Events and chains as MCP resource templates, in full (no payload budget: a client reads a resource on
@@ -30,13 +31,15 @@ import dev.homelab.events.service.NotFoundException;
 public class McpResources {
 
     @Inject
-    EventTools tools;
+    EventService events;
+    @Inject
+    StatusViews status;
     @Inject
     ObjectMapper mapper;
 
     @ResourceTemplate(name = "event", title = "Event", uriTemplate = "homelab://events/{id}", mimeType = "application/json", description = "One event in full, payload not truncated")
     TextResourceContents event(String id, RequestUri uri) {
-        return read(uri, () -> tools.fullEvent(id));
+        return read(uri, () -> events.get(id));
     }
 
     @ResourceTemplate(name = "chain", title = "Causal chain", uriTemplate = "homelab://chains/{correlation_id}", mimeType = "application/json", description = "All events of one correlation id in full, oldest first")
@@ -44,14 +47,14 @@ public class McpResources {
         return read(uri, () -> {
             Map<String, Object> chain = new LinkedHashMap<>();
             chain.put("correlation_id", correlation_id);
-            chain.put("events", tools.fullChain(correlation_id));
+            chain.put("events", events.chain(correlation_id));
             return chain;
         });
     }
 
     @CompleteResourceTemplate("chain")
     List<String> completeCorrelationId(String correlation_id) {
-        return McpFeatures.complete(tools.correlationIds(), correlation_id).values();
+        return McpFeatures.complete(status.correlationIds(), correlation_id).values();
     }
 
     private TextResourceContents read(RequestUri uri, Supplier<Object> value) {

@@ -64,15 +64,4 @@ public class ArchiveResource {
     public ArchiveService.RestoreResult restore(@PathParam("date") String date) {
         return archives.restore(date);
     }
-
-    /** The include_archived flag of listings and chains: true or false, anything else is named as bad input. */
-    static boolean flag(String includeArchived) {
-        if (includeArchived == null || includeArchived.isBlank() || includeArchived.equals("false")) {
-            return false;
-        }
-        if (includeArchived.equals("true")) {
-            return true;
-        }
-        throw new dev.homelab.events.service.InvalidInputException("include_archived", includeArchived, "allowed: true, false");
-    }
 }

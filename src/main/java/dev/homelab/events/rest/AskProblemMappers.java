@@ -6,6 +6,7 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import dev.homelab.events.ask.AskTimeoutException;
 import dev.homelab.events.ask.ModelUnavailableException;
+import dev.homelab.events.security.Problem;
 
 /** problem+json for the ask feature: 503 when the model is not configured or not reachable, 504 past the total timeout. */
 public class AskProblemMappers {

@@ -27,17 +27,13 @@ public class ChainResource {
 
     @Inject
     EventService service;
-    @Inject
-    dev.homelab.events.archive.ArchiveService archives;
 
     @GET
     @Path("{correlation_id}")
     @Operation(summary = "Causal chain", description = "Every event of one correlation id, oldest first, across nodes and dates.")
     public Chain chain(@PathParam("correlation_id") String correlationId,
             @org.eclipse.microprofile.openapi.annotations.parameters.Parameter(description = "Also search archived days") @jakarta.ws.rs.QueryParam("include_archived") String includeArchived) {
-        List<Event> events = ArchiveResource.flag(includeArchived)
-                ? archives.chainWithArchived(correlationId)
-                : service.chain(correlationId);
+        List<Event> events = service.chain(correlationId, EventResource.includeArchived(includeArchived));
         return new Chain(correlationId, events.size(), events);
     }
 }

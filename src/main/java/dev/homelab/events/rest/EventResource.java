@@ -46,8 +46,6 @@ public class EventResource {
 
     @Inject
     EventService service;
-    @Inject
-    dev.homelab.events.archive.ArchiveService archives;
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
@@ -74,9 +72,7 @@ public class EventResource {
             @Parameter(description = "Also list events of archived days (slower: reads archives)") @QueryParam("include_archived") String includeArchived) {
         ListCriteria criteria = new ListCriteria(since, until, nodes, types, minSeverity, service, source, correlationId,
                 order, parseLimit(limit), cursor);
-        return ArchiveResource.flag(includeArchived)
-                ? archives.listWithArchived(criteria, DEFAULT_LIMIT, MAX_LIMIT)
-                : this.service.list(criteria, DEFAULT_LIMIT, MAX_LIMIT);
+        return this.service.list(criteria, DEFAULT_LIMIT, MAX_LIMIT, includeArchived(includeArchived));
     }
 
     @GET
@@ -84,6 +80,17 @@ public class EventResource {
     @Operation(summary = "Get one event by id")
     public Event get(@PathParam("id") String id) {
         return service.get(id);
+    }
+
+    /** The include_archived query flag of listings and chains: true or false, anything else is named as bad input. */
+    static boolean includeArchived(String flag) {
+        if (flag == null || flag.isBlank() || flag.equals("false")) {
+            return false;
+        }
+        if (flag.equals("true")) {
+            return true;
+        }
+        throw new InvalidInputException("include_archived", flag, "allowed: true, false");
     }
 
     static Integer parseLimit(String limit) {

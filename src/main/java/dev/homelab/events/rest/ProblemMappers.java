@@ -11,6 +11,7 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import com.fasterxml.jackson.core.JacksonException;
 
+import dev.homelab.events.security.Problem;
 import dev.homelab.events.service.InvalidInputException;
 import dev.homelab.events.service.StoreUnavailableException;
 

@@ -16,15 +16,15 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 import dev.homelab.events.service.EventService;
-import dev.homelab.events.storage.FileProblem;
+import dev.homelab.events.service.StoreProblem;
 
 @Path("/api/store")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "store")
 public class StoreResource {
 
-    public record Problems(int count, @JsonProperty("by_reason") Map<FileProblem.Reason, Integer> byReason,
-            List<FileProblem> entries) {
+    public record Problems(int count, @JsonProperty("by_reason") Map<String, Integer> byReason,
+            List<StoreProblem> entries) {
     }
 
     public record Info(String root, String node, List<String> types) {
@@ -50,8 +50,8 @@ public class StoreResource {
     @Operation(summary = "Skipped entries", description = "Files and folders under the root that are not readable events: "
             + "corrupt, truncated, foreign, temp, symlinks, duplicates. They are never altered.")
     public Problems problems() {
-        List<FileProblem> problems = service.problems();
-        Map<FileProblem.Reason, Integer> byReason = new TreeMap<>();
+        List<StoreProblem> problems = service.problems();
+        Map<String, Integer> byReason = new TreeMap<>();
         problems.forEach(p -> byReason.merge(p.reason(), 1, Integer::sum));
         return new Problems(problems.size(), byReason, problems);
     }

@@ -15,8 +15,8 @@ import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import dev.homelab.events.service.InvalidInputException;
+import dev.homelab.events.service.Replication;
 import dev.homelab.events.sync.ExportPage;
-import dev.homelab.events.sync.PeerPuller;
 import dev.homelab.events.sync.SyncService;
 
 @Path("/api/sync")
@@ -26,6 +26,8 @@ public class SyncResource {
 
     @Inject
     SyncService sync;
+    @Inject
+    Replication replication;
 
     @GET
     @Path("export")
@@ -42,17 +44,17 @@ public class SyncResource {
     @Path("run")
     @Operation(summary = "Sync now", description = "Pulls every configured peer (or only ?peer=name) now, ignoring backoff; "
             + "returns per peer what was written, skipped as identical, and reported as conflicts.")
-    public List<PeerPuller.RunResult> run(
+    public List<Replication.PeerRun> run(
             @Parameter(description = "Only this peer (its configured name)") @QueryParam("peer") String peer) {
-        return sync.runNow(peer);
+        return replication.runNow(peer);
     }
 
     @GET
     @Path("status")
     @Operation(summary = "Sync status per peer", description = "Last success, last error, events pulled, lag, state "
             + "(online, failing, offline, never_synced).")
-    public SyncService.SyncStatus status() {
-        return sync.status();
+    public Replication.Status status() {
+        return replication.status(null);
     }
 
     private static Integer parseLimit(String limit) {

@@ -5,10 +5,10 @@ import java.util.logging.LogRecord;
 
 import io.quarkus.logging.LoggingFilter;
 
-import dev.homelab.events.service.Logs;
+import dev.homelab.events.Text;
 
 /**
- * Defence in depth behind {@link Logs#escape}: escapes CR, LF and other control or bidirectional characters in
+ * Defence in depth behind {@link Text#escape}: escapes CR, LF and other control or bidirectional characters in
  * the string parameters of every log record on the console, so no value (a header, a file name found on disk, a
  * framework's message argument) can forge a log line, even where a call site forgot to escape it. Format
  * strings are left alone: they are ours.
@@ -26,7 +26,7 @@ public final class EscapingLogFilter implements Filter {
                     if (escaped == null) {
                         escaped = params.clone();
                     }
-                    escaped[i] = Logs.escape(s.toString());
+                    escaped[i] = Text.escape(s.toString());
                 }
             }
             if (escaped != null) {

@@ -2,7 +2,6 @@ package dev.homelab.events.security;
 
 import java.io.IOException;
 import java.util.Locale;
-import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -24,10 +23,9 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 
-import dev.homelab.events.agent.ToolCatalog;
+import dev.homelab.events.ReadOnlyTools;
+import dev.homelab.events.Text;
 import dev.homelab.events.config.SecurityConfig;
-import dev.homelab.events.rest.Problem;
-import dev.homelab.events.service.Logs;
 
 /**
  * The HTTP gate in front of every route, REST, function calling and MCP alike, so no face can forget it:
@@ -62,8 +60,9 @@ public class HttpGuard {
     SecurityConfig config;
     @Inject
     ObjectMapper mapper;
+    /** Told by the tool catalog which tools only read; the guard does not know the catalog itself. */
     @Inject
-    ToolCatalog catalog;
+    ReadOnlyTools readOnlyTools;
 
     private long maxBodyBytes;
     private BodyHandler mcpBodyReader;
@@ -73,7 +72,7 @@ public class HttpGuard {
         maxBodyBytes = ConfigProvider.getConfig().getOptionalValue("quarkus.http.limits.max-body-size", MemorySize.class)
                 .map(MemorySize::asLongValue).orElse(10L * 1024 * 1024);
         mcpBodyReader = BodyHandler.create(false).setBodyLimit(maxBodyBytes);
-        writes = new WriteClassifier(catalog.readOnlyTools().stream().map(ToolCatalog.Tool::name).collect(Collectors.toSet()));
+        writes = new WriteClassifier(readOnlyTools.readOnlyToolNames());
         filters.register(this::guard, PRIORITY);
         filters.register(this::readMcpBody, PRIORITY - 1);
         filters.register(this::checkMcpBody, PRIORITY - 2);
@@ -103,7 +102,7 @@ public class HttpGuard {
             }
             if (!hosts.hostAllowed(host)) {
                 LOG.warnf("Refused %s %s from %s: Host '%s' is not an allowed name (DNS rebinding?)", method,
-                        Logs.escape(path), req.remoteAddress(), Logs.escape(host));
+                        Text.escape(path), req.remoteAddress(), Text.escape(host));
                 problem(ctx, 403, "Forbidden host", "the Host header '" + shorten(host) + "' is not a name of this server; "
                         + "allowed are loopback names, the bind address and homelab.security.allowed-hosts "
                         + "(HOMELAB_SECURITY_ALLOWED_HOSTS)");
@@ -111,8 +110,8 @@ public class HttpGuard {
             }
             String origin = req.getHeader(HttpHeaders.ORIGIN);
             if (!hosts.originAllowed(origin)) {
-                LOG.warnf("Refused %s %s from %s: Origin '%s' is not allowed", method, Logs.escape(path),
-                        req.remoteAddress(), Logs.escape(origin));
+                LOG.warnf("Refused %s %s from %s: Origin '%s' is not allowed", method, Text.escape(path),
+                        req.remoteAddress(), Text.escape(origin));
                 problem(ctx, 403, "Forbidden origin", "requests from the origin '" + shorten(origin) + "' are not allowed; "
                         + "add it to homelab.security.allowed-origins (HOMELAB_SECURITY_ALLOWED_ORIGINS) if it is yours");
                 return;
@@ -216,7 +215,7 @@ public class HttpGuard {
 
     private void unauthorized(RoutingContext ctx, boolean wrongToken) {
         HttpServerRequest req = ctx.request();
-        LOG.infof("Refused %s %s from %s: %s bearer token", req.method().name(), Logs.escape(ctx.normalizedPath()),
+        LOG.infof("Refused %s %s from %s: %s bearer token", req.method().name(), Text.escape(ctx.normalizedPath()),
                 req.remoteAddress(), wrongToken ? "wrong" : "missing");
         ctx.response().putHeader("WWW-Authenticate",
                 wrongToken ? REALM + ", error=\"invalid_token\", error_description=\"the bearer token is not valid\"" : REALM);
@@ -271,11 +270,8 @@ public class HttpGuard {
         return mime.equals("application/json") || (mime.startsWith("application/") && mime.endsWith("+json"));
     }
 
+    /** A request value quoted in a refusal: escaped, then cut. */
     private static String shorten(String s) {
-        if (s == null) {
-            return "";
-        }
-        String e = Logs.escape(s);
-        return e.length() > 100 ? e.substring(0, 100) + "…" : e;
+        return s == null ? "" : Text.shorten(Text.escape(s), 100);
     }
 }

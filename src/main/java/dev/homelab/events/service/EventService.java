@@ -30,6 +30,8 @@ import dev.homelab.events.EventPage;
 import dev.homelab.events.ListCriteria;
 import dev.homelab.events.Names;
 import dev.homelab.events.Severity;
+import dev.homelab.events.Text;
+import dev.homelab.events.archive.ArchiveService;
 import dev.homelab.events.config.StoreConfig;
 import dev.homelab.events.index.Cursor;
 import dev.homelab.events.index.EventIndex;
@@ -38,12 +40,21 @@ import dev.homelab.events.index.IndexEntry;
 import dev.homelab.events.index.IndexPage;
 import dev.homelab.events.index.Reconciler;
 import dev.homelab.events.storage.EventStore;
-import dev.homelab.events.storage.FileProblem;
 import dev.homelab.events.storage.ReadResult;
 
 /**
- * The rules of the event system. Every surface (REST, MCP, function calling, the LangChain4j agent)
- * calls this service and only converts arguments and results; none of them touches the store directly.
+ * The rules of the event system for single events, chains and listings: validating and recording an event,
+ * reading one, a chain, a filtered page, live or with the archives (the one place that decides
+ * {@code include_archived}), and the store's skipped entries.
+ *
+ * <p>
+ * The faces ({@code rest}, {@code mcp}, the tool catalog in {@code agent} behind MCP, function calling and
+ * LangChain4j, the ask agent, {@code health}) reach the event store only through the service package: this class
+ * and the views built on it ({@link ChainAnalysis}, {@link StatusViews}, {@link Incidents}, {@link Remediations},
+ * {@link Replication} for sync, {@link StoreHealth} for readiness). They only convert arguments and results, and
+ * no index or storage type crosses into them. Two faces call a service of their own feature directly, because
+ * that service is their whole subject: the archive endpoints call {@code ArchiveService} and the sync export and
+ * the sync health check call {@code SyncService}; neither hands out index or storage types.
  */
 @ApplicationScoped
 public class EventService {
@@ -56,6 +67,8 @@ public class EventService {
     EventIndex index;
     @Inject
     Reconciler reconciler;
+    @Inject
+    ArchiveService archives;
 
     private final MeterRegistry metrics;
     private final EventValidator validator;
@@ -112,7 +125,7 @@ public class EventService {
                         : e instanceof java.nio.file.AccessDeniedException || text.endsWith("Operation not permitted")
                                 ? "permission denied writing to the event store"
                                 : "the event could not be written durably";
-        LOG.warnf("Event write failed: %s (%s)", reason, Logs.escape(text));
+        LOG.warnf("Event write failed: %s (%s)", reason, Text.escape(text));
         return new StoreUnavailableException(reason + "; nothing was stored. Cause: " + e, full, e);
     }
 
@@ -129,12 +142,29 @@ public class EventService {
         }
         List<Event> events = loadAll(index.chain(correlationId));
         if (events.isEmpty()) {
-            throw new NotFoundException("no events with correlation_id " + EventValidator.shorten(correlationId));
+            throw new NotFoundException(
+                    "no events with correlation_id " + Text.echo(correlationId, EventValidator.VALUE_MAX_CHARS));
         }
         return events;
     }
 
-    /** A filtered page of events. {@code maxLimit} and {@code defaultLimit} differ between REST and agent tools. */
+    /**
+     * The events of a correlation id, oldest first; with {@code includeArchived} the archived days are searched
+     * too (slower: reads archives). Throws when there are none.
+     */
+    public List<Event> chain(String correlationId, boolean includeArchived) {
+        return includeArchived ? archives.chainWithArchived(correlationId) : chain(correlationId);
+    }
+
+    /**
+     * A filtered page of events, from the live index or, with {@code includeArchived}, from the live index and
+     * the archives together (slower: reads archives).
+     */
+    public EventPage list(ListCriteria c, int defaultLimit, int maxLimit, boolean includeArchived) {
+        return includeArchived ? archives.listWithArchived(c, defaultLimit, maxLimit) : list(c, defaultLimit, maxLimit);
+    }
+
+    /** A filtered page of live events. {@code maxLimit} and {@code defaultLimit} differ between REST and agent tools. */
     public EventPage list(ListCriteria c, int defaultLimit, int maxLimit) {
         EventQuery q = toQuery(c, defaultLimit, maxLimit, Instant.now());
         IndexPage page = index.query(q);
@@ -201,8 +231,10 @@ public class EventService {
                 blankToNull(c.correlationId()), newestFirst, after, limit);
     }
 
-    public List<FileProblem> problems() {
-        return reconciler.problems();
+    /** Entries under the root that no reader takes for an event, in the order the store found them. */
+    public List<StoreProblem> problems() {
+        return reconciler.problems().stream()
+                .map(p -> new StoreProblem(p.path(), p.reason().name(), p.detail(), p.seenAt())).toList();
     }
 
     /** Types this server accepts: the ten normalized ones, then the configured custom ones. */
@@ -223,27 +255,15 @@ public class EventService {
         return java.util.Collections.unmodifiableSet(index.correlationIds());
     }
 
-    /** Index entries matching a query, without reading payloads; for derived views such as incidents. */
+    /**
+     * Index entries matching a query, without reading payloads. For the service's own views and the archive
+     * layer; faces use {@link #list}.
+     */
     public IndexPage entries(EventQuery q) {
         return index.query(q);
     }
 
-    /** Distinct values of a dimension (nodes or services) among indexed events, sorted; for completion and status views. */
-    public List<String> values(EventIndex.Dimension dimension) {
-        return index.values(dimension);
-    }
-
-    /** Per node or service: event count, latest event, latest event of each type group; see {@link EventIndex#statusBy}. */
-    public List<EventIndex.ValueStatus> statusBy(EventIndex.Dimension dimension, String onlyValue,
-            List<Set<String>> typeGroups) {
-        return index.statusBy(dimension, onlyValue, typeGroups);
-    }
-
-    /** Visits each correlation chain active at or after a time, from index entries only; for incident views. */
-    public void forEachChainActiveSince(Instant since, java.util.function.Consumer<EventIndex.ChainView> visitor) {
-        index.forEachChainActiveSince(since == null ? Long.MIN_VALUE : dev.homelab.events.Timestamps.toMicros(since), visitor);
-    }
-
+    /** The events of index entries, read from their files; entries whose file is gone are dropped from the index. */
     public List<Event> loadAll(List<IndexEntry> entries) {
         List<Event> out = new ArrayList<>(entries.size());
         for (IndexEntry e : entries) {

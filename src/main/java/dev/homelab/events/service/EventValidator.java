@@ -24,6 +24,7 @@ import dev.homelab.events.EventDraft;
 import dev.homelab.events.EventTypes;
 import dev.homelab.events.Names;
 import dev.homelab.events.Severity;
+import dev.homelab.events.Text;
 import dev.homelab.events.Timestamps;
 
 /**
@@ -31,6 +32,9 @@ import dev.homelab.events.Timestamps;
  * bad field before failing so one answer tells a caller everything to fix.
  */
 public class EventValidator {
+
+    /** Longest part of a rejected value echoed back in an error (code points). */
+    public static final int VALUE_MAX_CHARS = 80;
 
     private final Set<String> types;
     private final String defaultNode;
@@ -214,21 +218,6 @@ public class EventValidator {
 
     /** Values in messages are shortened and escaped so they can neither flood nor forge a log line. */
     static FieldError error(String field, String value, String message) {
-        return new FieldError(field, value == null ? null : shorten(value), message);
-    }
-
-    static String shorten(String value) {
-        StringBuilder b = new StringBuilder();
-        value.codePoints().limit(80).forEach(cp -> {
-            if (Names.isControl(cp) || Names.isBidiControl(cp)) {
-                b.append(String.format("\\u%04X", cp));
-            } else {
-                b.appendCodePoint(cp);
-            }
-        });
-        if (Names.length(value) > 80) {
-            b.append("…");
-        }
-        return b.toString();
+        return new FieldError(field, Text.echo(value, VALUE_MAX_CHARS), message);
     }
 }

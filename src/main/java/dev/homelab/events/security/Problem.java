@@ -1,4 +1,4 @@
-package dev.homelab.events.rest;
+package dev.homelab.events.security;
 
 import java.util.List;
 
@@ -6,7 +6,10 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 
 import dev.homelab.events.service.FieldError;
 
-/** An RFC 9457 problem detail, with the field errors of a rejected input. */
+/**
+ * An RFC 9457 problem detail, with the field errors of a rejected input: the one shape of every error body,
+ * written by the HTTP guard for a refused request and by the REST exception mappers for a failed one.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Problem(String type, String title, int status, String detail, List<FieldError> errors) {
 

@@ -1,4 +1,4 @@
-package dev.homelab.events.agent;
+package dev.homelab.events.service;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -16,7 +16,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.homelab.events.Event;
 import dev.homelab.events.Severity;
-import dev.homelab.events.agent.ToolResults.RemediationStep;
+import dev.homelab.events.service.ChainAnalysis.RemediationStep;
 
 /** The outcome, failure and remediation pairing rules of a chain, on hand-built events. */
 class ChainAnalysisTest {

@@ -1,5 +1,6 @@
-package dev.homelab.events.agent;
+package dev.homelab.events.service;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -7,25 +8,62 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.PriorityQueue;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 
 import dev.homelab.events.Event;
 import dev.homelab.events.EventTypes;
 import dev.homelab.events.Timestamps;
-import dev.homelab.events.agent.ToolResults.Failure;
-import dev.homelab.events.agent.ToolResults.Incident;
-import dev.homelab.events.agent.ToolResults.IncidentList;
+import dev.homelab.events.index.EventIndex;
 import dev.homelab.events.index.EventIndex.ChainView;
 import dev.homelab.events.index.IndexEntry;
-import dev.homelab.events.service.EventService;
+import dev.homelab.events.service.ChainAnalysis.Failure;
 
 /**
- * The list_open_incidents view, computed from index entries: every chain active in the window is judged
- * by its entries (type, severity, time), and files are read only where the rule needs a payload (a chain
- * whose last decisive event is a remediation_completed below error: its remediation events) and for the
- * incidents on the returned page (failure stage/error, open remediation steps). Thread-safe; the only state
- * is a bounded cache of payload-decided outcomes.
+ * The incident definition, shared by every face: an incident is a chain that holds a failure type or an event of
+ * severity error or worse (see {@link ChainAnalysis}); it is open while its outcome is not {@code resolved}.
+ *
+ * <p>
+ * Computed from index entries: every chain active in the window is judged by its entries (type, severity, time),
+ * and files are read only where the rule needs a payload (a chain whose last decisive event is a
+ * remediation_completed below error: its remediation events) and for the incidents on the returned page (failure
+ * stage/error, open remediation steps). Thread-safe; the only state is a bounded cache of payload-decided outcomes.
  */
-final class OpenIncidents {
+@ApplicationScoped
+public class Incidents {
+
+    /**
+     * Open incidents are looked for among chains active in this window unless {@code since} says otherwise: the
+     * outcome of a chain ending in a remediation_completed needs its payload, so an all-time listing would read
+     * files of every old chain; the window keeps the answer exact and fast (docs/mcp.md).
+     */
+    public static final Duration DEFAULT_WINDOW = Duration.ofDays(30);
+
+    /** One open incident, compact: its chain, outcome, services, first and last activity, failure, open steps. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Incident(
+            @JsonProperty("correlation_id") String correlationId,
+            String outcome,
+            List<String> services,
+            @JsonProperty("first_at") String firstAt,
+            @JsonProperty("last_at") String lastAt,
+            @JsonProperty("last_type") String lastType,
+            Failure failure,
+            @JsonProperty("open_remediations") int openRemediations) {
+    }
+
+    /** A page of open incidents, most recently active first, and how many there are in all. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record IncidentList(
+            List<Incident> incidents,
+            int total,
+            @JsonProperty("has_more") boolean hasMore) {
+    }
 
     private static final Set<String> REMEDIATION_TYPES = Set.of(EventTypes.REMEDIATION_STARTED,
             EventTypes.REMEDIATION_COMPLETED);
@@ -39,22 +77,34 @@ final class OpenIncidents {
 
     private static final int DECIDED_MAX = 200_000;
 
-    private final EventService service;
-    private final java.util.concurrent.ConcurrentHashMap<String, Decided> decided = new java.util.concurrent.ConcurrentHashMap<>();
+    @Inject
+    EventService events;
+    @Inject
+    EventIndex index;
 
-    OpenIncidents(EventService service) {
-        this.service = service;
+    private final ConcurrentHashMap<String, Decided> decided = new ConcurrentHashMap<>();
+
+    /**
+     * Open incidents active at or after {@code since} (ISO 8601 or a relative time such as {@code 7d}; null or
+     * blank: the last {@link #DEFAULT_WINDOW}), at most {@code limit} of them.
+     */
+    public IncidentList open(String since, int limit) {
+        Instant now = Instant.now();
+        Instant from = since == null || since.isBlank()
+                ? now.minus(DEFAULT_WINDOW)
+                : TimeExpressions.parse("since", since, now);
+        return open(from, limit);
     }
 
-    /** Chains with a failure whose outcome is not resolved, active at or after {@code since} (null: all time). */
-    IncidentList open(Instant since, int limit) {
+    /** Open incidents active at or after {@code since} (null: all time). */
+    public IncidentList open(Instant since, int limit) {
         // most recently active first; the correlation id breaks ties so pages are stable
         Comparator<Open> newestFirst = Comparator.comparingLong(Open::lastMicros).reversed()
                 .thenComparing(o -> o.chain().correlationId());
         // only the page is kept (a heap whose head is the oldest kept); every open chain is counted
         PriorityQueue<Open> top = new PriorityQueue<>(limit + 1, newestFirst.reversed());
         int[] total = { 0 };
-        service.forEachChainActiveSince(since, chain -> {
+        index.forEachChainActiveSince(since == null ? Long.MIN_VALUE : Timestamps.toMicros(since), chain -> {
             if (!ChainAnalysis.isIncident(chain)) {
                 return;
             }
@@ -96,10 +146,10 @@ final class OpenIncidents {
         }
         Failure failure = null;
         if (lastFailure >= 0) {
-            failure = ChainAnalysis.failure(service.loadAll(List.of(c.entry(lastFailure))));
+            failure = ChainAnalysis.failure(events.loadAll(List.of(c.entry(lastFailure))));
         }
         int openSteps = (int) ChainAnalysis.remediations(load(c, REMEDIATION_TYPES)).stream()
-                .filter(s -> s.status().equals("open")).count();
+                .filter(ChainAnalysis.RemediationStep::open).count();
         int last = c.size() - 1;
         return new Incident(c.correlationId(), o.outcome(), List.copyOf(services), time(c.timestampMicros(0)),
                 time(c.timestampMicros(last)), c.type(last), failure, openSteps);
@@ -136,7 +186,7 @@ final class OpenIncidents {
                 entries.add(c.entry(i));
             }
         }
-        return entries.isEmpty() ? List.of() : service.loadAll(entries);
+        return entries.isEmpty() ? List.of() : events.loadAll(entries);
     }
 
     private static String time(long micros) {

@@ -1,4 +1,4 @@
-package dev.homelab.events.agent;
+package dev.homelab.events.service;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -33,18 +33,20 @@ import dev.homelab.events.EventDraft;
 import dev.homelab.events.EventTypes;
 import dev.homelab.events.Severity;
 import dev.homelab.events.Timestamps;
-import dev.homelab.events.agent.ToolResults.Deployment;
-import dev.homelab.events.agent.ToolResults.Incident;
-import dev.homelab.events.agent.ToolResults.IncidentList;
-import dev.homelab.events.agent.ToolResults.NodeStatus;
-import dev.homelab.events.agent.ToolResults.ServiceStatus;
+import dev.homelab.events.agent.EventTools;
+import dev.homelab.events.agent.ToolArgs;
 import dev.homelab.events.index.EventQuery;
-import dev.homelab.events.service.EventService;
+import dev.homelab.events.service.Incidents.Incident;
+import dev.homelab.events.service.Incidents.IncidentList;
+import dev.homelab.events.service.StatusViews.Deployment;
+import dev.homelab.events.service.StatusViews.NodeStatus;
+import dev.homelab.events.service.StatusViews.ServiceStatus;
 
 /**
- * The index-driven views (get_service_status, get_node_status, list_open_incidents, services) give the
+ * The index-driven views of the service side (service and node status, open incidents, service names) give the
  * same answers as a brute-force fold over every event read from its file, the way these views were first
- * written, on a seeded random store of interleaved chains (own store: a profile of its own).
+ * written, on a seeded random store of interleaved chains (own store: a profile of its own); the tools that
+ * publish them (get_service_status, get_node_status, list_open_incidents) answer the same.
  */
 @QuarkusTest
 @TestProfile(DerivedViewsEquivalenceTest.OwnStore.class)
@@ -63,6 +65,10 @@ class DerivedViewsEquivalenceTest {
     static final List<String> STEPS = List.of("restart", "rollback", "reboot");
     static boolean seeded;
 
+    @Inject
+    StatusViews status;
+    @Inject
+    Incidents incidents;
     @Inject
     EventTools tools;
     @Inject
@@ -122,9 +128,10 @@ class DerivedViewsEquivalenceTest {
             bySvc.computeIfAbsent(e.service(), k -> new ArrayList<>()).add(e);
         }
         List<ServiceStatus> expected = bySvc.entrySet().stream().map(en -> serviceStatus(en.getKey(), en.getValue())).toList();
+        assertEquals(expected, status.services(null));
+        assertEquals(List.of(expected.get(2)), status.services("eq-c"));
         assertEquals(expected, tools.getServiceStatus(new ToolArgs.GetServiceStatus(null)).services());
-        assertEquals(List.of(expected.get(2)), tools.getServiceStatus(new ToolArgs.GetServiceStatus("eq-c")).services());
-        assertEquals(List.copyOf(bySvc.keySet()), tools.services());
+        assertEquals(List.copyOf(bySvc.keySet()), status.serviceNames());
         assertTrue(expected.stream().anyMatch(s -> s.health().equals("healthy"))
                 && expected.stream().anyMatch(s -> s.health().equals("unhealthy")), "the seed covers both states");
     }
@@ -136,8 +143,9 @@ class DerivedViewsEquivalenceTest {
             byNode.computeIfAbsent(e.node(), k -> new ArrayList<>()).add(e);
         }
         List<NodeStatus> expected = byNode.entrySet().stream().map(en -> nodeStatus(en.getKey(), en.getValue())).toList();
+        assertEquals(expected, status.nodes(null));
+        assertEquals(List.of(expected.get(1)), status.nodes("eq-n1"));
         assertEquals(expected, tools.getNodeStatus(new ToolArgs.GetNodeStatus(null)).nodes());
-        assertEquals(List.of(expected.get(1)), tools.getNodeStatus(new ToolArgs.GetNodeStatus("eq-n1")).nodes());
     }
 
     @Test
@@ -146,13 +154,14 @@ class DerivedViewsEquivalenceTest {
         Instant now = Instant.now();
         for (String since : new String[]{ "1970-01-01T00:00:00Z", "now-7d", "now-45d" }) {
             IncidentList expected = incidents(all, parseSince(since, now), 200);
-            IncidentList got = tools.listOpenIncidents(new ToolArgs.ListOpenIncidents(since, 200));
+            IncidentList got = incidents.open(since, 200);
             assertEquals(expected, got, "since " + since);
-            assertEquals(expected.incidents().subList(0, 5),
-                    tools.listOpenIncidents(new ToolArgs.ListOpenIncidents(since, 5)).incidents(), "a page, since " + since);
+            assertEquals(expected.incidents().subList(0, 5), incidents.open(since, 5).incidents(), "a page, since " + since);
+            assertEquals(expected, tools.listOpenIncidents(new ToolArgs.ListOpenIncidents(since, 200)), "the tool, since "
+                    + since);
         }
-        IncidentList defaultWindow = tools.listOpenIncidents(new ToolArgs.ListOpenIncidents(null, 200));
-        assertEquals(incidents(all, now.minus(EventTools.INCIDENT_DEFAULT_WINDOW), 200), defaultWindow);
+        IncidentList defaultWindow = incidents.open((String) null, 200);
+        assertEquals(incidents(all, now.minus(Incidents.DEFAULT_WINDOW), 200), defaultWindow);
         IncidentList allTime = incidents(all, null, 200);
         assertTrue(allTime.total() > defaultWindow.total(), "the default window leaves out older chains");
         assertTrue(allTime.incidents().stream().anyMatch(i -> i.outcome().equals("remediating"))
@@ -163,7 +172,7 @@ class DerivedViewsEquivalenceTest {
     @Test
     void aChainDecidedByAPayloadIsJudgedAgainWhenItGrows() {
         String since = "1970-01-01T00:00:00Z";
-        tools.listOpenIncidents(new ToolArgs.ListOpenIncidents(since, 200)); // the outcomes read from payloads are cached
+        incidents.open(since, 200); // the outcomes read from payloads are cached
         Map<String, List<Event>> chains = new LinkedHashMap<>();
         for (Event e : all()) {
             chains.computeIfAbsent(e.correlationId(), k -> new ArrayList<>()).add(e);
@@ -175,12 +184,12 @@ class DerivedViewsEquivalenceTest {
                         && ChainAnalysis.outcome(c.getValue()).equals(ChainAnalysis.RESOLVED)
                         && c.getValue().stream().anyMatch(e -> ChainAnalysis.FAILURE_TYPES.contains(e.type())))
                 .map(Map.Entry::getKey).findFirst().orElseThrow(() -> new AssertionError("the seed has such a chain"));
-        assertFalse(tools.listOpenIncidents(new ToolArgs.ListOpenIncidents(since, 200)).incidents().stream()
+        assertFalse(incidents.open(since, 200).incidents().stream()
                 .anyMatch(i -> i.correlationId().equals(cid)));
         service.emit(new EventDraft(Timestamps.toJson(Instant.now().minusSeconds(5)), "eq-n0",
                 EventTypes.REMEDIATION_COMPLETED, "info", "eq.sh", "eq-a", cid,
                 mapper.createObjectNode().put("action", "restart").put("result", "failed")));
-        IncidentList got = tools.listOpenIncidents(new ToolArgs.ListOpenIncidents(since, 200));
+        IncidentList got = incidents.open(since, 200);
         assertEquals(incidents(all(), parseSince(since, Instant.now()), 200), got);
         assertEquals(cid, got.incidents().get(0).correlationId());
         assertEquals("failed", got.incidents().get(0).outcome());

@@ -1,25 +1,25 @@
-package dev.homelab.events.agent;
+package dev.homelab.events.service;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.homelab.events.Event;
 import dev.homelab.events.EventTypes;
 import dev.homelab.events.Severity;
+import dev.homelab.events.Text;
 import dev.homelab.events.Timestamps;
-import dev.homelab.events.agent.ToolResults.Failure;
-import dev.homelab.events.agent.ToolResults.RemediationStep;
 import dev.homelab.events.index.EventIndex;
-import dev.homelab.events.index.IndexEntry;
 
 /**
  * The derived reading of one causal chain (events of one correlation id, oldest first): its outcome, its
- * failure and its remediation steps. Pure functions over events, so every tool and face reads a chain the
- * same way.
+ * failure and its remediation steps. Pure functions over events, on the service side so that every tool, face
+ * and the ask agent read a chain the same way (the shell and Python libraries follow the same pairing rule).
  *
  * <p>
  * Outcome rules, applied in time order, the last decisive event wins: {@code deployment_started} makes it
@@ -40,6 +40,45 @@ public final class ChainAnalysis {
     /** Types that signal a problem: a chain holding one of them is an incident. */
     public static final Set<String> FAILURE_TYPES = Set.of(EventTypes.DEPLOYMENT_FAILED, EventTypes.SERVICE_UNHEALTHY,
             EventTypes.HEALTHCHECK_FAILED, EventTypes.NODE_OFFLINE);
+
+    /** Longest payload text (stage, error, action, ...) that reaches a summary. */
+    static final int SUMMARY_TEXT_MAX_CHARS = 200;
+
+    /** The most recent failure of a chain: its event, and stage and error from its payload when present. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Failure(
+            @JsonProperty("event_id") String eventId,
+            String timestamp,
+            String type,
+            String stage,
+            String error) {
+    }
+
+    /** One remediation step: its start and, when it happened, its completion ({@code status} open or completed). */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record RemediationStep(
+            @JsonProperty("correlation_id") String correlationId,
+            String service,
+            String step,
+            String action,
+            String actor,
+            String status,
+            @JsonProperty("started_at") String startedAt,
+            @JsonProperty("started_event_id") String startedEventId,
+            @JsonProperty("completed_at") String completedAt,
+            @JsonProperty("completed_event_id") String completedEventId,
+            String result,
+            @JsonProperty("elapsed_seconds") Long elapsedSeconds) {
+
+        /** When the step began: its start, else (a completion listed on its own) its completion. */
+        public String time() {
+            return startedAt != null ? startedAt : completedAt;
+        }
+
+        public boolean open() {
+            return "open".equals(status);
+        }
+    }
 
     private ChainAnalysis() {
     }
@@ -126,16 +165,6 @@ public final class ChainAnalysis {
         return null;
     }
 
-    /** True when index entries show a problem: a failure type or an error-or-worse severity. */
-    public static boolean isIncident(List<IndexEntry> entries) {
-        for (IndexEntry e : entries) {
-            if (FAILURE_TYPES.contains(e.type()) || e.severity().atLeast(Severity.ERROR)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     /**
      * Pairs each remediation_started with the remediation_completed that followed it, oldest first. A
      * completion links to its start by {@code started_event_id}, else by step key ({@code step}, else
@@ -167,6 +196,25 @@ public final class ChainAnalysis {
             out.add(step(p[0], p[1]));
         }
         return out;
+    }
+
+    /**
+     * The open rule: the remediation_started events of {@code service} in the chain that no completion has
+     * closed yet, oldest first. A step may only be started when it is not open, and only completed when it is.
+     */
+    public static List<Event> openStarts(List<Event> chain, String service) {
+        List<Event> open = new ArrayList<>();
+        for (Event e : chain) {
+            if (EventTypes.REMEDIATION_STARTED.equals(e.type()) && service.equals(e.service())) {
+                open.add(e);
+            } else if (EventTypes.REMEDIATION_COMPLETED.equals(e.type())) {
+                Event s = matchStart(open, e);
+                if (s != null) {
+                    open.remove(s);
+                }
+            }
+        }
+        return open;
     }
 
     /** The open start a completion closes, or null. */
@@ -241,7 +289,6 @@ public final class ChainAnalysis {
         if (n == null || n.isNull() || n.isContainerNode()) {
             return null;
         }
-        String s = n.asText();
-        return s.length() > 200 ? s.substring(0, 200) + "…" : s;
+        return Text.shorten(n.asText(), SUMMARY_TEXT_MAX_CHARS);
     }
 }
