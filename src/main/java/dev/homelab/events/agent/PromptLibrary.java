@@ -72,7 +72,8 @@ public class PromptLibrary {
         return p != null ? p : load(name);
     }
 
-    static Prompt load(String name) {
+    /** Reads {@code prompts/<name>.md} from the classpath; fails with the path when it is missing. */
+    public static Prompt load(String name) {
         String path = "prompts/" + name + ".md";
         try (InputStream in = Thread.currentThread().getContextClassLoader().getResourceAsStream(path)) {
             if (in == null) {

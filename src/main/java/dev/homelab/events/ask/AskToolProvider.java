@@ -90,9 +90,7 @@ public class AskToolProvider implements Supplier<ToolProvider> {
     }
 
     static String overLimitText(String name) {
-        AskContext ctx = AskContext.current();
-        return "refused: " + name + " was not run. The limit of " + ctx.maxToolCalls()
-                + " tool calls for this question is reached; answer now from the results you already have.";
+        return AskPrompts.overLimit(name, AskContext.current().maxToolCalls());
     }
 
     /** Quotes a tool result as data and cuts it to the budget; remembers the event ids the model was shown. */
@@ -103,8 +101,7 @@ public class AskToolProvider implements Supplier<ToolProvider> {
             if (Character.isHighSurrogate(body.charAt(cut - 1))) {
                 cut--;
             }
-            body = body.substring(0, cut) + "\n[cut: " + cut + " of " + text.length() + " characters shown; ask for "
-                    + "fewer events (limit, since, correlation_id)]";
+            body = body.substring(0, cut) + "\n" + AskPrompts.resultCut(cut, text.length());
         }
         ctx.sawToolResult(body);
         return "<event-data tool=\"" + tool + "\" id=\"" + ctx.nonce() + "\">\n" + body + "\n</event-data id=\""
@@ -136,14 +133,13 @@ public class AskToolProvider implements Supplier<ToolProvider> {
                 r = delegate.executeWithContext(request, context);
             } catch (StoreUnavailableException e) {
                 ctx.record(name, request.arguments(), AskContext.Status.error);
-                return ToolExecutionResult.builder().isError(true).resultText("error: the event store is unavailable: "
-                        + e.getMessage()).build();
+                return ToolExecutionResult.builder().isError(true).resultText(AskPrompts.storeUnavailable(e.getMessage()))
+                        .build();
             } catch (RuntimeException e) {
                 // a defect, not the model's fault: the cause goes to the log, the model gets no stack trace
                 LOG.warnf(e, "Tool %s failed", name);
                 ctx.record(name, request.arguments(), AskContext.Status.error);
-                return ToolExecutionResult.builder().isError(true).resultText("error: internal error in " + name
-                        + "; try another tool or answer with what you have").build();
+                return ToolExecutionResult.builder().isError(true).resultText(AskPrompts.failed(name)).build();
             }
             boolean error = r.isError() || isErrorText(r.resultText());
             ctx.record(name, request.arguments(), error ? AskContext.Status.error : AskContext.Status.ok);

@@ -5,7 +5,6 @@ import java.util.function.Function;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import dev.homelab.events.Text;
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.data.message.ToolExecutionResultMessage;
 
@@ -30,9 +29,7 @@ public class RefuseUnofferedTools implements Function<ToolExecutionRequest, Tool
             text = AskToolProvider.overLimitText(name);
         } else {
             ctx.record(name, request.arguments(), AskContext.Status.refused);
-            text = "refused: " + (name == null ? "(no name)" : Text.echo(name, 64))
-                    + " is not available to you and was not run; nothing was written. You "
-                    + "can only read the event store, with: " + String.join(", ", tools.names()) + ".";
+            text = AskPrompts.refused(name, String.join(", ", tools.names()));
         }
         return ToolExecutionResultMessage.from(request, text);
     }

@@ -17,7 +17,7 @@ class AskRulesTest {
 
     @Test
     void citationsAreTheAnswersIdsThatToolsReturnedInTheAnswersOrder() {
-        AskService.Citations c = AskService.citations("It failed [" + B + "] after [" + A.toUpperCase() + "].", List.of(A, B),
+        Citations c = Citations.of("It failed [" + B + "] after [" + A.toUpperCase() + "].", List.of(A, B),
                 false);
         assertEquals(List.of(B, A), c.cited());
         assertEquals("answer", c.source());
@@ -26,7 +26,7 @@ class AskRulesTest {
 
     @Test
     void withoutAValidCitationEveryReturnedIdIsCitedAndInventedOnesAreSetApart() {
-        AskService.Citations c = AskService.citations("See [" + C + "].", List.of(A, B), false);
+        Citations c = Citations.of("See [" + C + "].", List.of(A, B), false);
         assertEquals(List.of(A, B), c.cited());
         assertEquals("tool_results", c.source());
         assertEquals(List.of(C), c.unverified());
@@ -65,10 +65,10 @@ class AskRulesTest {
 
     @Test
     void theOperatorHeaderIsCleanedAndBounded() {
-        assertEquals("unknown", AskService.operator(null));
-        assertEquals("unknown", AskService.operator("  "));
-        assertEquals("alice", AskService.operator(" al\u202Eice\n "));
-        assertEquals(AskService.OPERATOR_MAX_CHARS, AskService.operator("x".repeat(500)).length());
+        assertEquals("unknown", AskQuestions.operator(null));
+        assertEquals("unknown", AskQuestions.operator("  "));
+        assertEquals("alice", AskQuestions.operator(" al\u202Eice\n "));
+        assertEquals(AskQuestions.OPERATOR_MAX_CHARS, AskQuestions.operator("x".repeat(500)).length());
     }
 
     @Test
