@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.homelab.events.Text;
+
 /**
  * Cuts payloads to a byte budget so one verbose event cannot flood a model's context. The result stays a
  * JSON object (the schema promises one): top-level fields are kept in order while they fit, long strings are
@@ -38,7 +40,7 @@ final class PayloadBudget {
         for (Map.Entry<String, JsonNode> f : payload.properties()) {
             JsonNode v = f.getValue();
             if (v.isTextual() && v.textValue().length() > STRING_MAX_CHARS) {
-                v = JsonNodeFactory.instance.textNode(v.textValue().substring(0, STRING_MAX_CHARS) + "…");
+                v = JsonNodeFactory.instance.textNode(Text.shorten(v.textValue(), STRING_MAX_CHARS));
             }
             int cost = f.getKey().getBytes(StandardCharsets.UTF_8).length + size(v) + 4;
             if (used + cost <= budgetBytes) {

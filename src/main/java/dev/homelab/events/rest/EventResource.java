@@ -27,8 +27,10 @@ import dev.homelab.events.Event;
 import dev.homelab.events.EventDraft;
 import dev.homelab.events.EventPage;
 import dev.homelab.events.ListCriteria;
+import dev.homelab.events.Text;
 import dev.homelab.events.service.Emitted;
 import dev.homelab.events.service.EventService;
+import dev.homelab.events.service.EventValidator;
 import dev.homelab.events.service.FieldError;
 import dev.homelab.events.service.InvalidInputException;
 
@@ -133,7 +135,7 @@ public class EventResource {
             return null;
         }
         if (!n.isTextual()) {
-            errors.add(new FieldError(field, n.toString().length() > 80 ? n.toString().substring(0, 80) : n.toString(),
+            errors.add(new FieldError(field, Text.echo(n.toString(), EventValidator.VALUE_MAX_CHARS),
                     "must be a JSON string"));
             return null;
         }
