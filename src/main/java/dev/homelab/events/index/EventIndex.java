@@ -8,7 +8,6 @@ import java.util.Collection;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -207,27 +206,7 @@ public class EventIndex {
         return new AbstractCollection<>() {
             @Override
             public Iterator<IndexEntry> iterator() {
-                return new Iterator<>() {
-                    int day = 0;
-                    int pos = 0;
-
-                    @Override
-                    public boolean hasNext() {
-                        while (day < s.days.length && pos >= s.days[day].rows.length) {
-                            day++;
-                            pos = 0;
-                        }
-                        return day < s.days.length;
-                    }
-
-                    @Override
-                    public IndexEntry next() {
-                        if (!hasNext()) {
-                            throw new NoSuchElementException();
-                        }
-                        return s.entry(s.days[day].rows[pos++]);
-                    }
-                };
+                return s.entries();
             }
 
             @Override
@@ -365,10 +344,5 @@ public class EventIndex {
     /** Visits every live row of the current state, in listing order; returns how many. */
     int exportRows(RowSink sink) throws IOException {
         return SnapshotRows.export(state, sink);
-    }
-
-    /** The relative path the file-name grammar gives an event ({@link RowPaths#derive}). */
-    static String derivePath(long micros, String node, String type, UUID id) {
-        return RowPaths.derive(micros, node, type, id);
     }
 }

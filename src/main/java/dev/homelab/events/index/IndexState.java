@@ -1,5 +1,7 @@
 package dev.homelab.events.index;
 
+import java.util.Iterator;
+import java.util.NoSuchElementException;
 import java.util.UUID;
 
 import dev.homelab.events.Severity;
@@ -55,5 +57,30 @@ final class IndexState {
         String corr = c.corr[r];
         return new IndexEntry(id, c.ts[r], nodes[c.node[r]], types[c.type[r]], SEVERITIES[c.sev[r]],
                 sources[c.source[r]], services[c.service[r]], corr == null ? id.toString() : corr, paths.path(this, r));
+    }
+
+    /** Every live entry of this state, oldest first (day by day, each in listing order). */
+    Iterator<IndexEntry> entries() {
+        return new Iterator<>() {
+            int day = 0;
+            int pos = 0;
+
+            @Override
+            public boolean hasNext() {
+                while (day < days.length && pos >= days[day].rows.length) {
+                    day++;
+                    pos = 0;
+                }
+                return day < days.length;
+            }
+
+            @Override
+            public IndexEntry next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                return entry(days[day].rows[pos++]);
+            }
+        };
     }
 }
