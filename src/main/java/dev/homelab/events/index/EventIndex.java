@@ -34,9 +34,9 @@ import dev.homelab.events.Severity;
  * <p>
  * Thread-safety: any number of readers and writers. What guards what:
  * <ul>
- * <li><b>This object's monitor</b> serializes writers: every method that changes the index is
- * {@code synchronized} ({@link #addAll}, {@link #add}, {@link #removePaths}, {@link #removePath}, {@link #trim},
- * {@link #loadSorted}). It guards the whole writer side, {@link RowWriter} (the columns beyond the published
+ * <li><b>This object's monitor</b> serializes writers: every change runs under it ({@link #addAll},
+ * {@link #removePaths}, {@link #trim} and {@link #loadSorted} are {@code synchronized}; {@link #add} and
+ * {@link #removePath} go through them). It guards the whole writer side, {@link RowWriter} (the columns beyond the published
  * count, the count, the {@link IdTable}, the day segment array), the appends to the {@link NameDictionary
  * dictionaries}, and the writes to the {@link Chains} and {@link RowPaths} maps. Only methods holding it assign
  * {@link #state}.</li>
@@ -46,6 +46,9 @@ import dev.homelab.events.Severity;
  * <li><b>Concurrent maps</b> (dictionary ids, chains, path overrides) are read lock-free; they may run ahead of
  * the published state, so readers ignore any row at or beyond their state's count.</li>
  * </ul>
+ * The helper classes take no lock of their own: {@link RowWriter} (and {@link SnapshotRows#load}) run only under
+ * this monitor; {@link QueryEngine}, {@link StatusViews}, {@link Chains} readers, {@link RowPaths} readers and a
+ * {@link ChainView} work on one published state.
  * A long build (the first scan) prepares its rows in batches, so readers are never held up by it.
  */
 public class EventIndex {
