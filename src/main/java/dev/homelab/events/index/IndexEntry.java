@@ -20,8 +20,11 @@ public record IndexEntry(
         String correlationId,
         String relativePath) {
 
-    /** Listing order: time, node, id. Total and stable, so cursors never skip or repeat. */
-    public static final Comparator<IndexEntry> BY_TIME = Comparator.comparingLong(IndexEntry::timestampMicros)
-            .thenComparing(IndexEntry::node)
-            .thenComparing(IndexEntry::id);
+    /**
+     * Listing order: time, node, id. Total and stable, so cursors never skip or repeat. Defined once, in
+     * {@link ListingOrder}, which must equal {@code Event.LISTING_ORDER}.
+     */
+    public static final Comparator<IndexEntry> BY_TIME = (a, b) -> ListingOrder.compare(
+            a.timestampMicros(), a.node(), a.id().getMostSignificantBits(), a.id().getLeastSignificantBits(),
+            b.timestampMicros(), b.node(), b.id().getMostSignificantBits(), b.id().getLeastSignificantBits());
 }

@@ -49,7 +49,7 @@ class EventIndexTest {
                 long ts = t + (long) i * rnd.nextInt(3) * 1_000_000L;
                 String path = rnd.nextInt(50) == 0
                         ? "2026-11-20/" + node + "/foreign-" + id + ".json"
-                        : EventIndex.derivePath(ts, node, type, id);
+                        : RowPaths.derive(ts, node, type, id);
                 out.add(new IndexEntry(id, ts, node, type, Severity.values()[rnd.nextInt(4)],
                         SOURCES[rnd.nextInt(SOURCES.length)],
                         SERVICES[rnd.nextInt(SERVICES.length)], lone ? id.toString() : cid, path));
@@ -293,8 +293,64 @@ class EventIndexTest {
         }
     }
 
+    @Test
+    void readersGetConsistentAnswersWhileAWriterAddsAndRemoves() throws Exception {
+        Random rnd = new Random(15L);
+        List<IndexEntry> stable = randomEntries(rnd, 1500);
+        EventIndex index = new EventIndex();
+        index.addAll(stable);
+        List<IndexEntry> churn = randomEntries(new Random(16L), 3000);
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread reader = new Thread(() -> {
+            Random r = new Random(17L);
+            try {
+                while (!stop.get()) {
+                    EventQuery q = randomQuery(r, stable, null);
+                    IndexPage p = index.query(q);
+                    Comparator<IndexEntry> order = q.newestFirst() ? IndexEntry.BY_TIME.reversed() : IndexEntry.BY_TIME;
+                    for (int i = 0; i < p.entries().size(); i++) {
+                        assertTrue(q.matches(p.entries().get(i)));
+                        if (i > 0) {
+                            assertTrue(order.compare(p.entries().get(i - 1), p.entries().get(i)) < 0);
+                        }
+                    }
+                    assertTrue(p.total() >= p.entries().size());
+                    // events that are never removed are always there, by id, by path and in their chain
+                    IndexEntry any = stable.get(r.nextInt(stable.size()));
+                    assertEquals(any, index.get(any.id()).orElseThrow());
+                    assertTrue(index.containsPath(any.relativePath()));
+                    assertTrue(index.chain(any.correlationId()).contains(any));
+                }
+            } catch (Throwable t) {
+                failure.set(t);
+            }
+        });
+        reader.start();
+        for (int i = 0; i < churn.size(); i += 50) {
+            List<IndexEntry> batch = churn.subList(i, Math.min(churn.size(), i + 50));
+            index.addAll(batch);
+            index.removePaths(batch.subList(0, batch.size() / 2).stream().map(IndexEntry::relativePath).toList());
+        }
+        stop.set(true);
+        reader.join();
+        if (failure.get() != null) {
+            throw new AssertionError(failure.get());
+        }
+        List<IndexEntry> expected = new ArrayList<>(stable);
+        for (int i = 0; i < churn.size(); i += 50) {
+            List<IndexEntry> batch = churn.subList(i, Math.min(churn.size(), i + 50));
+            expected.addAll(batch.subList(batch.size() / 2, batch.size()));
+        }
+        assertEquals(expected.size(), index.size());
+        for (int i = 0; i < 300; i++) {
+            EventQuery q = randomQuery(rnd, expected, null);
+            assertEquals(bruteForce(expected, q), index.query(q), q.toString());
+        }
+    }
+
     private static IndexEntry entry(UUID id, long ts, String node, String cid) {
         return new IndexEntry(id, ts, node, "node_online", Severity.INFO, "test.sh", "mosquitto", cid,
-                EventIndex.derivePath(ts, node, "node_online", id));
+                RowPaths.derive(ts, node, "node_online", id));
     }
 }
