@@ -14,8 +14,8 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.homelab.events.service.FieldError;
-import dev.homelab.events.service.InvalidInputException;
+import dev.homelab.events.FieldError;
+import dev.homelab.events.InvalidInputException;
 
 /**
  * Turns a tool's JSON arguments into its argument record and checks them against the same

@@ -20,7 +20,10 @@ import dev.homelab.events.Event;
 import dev.homelab.events.EventDraft;
 import dev.homelab.events.EventPage;
 import dev.homelab.events.EventTypes;
+import dev.homelab.events.FieldError;
+import dev.homelab.events.InvalidInputException;
 import dev.homelab.events.ListCriteria;
+import dev.homelab.events.NotFoundException;
 import dev.homelab.events.Timestamps;
 import dev.homelab.events.agent.ToolResults.Chain;
 import dev.homelab.events.agent.ToolResults.ChainEvent;
@@ -42,9 +45,6 @@ import dev.homelab.events.index.EventQuery;
 import dev.homelab.events.index.IndexEntry;
 import dev.homelab.events.service.Emitted;
 import dev.homelab.events.service.EventService;
-import dev.homelab.events.service.FieldError;
-import dev.homelab.events.service.InvalidInputException;
-import dev.homelab.events.service.NotFoundException;
 import dev.homelab.events.service.TimeExpressions;
 
 /**

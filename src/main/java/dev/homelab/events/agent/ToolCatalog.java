@@ -11,8 +11,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.homelab.events.NotFoundException;
 import dev.homelab.events.config.ToolsConfig;
-import dev.homelab.events.service.NotFoundException;
 
 /**
  * The one catalog of agent tools: name, description, argument and result records, schemas, and the

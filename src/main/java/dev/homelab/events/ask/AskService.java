@@ -38,14 +38,14 @@ import io.quarkiverse.langchain4j.ChatMemoryRemover;
 import io.quarkus.runtime.StartupEvent;
 
 import dev.homelab.events.EventDraft;
+import dev.homelab.events.FieldError;
+import dev.homelab.events.InvalidInputException;
 import dev.homelab.events.Names;
 import dev.homelab.events.Timestamps;
 import dev.homelab.events.agent.PromptLibrary;
 import dev.homelab.events.config.AskConfig;
 import dev.homelab.events.service.Emitted;
 import dev.homelab.events.service.EventService;
-import dev.homelab.events.service.FieldError;
-import dev.homelab.events.service.InvalidInputException;
 import dev.homelab.events.service.TimeExpressions;
 import dev.langchain4j.exception.HttpException;
 

@@ -17,9 +17,9 @@ import io.quarkiverse.mcp.server.RequestUri;
 import io.quarkiverse.mcp.server.ResourceTemplate;
 import io.quarkiverse.mcp.server.TextResourceContents;
 
+import dev.homelab.events.InvalidInputException;
+import dev.homelab.events.NotFoundException;
 import dev.homelab.events.agent.EventTools;
-import dev.homelab.events.service.InvalidInputException;
-import dev.homelab.events.service.NotFoundException;
 
 /**
  * Events and chains as MCP resource templates, in full (no payload budget: a client reads a resource on

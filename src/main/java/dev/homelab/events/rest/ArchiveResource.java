@@ -73,6 +73,6 @@ public class ArchiveResource {
         if (includeArchived.equals("true")) {
             return true;
         }
-        throw new dev.homelab.events.service.InvalidInputException("include_archived", includeArchived, "allowed: true, false");
+        throw new dev.homelab.events.InvalidInputException("include_archived", includeArchived, "allowed: true, false");
     }
 }

@@ -11,8 +11,8 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import com.fasterxml.jackson.core.JacksonException;
 
-import dev.homelab.events.service.InvalidInputException;
-import dev.homelab.events.service.StoreUnavailableException;
+import dev.homelab.events.InvalidInputException;
+import dev.homelab.events.StoreUnavailableException;
 
 /** Turns the service's few exceptions, and the framework's, into problem+json answers. Never a stack trace. */
 public class ProblemMappers {
@@ -30,7 +30,7 @@ public class ProblemMappers {
     }
 
     @ServerExceptionMapper
-    public Response notFound(dev.homelab.events.service.NotFoundException e) {
+    public Response notFound(dev.homelab.events.NotFoundException e) {
         return respond(Problem.of(404, "Not found", e.getMessage()));
     }
 

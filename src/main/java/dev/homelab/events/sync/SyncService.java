@@ -37,8 +37,8 @@ import dev.homelab.events.config.SyncConfig;
 import dev.homelab.events.index.EventIndex;
 import dev.homelab.events.index.Reconciler;
 import dev.homelab.events.service.EventService;
-import dev.homelab.events.service.InvalidInputException;
-import dev.homelab.events.service.StoreUnavailableException;
+import dev.homelab.events.InvalidInputException;
+import dev.homelab.events.StoreUnavailableException;
 import dev.homelab.events.storage.EventStore;
 
 /**
@@ -156,15 +156,15 @@ public class SyncService {
 
     /** A page of this node's files after {@code after}; arguments as the REST face receives them. */
     public ExportPage export(String after, Integer limit) {
-        List<dev.homelab.events.service.FieldError> errors = new ArrayList<>();
+        List<dev.homelab.events.FieldError> errors = new ArrayList<>();
         Optional<SyncCursor> cursor = SyncCursor.decode(after);
         if (cursor.isEmpty()) {
-            errors.add(new dev.homelab.events.service.FieldError("after", after,
+            errors.add(new dev.homelab.events.FieldError("after", after,
                     "is not a sync cursor of this server (pass next_cursor as given, or nothing to start)"));
         }
         int n = limit == null ? EXPORT_DEFAULT_LIMIT : limit;
         if (n < 1 || n > EXPORT_MAX_LIMIT) {
-            errors.add(new dev.homelab.events.service.FieldError("limit", String.valueOf(limit),
+            errors.add(new dev.homelab.events.FieldError("limit", String.valueOf(limit),
                     "must be between 1 and " + EXPORT_MAX_LIMIT));
         }
         if (!errors.isEmpty()) {
