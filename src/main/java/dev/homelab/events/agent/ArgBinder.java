@@ -14,9 +14,9 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.homelab.events.FieldError;
+import dev.homelab.events.InvalidInputException;
 import dev.homelab.events.Text;
-import dev.homelab.events.service.FieldError;
-import dev.homelab.events.service.InvalidInputException;
 
 /**
  * Turns a tool's JSON arguments into its argument record and checks them against the same

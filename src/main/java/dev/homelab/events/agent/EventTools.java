@@ -13,6 +13,8 @@ import jakarta.inject.Inject;
 import dev.homelab.events.Event;
 import dev.homelab.events.EventDraft;
 import dev.homelab.events.EventPage;
+import dev.homelab.events.FieldError;
+import dev.homelab.events.InvalidInputException;
 import dev.homelab.events.ListCriteria;
 import dev.homelab.events.Timestamps;
 import dev.homelab.events.agent.ToolResults.Chain;
@@ -26,9 +28,7 @@ import dev.homelab.events.config.ToolsConfig;
 import dev.homelab.events.service.ChainAnalysis;
 import dev.homelab.events.service.Emitted;
 import dev.homelab.events.service.EventService;
-import dev.homelab.events.service.FieldError;
 import dev.homelab.events.service.Incidents;
-import dev.homelab.events.service.InvalidInputException;
 import dev.homelab.events.service.Remediations;
 import dev.homelab.events.service.StatusViews;
 

@@ -43,7 +43,7 @@ public class PromptLibrary {
             for (Argument a : arguments) {
                 String v = values.get(a.name());
                 if (v == null || v.isBlank()) {
-                    throw new dev.homelab.events.service.InvalidInputException(a.name(), null,
+                    throw new dev.homelab.events.InvalidInputException(a.name(), null,
                             "is required: " + a.description());
                 }
                 out = out.replace("{{" + a.name() + "}}", v);

@@ -13,11 +13,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.homelab.events.NotFoundException;
 import dev.homelab.events.ReadOnlyTools;
 import dev.homelab.events.Text;
 import dev.homelab.events.config.ToolsConfig;
 import dev.homelab.events.service.Incidents;
-import dev.homelab.events.service.NotFoundException;
 import dev.homelab.events.service.Remediations;
 
 /**

@@ -9,13 +9,13 @@ import java.util.Map;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import dev.homelab.events.FieldError;
+import dev.homelab.events.InvalidInputException;
 import dev.homelab.events.Names;
 import dev.homelab.events.Text;
 import dev.homelab.events.Timestamps;
 import dev.homelab.events.agent.PromptLibrary;
 import dev.homelab.events.config.AskConfig;
-import dev.homelab.events.service.FieldError;
-import dev.homelab.events.service.InvalidInputException;
 import dev.homelab.events.service.TimeExpressions;
 
 /**

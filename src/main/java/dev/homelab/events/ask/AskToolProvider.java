@@ -10,8 +10,8 @@ import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
+import dev.homelab.events.StoreUnavailableException;
 import dev.homelab.events.agent.LangChain4jTools;
-import dev.homelab.events.service.StoreUnavailableException;
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.agent.tool.ToolSpecification;
 import dev.langchain4j.invocation.InvocationContext;

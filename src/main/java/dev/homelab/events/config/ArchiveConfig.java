@@ -27,7 +27,10 @@ public interface ArchiveConfig {
     /** Archive directory (HOMELAB_ARCHIVE_DIR); default {@code <events root>/.archive}, skipped by the scanner. */
     Optional<String> dir();
 
-    /** How often the retention policy runs (HOMELAB_ARCHIVE_INTERVAL). */
+    /**
+     * How often the retention policy runs (HOMELAB_ARCHIVE_INTERVAL), the first time ten seconds after start-up;
+     * an ISO-8601 duration such as PT6H or a short form such as 6h.
+     */
     @WithDefault("PT6H")
     Duration interval();
 }

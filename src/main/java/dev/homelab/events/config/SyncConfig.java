@@ -20,16 +20,34 @@ public interface SyncConfig {
     boolean enabled();
 
     /**
-     * Peers to pull from, by a short name of your choice (letters, digits, '-'):
-     * {@code homelab.sync.peers.nas.url=http://nas:8080}, env HOMELAB_SYNC_PEERS_NAS_URL.
+     * Peers to pull from, each under a name of your choice: {@code homelab.sync.peers.nas.url=http://nas:8080}.
+     * The name starts with a letter or digit and holds only letters, digits, '-' and '_', at most 63
+     * characters; any other name stops the server at start-up. It names the peer's state file
+     * {@code <root>/.sync/peers/<name>.json}, is the {@code peer} of the status and of on-demand runs, and,
+     * when it is also a valid host name, stands in for the peer's node name in node_offline/node_online while
+     * that is unknown (see {@link Peer#node()}).
+     *
+     * <p>
+     * In environment variables ({@code HOMELAB_SYNC_PEERS_NAS_URL}) the name is read in lower case, and a peer
+     * defined there alone can have letters and digits only: a variable with an underscore in the name, such as
+     * HOMELAB_SYNC_PEERS_MY_NAS_URL, defines no peer and is ignored. A name with '-' or '_' is defined in
+     * properties; its other keys may then come from the environment, '_' standing for '-'
+     * (HOMELAB_SYNC_PEERS_MY_NAS_TOKEN sets the token of {@code my-nas}).
      */
     Map<String, Peer> peers();
 
-    /** How often every peer is pulled (HOMELAB_SYNC_INTERVAL), unless it is backing off. */
+    /**
+     * How often every peer is pulled (HOMELAB_SYNC_INTERVAL), unless it is backing off; an ISO-8601 duration
+     * such as PT60S or a short form such as 60s. The scheduler's resolution is one second: shorter intervals
+     * run every second.
+     */
     @WithDefault("PT60S")
     Duration interval();
 
-    /** A peer failing for longer than this is recorded as node_offline (HOMELAB_SYNC_HEARTBEAT_WINDOW). */
+    /**
+     * A peer that has not answered at all (unreachable) for longer than this is recorded as node_offline
+     * (HOMELAB_SYNC_HEARTBEAT_WINDOW); a peer answering with HTTP errors is failing, not offline.
+     */
     @WithName("heartbeat-window")
     @WithDefault("PT5M")
     Duration heartbeatWindow();

@@ -30,12 +30,12 @@ import io.quarkiverse.mcp.server.stdio.runtime.StdioMcpMessageHandler;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.json.JsonObject;
 
+import dev.homelab.events.InvalidInputException;
+import dev.homelab.events.NotFoundException;
+import dev.homelab.events.StoreUnavailableException;
 import dev.homelab.events.agent.PromptLibrary;
 import dev.homelab.events.agent.ToolCatalog;
-import dev.homelab.events.service.InvalidInputException;
-import dev.homelab.events.service.NotFoundException;
 import dev.homelab.events.service.StatusViews;
-import dev.homelab.events.service.StoreUnavailableException;
 
 /**
  * The MCP face: registers the catalog's tools and the prompts (with completions) with quarkus-mcp-server's

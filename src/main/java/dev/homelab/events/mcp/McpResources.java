@@ -17,9 +17,9 @@ import io.quarkiverse.mcp.server.RequestUri;
 import io.quarkiverse.mcp.server.ResourceTemplate;
 import io.quarkiverse.mcp.server.TextResourceContents;
 
+import dev.homelab.events.InvalidInputException;
+import dev.homelab.events.NotFoundException;
 import dev.homelab.events.service.EventService;
-import dev.homelab.events.service.InvalidInputException;
-import dev.homelab.events.service.NotFoundException;
 import dev.homelab.events.service.StatusViews;
 
 /**

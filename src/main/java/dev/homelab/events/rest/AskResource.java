@@ -18,8 +18,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.homelab.events.InvalidInputException;
 import dev.homelab.events.ask.AskService;
-import dev.homelab.events.service.InvalidInputException;
 
 /**
  * Natural-language questions about the homelab, answered by a model that reads the event store through the

@@ -26,13 +26,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.homelab.events.Event;
 import dev.homelab.events.EventDraft;
 import dev.homelab.events.EventPage;
+import dev.homelab.events.FieldError;
+import dev.homelab.events.InvalidInputException;
 import dev.homelab.events.ListCriteria;
 import dev.homelab.events.Text;
 import dev.homelab.events.service.Emitted;
 import dev.homelab.events.service.EventService;
 import dev.homelab.events.service.EventValidator;
-import dev.homelab.events.service.FieldError;
-import dev.homelab.events.service.InvalidInputException;
 
 @Path("/api/events")
 @Produces(MediaType.APPLICATION_JSON)

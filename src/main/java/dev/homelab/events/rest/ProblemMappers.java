@@ -11,9 +11,9 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import com.fasterxml.jackson.core.JacksonException;
 
+import dev.homelab.events.InvalidInputException;
+import dev.homelab.events.StoreUnavailableException;
 import dev.homelab.events.security.Problem;
-import dev.homelab.events.service.InvalidInputException;
-import dev.homelab.events.service.StoreUnavailableException;
 
 /** Turns the service's few exceptions, and the framework's, into problem+json answers. Never a stack trace. */
 public class ProblemMappers {
@@ -31,7 +31,7 @@ public class ProblemMappers {
     }
 
     @ServerExceptionMapper
-    public Response notFound(dev.homelab.events.service.NotFoundException e) {
+    public Response notFound(dev.homelab.events.NotFoundException e) {
         return respond(Problem.of(404, "Not found", e.getMessage()));
     }
 

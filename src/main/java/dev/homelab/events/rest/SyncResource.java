@@ -14,7 +14,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import dev.homelab.events.service.InvalidInputException;
+import dev.homelab.events.InvalidInputException;
 import dev.homelab.events.service.Replication;
 import dev.homelab.events.sync.ExportPage;
 import dev.homelab.events.sync.SyncService;

@@ -4,7 +4,7 @@ import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
-import dev.homelab.events.service.FieldError;
+import dev.homelab.events.FieldError;
 
 /**
  * An RFC 9457 problem detail, with the field errors of a rejected input: the one shape of every error body,

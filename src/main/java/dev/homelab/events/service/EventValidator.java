@@ -22,6 +22,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.homelab.events.Event;
 import dev.homelab.events.EventDraft;
 import dev.homelab.events.EventTypes;
+import dev.homelab.events.FieldError;
+import dev.homelab.events.InvalidInputException;
 import dev.homelab.events.Names;
 import dev.homelab.events.Severity;
 import dev.homelab.events.Text;

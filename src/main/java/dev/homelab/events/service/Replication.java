@@ -9,6 +9,7 @@ import jakarta.inject.Inject;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
+import dev.homelab.events.InvalidInputException;
 import dev.homelab.events.sync.PeerPuller;
 import dev.homelab.events.sync.SyncService;
 

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 import dev.homelab.events.EventTypes;
+import dev.homelab.events.NotFoundException;
 import dev.homelab.events.Timestamps;
 import dev.homelab.events.index.EventIndex;
 import dev.homelab.events.index.IndexEntry;

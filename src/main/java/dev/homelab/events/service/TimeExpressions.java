@@ -6,6 +6,7 @@ import java.time.format.DateTimeParseException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import dev.homelab.events.InvalidInputException;
 import dev.homelab.events.Timestamps;
 
 /**

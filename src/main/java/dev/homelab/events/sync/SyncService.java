@@ -7,20 +7,20 @@ import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import jakarta.interceptor.Interceptor;
 
 import org.jboss.logging.Logger;
 
@@ -29,27 +29,25 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.quarkus.runtime.StartupEvent;
 
-import dev.homelab.events.EventDraft;
-import dev.homelab.events.ListCriteria;
-import dev.homelab.events.Severity;
-import dev.homelab.events.archive.ArchiveService;
+import dev.homelab.events.FieldError;
+import dev.homelab.events.InvalidInputException;
+import dev.homelab.events.StoreUnavailableException;
 import dev.homelab.events.config.SyncConfig;
 import dev.homelab.events.index.EventIndex;
 import dev.homelab.events.index.Reconciler;
-import dev.homelab.events.service.EventService;
-import dev.homelab.events.service.InvalidInputException;
-import dev.homelab.events.service.StoreUnavailableException;
 import dev.homelab.events.storage.EventStore;
 
 /**
- * Sync between nodes: serves this node's files to peers ({@link Exporter}) and pulls configured peers
- * ({@link PeerPuller}) on a schedule and on demand. Every surface (REST, MCP, health) calls this class.
- * State lives in {@code <root>/.sync/} (a dot directory, so the scanner never reads it as events).
+ * Sync between nodes: serves this node's files to peers ({@link Exporter}) and pulls the configured peers
+ * ({@link PeerPuller}), periodically ({@link SyncSchedule}) and on demand. The sync faces (REST, MCP and
+ * function-calling tools, the health check) call this class. State lives in {@code <root>/.sync/} (a dot
+ * directory, so the scanner never reads it as events).
  */
 @ApplicationScoped
 public class SyncService {
 
     private static final Logger LOG = Logger.getLogger(SyncService.class);
+    /** A peer name names its state file {@code .sync/peers/<name>.json}: see {@link SyncConfig#peers()}. */
     private static final Pattern PEER_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,62}");
     public static final int EXPORT_DEFAULT_LIMIT = 200;
     public static final int EXPORT_MAX_LIMIT = 1000;
@@ -61,17 +59,17 @@ public class SyncService {
     @Inject
     Reconciler reconciler;
     @Inject
-    EventService events;
+    LocalNode node;
     @Inject
-    ArchiveService archives;
+    Importer.ArchiveLookup archives;
     @Inject
     SyncConfig config;
     @Inject
     ObjectMapper mapper;
 
     private volatile Exporter exporter;
-    private final Map<String, PeerPuller> pullers = new LinkedHashMap<>();
-    private ScheduledExecutorService timer;
+    // set once at startup, read by the schedule's thread and request threads
+    private volatile Map<String, PeerPuller> pullers = Map.of();
 
     public record SyncStatus(String node, @JsonProperty("schedule_enabled") boolean scheduleEnabled,
             @JsonProperty("interval_seconds") long intervalSeconds,
@@ -80,11 +78,9 @@ public class SyncService {
     }
 
     /** Runs after the index is built (IndexRefresher observes at APPLICATION priority). */
-    void onStart(
-            @Observes @jakarta.annotation.Priority(jakarta.interceptor.Interceptor.Priority.APPLICATION + 50) StartupEvent ev)
-            throws IOException {
-        // the arrival log is created on first use (an export, or a tick when peers are configured), so a node
-        // nobody syncs with keeps a root holding nothing but events
+    void onStart(@Observes @Priority(Interceptor.Priority.APPLICATION + 50) StartupEvent ev) {
+        // the arrival log is created on first use (an export, or a scheduled pull), so a node nobody syncs
+        // with keeps a root holding nothing but events
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(config.timeout())
                 .followRedirects(HttpClient.Redirect.NEVER).build();
         Importer importer = new Importer(store, index, reconciler, archives);
@@ -92,6 +88,7 @@ public class SyncService {
                 Math.max(1, Math.min(EXPORT_MAX_LIMIT, config.pageSize())),
                 config.backoffInitial(), config.backoffMax(), config.heartbeatWindow());
         Path stateDir = store.root().resolve(".sync").resolve("peers");
+        Map<String, PeerPuller> configured = new LinkedHashMap<>();
         for (Map.Entry<String, SyncConfig.Peer> e : new TreeMap<>(config.peers()).entrySet()) {
             String name = e.getKey();
             if (!PEER_NAME.matcher(name).matches()) {
@@ -99,17 +96,11 @@ public class SyncService {
                         + "' is not allowed; use letters, digits, '-' and '_' (it names the state file)");
             }
             URI url = parseUrl(name, e.getValue().url());
-            pullers.put(name, new PeerPuller(name, url, e.getValue().token(), e.getValue().node(), http, importer, mapper,
-                    stateDir.resolve(name + ".json"), new EventAnnouncer(), settings, Instant::now));
+            configured.put(name, new PeerPuller(name, url, e.getValue().token(), e.getValue().node(), http, importer,
+                    mapper, stateDir.resolve(name + ".json"), node, settings, Instant::now));
         }
-        if (!pullers.isEmpty() && config.enabled()) {
-            long every = Math.max(100, config.interval().toMillis());
-            timer = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "sync-pull");
-                t.setDaemon(true);
-                return t;
-            });
-            timer.scheduleWithFixedDelay(this::tickAll, Math.min(every, 1000), every, TimeUnit.MILLISECONDS);
+        pullers = Collections.unmodifiableMap(configured);
+        if (scheduled()) {
             LOG.infof("Sync: pulling %d peer(s) %s every %s", pullers.size(), pullers.keySet(), config.interval());
         }
     }
@@ -127,11 +118,16 @@ public class SyncService {
                 + "http://pi4.lan:8080, got: " + text);
     }
 
+    /** True when the periodic pull runs: enabled, and at least one peer configured. */
+    boolean scheduled() {
+        return config.enabled() && !pullers.isEmpty();
+    }
+
     private synchronized Exporter exporter() {
         if (exporter == null) {
             try {
                 ArrivalLog log = new ArrivalLog(store.root().resolve(".sync").resolve("arrivals.log")).open();
-                exporter = new Exporter(store, index, log, events.nodeName());
+                exporter = new Exporter(store, index, log, node.nodeName());
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot open the sync arrival log under " + store.root().resolve(".sync"), e);
             }
@@ -139,7 +135,8 @@ public class SyncService {
         return exporter;
     }
 
-    private void tickAll() {
+    /** One scheduled pass: numbers new arrivals, then pulls every peer whose backoff allows it. */
+    void pullDuePeers() {
         try {
             exporter().refresh(); // number new arrivals promptly, so their order is fixed close to arrival time
         } catch (IOException | RuntimeException e) {
@@ -156,16 +153,15 @@ public class SyncService {
 
     /** A page of this node's files after {@code after}; arguments as the REST face receives them. */
     public ExportPage export(String after, Integer limit) {
-        List<dev.homelab.events.service.FieldError> errors = new ArrayList<>();
+        List<FieldError> errors = new ArrayList<>();
         Optional<SyncCursor> cursor = SyncCursor.decode(after);
         if (cursor.isEmpty()) {
-            errors.add(new dev.homelab.events.service.FieldError("after", after,
+            errors.add(new FieldError("after", after,
                     "is not a sync cursor of this server (pass next_cursor as given, or nothing to start)"));
         }
         int n = limit == null ? EXPORT_DEFAULT_LIMIT : limit;
         if (n < 1 || n > EXPORT_MAX_LIMIT) {
-            errors.add(new dev.homelab.events.service.FieldError("limit", String.valueOf(limit),
-                    "must be between 1 and " + EXPORT_MAX_LIMIT));
+            errors.add(new FieldError("limit", String.valueOf(limit), "must be between 1 and " + EXPORT_MAX_LIMIT));
         }
         if (!errors.isEmpty()) {
             throw new InvalidInputException(errors);
@@ -198,8 +194,9 @@ public class SyncService {
         checkPeer(peer);
         List<PeerPuller.Status> peers = pullers.values().stream()
                 .filter(p -> peer == null || peer.isBlank() || p.name().equals(peer)).map(PeerPuller::status).toList();
-        return new SyncStatus(events.nodeName(), config.enabled() && !pullers.isEmpty(), config.interval().toSeconds(),
-                config.heartbeatWindow().toSeconds(), exporter == null ? 0 : exporter.log().last(), peers);
+        Exporter e = exporter;
+        return new SyncStatus(node.nodeName(), scheduled(), config.interval().toSeconds(),
+                config.heartbeatWindow().toSeconds(), e == null ? 0 : e.log().last(), peers);
     }
 
     private void checkPeer(String peer) {
@@ -212,34 +209,13 @@ public class SyncService {
 
     @PreDestroy
     void stop() {
-        if (timer != null) {
-            timer.shutdownNow();
-        }
-        if (exporter != null) {
+        Exporter e = exporter;
+        if (e != null) {
             try {
-                exporter.log().close();
-            } catch (IOException e) {
-                LOG.debug("closing the arrival log", e);
+                e.log().close();
+            } catch (IOException ex) {
+                LOG.debug("closing the arrival log", ex);
             }
-        }
-    }
-
-    /** node_offline / node_online through the service, so they are validated, stored and indexed like any event. */
-    private final class EventAnnouncer implements PeerPuller.Announcer {
-        @Override
-        public boolean alreadyRecorded(String correlationId, String type) {
-            return events
-                    .list(new ListCriteria(null, null, null, List.of(type), null, null, null, correlationId, null, 1, null), 1,
-                            1)
-                    .total() > 0;
-        }
-
-        @Override
-        public void record(String type, String node, String correlationId, Map<String, Object> payload) {
-            String severity = type.equals(dev.homelab.events.EventTypes.NODE_OFFLINE)
-                    ? Severity.WARNING.wireName()
-                    : Severity.INFO.wireName();
-            events.emit(new EventDraft(null, node, type, severity, "sync", "all", correlationId, mapper.valueToTree(payload)));
         }
     }
 }

@@ -22,8 +22,8 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 
+import dev.homelab.events.NotFoundException;
 import dev.homelab.events.service.EventService;
-import dev.homelab.events.service.NotFoundException;
 
 /** homelab.tools.read-only: the write tools are neither listed nor callable on any face, and nothing is written. */
 @QuarkusTest

@@ -25,11 +25,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.homelab.events.Event;
 import dev.homelab.events.EventDraft;
+import dev.homelab.events.FieldError;
+import dev.homelab.events.InvalidInputException;
 import dev.homelab.events.TestEvents;
 import dev.homelab.events.Timestamps;
 import dev.homelab.events.service.EventValidator;
-import dev.homelab.events.service.FieldError;
-import dev.homelab.events.service.InvalidInputException;
 import dev.homelab.events.storage.EventStore;
 import dev.homelab.events.storage.ReadResult;
 

@@ -1,4 +1,4 @@
-package dev.homelab.events.service;
+package dev.homelab.events;
 
 /** An id or correlation id that the store does not hold. */
 public class NotFoundException extends RuntimeException {

@@ -1,4 +1,4 @@
-package dev.homelab.events.service;
+package dev.homelab.events;
 
 import java.util.List;
 import java.util.stream.Collectors;

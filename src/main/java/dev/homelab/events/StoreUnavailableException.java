@@ -1,4 +1,4 @@
-package dev.homelab.events.service;
+package dev.homelab.events;
 
 /** The store could not durably write: disk full, read-only, permission denied. Nothing was acknowledged. */
 public class StoreUnavailableException extends RuntimeException {

@@ -1,0 +1,117 @@
+package dev.homelab.events.archive;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import dev.homelab.events.NotFoundException;
+import dev.homelab.events.StoreUnavailableException;
+import dev.homelab.events.archive.ArchiveService.RestoreResult;
+import dev.homelab.events.index.Reconciler;
+import dev.homelab.events.storage.EventFileName;
+import dev.homelab.events.storage.EventStore;
+import dev.homelab.events.storage.ReadResult;
+import dev.homelab.events.sync.DurableFiles;
+
+/**
+ * Restores an archived day into the live layout: every file is written back with the store's durable write
+ * (identical files are skipped, a different live file is a conflict and the archive is then kept), then the
+ * archive is removed and the day is marked as held live, so retention leaves it alone until it is archived
+ * again by hand. Runs under the catalog's lock.
+ */
+@ApplicationScoped
+public class DayRestorer {
+
+    @Inject
+    EventStore store;
+    @Inject
+    Reconciler reconciler;
+    @Inject
+    ArchiveCatalog catalog;
+
+    // the catalog's, under these names so that restore(...) reads as it did in ArchiveService
+    private Object lock;
+    private ManifestCache manifests;
+
+    @PostConstruct
+    void init() {
+        lock = catalog.lock();
+        manifests = catalog.manifests();
+    }
+
+    /** Writes every file of an archived day back into the live layout (durable writes), then drops the archive. */
+    public RestoreResult restore(String date) {
+        LocalDate day = parseDate(date);
+        synchronized (lock) {
+            Path file = archiver().archiveFile(day);
+            if (!Files.exists(file)) {
+                throw new NotFoundException("no archive for " + date + " in " + archiveDir());
+            }
+            try {
+                DayArchiver.Archive archive = archiver().read(file);
+                int written = 0;
+                int identical = 0;
+                List<String> notes = new ArrayList<>();
+                for (Map.Entry<String, byte[]> e : archive.files().entrySet()) {
+                    Path rel = Path.of(e.getKey());
+                    EventStore.ImportOutcome o;
+                    try {
+                        o = store.importFile(rel, e.getValue());
+                    } catch (IllegalArgumentException bad) {
+                        notes.add("not restorable into the layout: " + e.getKey() + " (" + bad.getMessage() + ")");
+                        continue;
+                    }
+                    switch (o) {
+                        case WRITTEN -> {
+                            written++;
+                            ReadResult r = store.codec().fromBytes(e.getValue(), e.getKey(),
+                                    EventFileName.parse(rel.getFileName().toString()));
+                            if (r instanceof ReadResult.Ok ok) {
+                                reconciler.indexNew(ok.event(), rel);
+                            }
+                        }
+                        case IDENTICAL -> identical++;
+                        case CONFLICT ->
+                            notes.add("conflict: " + e.getKey() + " exists live with different content; kept both");
+                    }
+                }
+                boolean removed = false;
+                if (notes.isEmpty()) {
+                    // every archived file is now live and identical: keep the day live (hold) and drop the archive
+                    DurableFiles.replace(restoredMarker(day), new byte[0]);
+                    Files.delete(file);
+                    DurableFiles.forceDirectory(archiveDir());
+                    manifests.remove(day);
+                    removed = true;
+                }
+                return new RestoreResult(date, written, identical, notes.size(), notes, removed);
+            } catch (IOException e) {
+                throw new StoreUnavailableException("restoring " + date + " failed: " + e.getMessage(), false, e);
+            }
+        }
+    }
+
+    private DayArchiver archiver() {
+        return catalog.archiver();
+    }
+
+    private Path archiveDir() {
+        return catalog.archiveDir();
+    }
+
+    private Path restoredMarker(LocalDate day) {
+        return catalog.restoredMarker(day);
+    }
+
+    private static LocalDate parseDate(String date) {
+        return ArchiveCatalog.parseDate(date);
+    }
+}
