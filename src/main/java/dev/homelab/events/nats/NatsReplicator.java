@@ -142,6 +142,11 @@ public final class NatsReplicator implements AutoCloseable {
 
     /** Creates or checks the stream, adopts it in the outbox, and starts the durable consumer. */
     private void setUp(Connection c) throws IOException, JetStreamApiException {
+        if (!c.getServerInfo().isJetStreamAvailable()) {
+            problem(StreamSetup.NO_JETSTREAM + " (server " + c.getConnectedUrl() + " runs without JetStream)", true);
+            outbox.measureBacklog();
+            return;
+        }
         JetStreamManagement jsm;
         StreamInfo info;
         try {
@@ -151,18 +156,14 @@ public final class NatsReplicator implements AutoCloseable {
         } catch (JetStreamApiException e) {
             if (e.getApiErrorCode() == JS_NOT_ENABLED_FOR_ACCOUNT || e.getApiErrorCode() == JS_NOT_ENABLED) {
                 problem(StreamSetup.NO_JETSTREAM + " (server said: " + e.getErrorDescription() + ")", true);
+                outbox.measureBacklog();
                 return;
             }
             throw e;
         } catch (StreamSetup.Unusable e) {
             problem(e.getMessage(), true);
+            outbox.measureBacklog();
             return;
-        } catch (IOException e) {
-            if (String.valueOf(e.getMessage()).contains("No Responders") || String.valueOf(e.getMessage()).contains("503")) {
-                problem(StreamSetup.NO_JETSTREAM + " (nothing answers JetStream requests)", true);
-                return;
-            }
-            throw e;
         }
         outbox.useStream(settings.stream(), String.valueOf(info.getCreateTime()));
         if (settings.consume()) {
