@@ -59,6 +59,10 @@ final class NatsServer implements AutoCloseable {
         return found.get();
     }
 
+    static boolean installed() {
+        return findBinary().isPresent();
+    }
+
     private static Optional<Path> findBinary() {
         List<String> dirs = new ArrayList<>(List.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)));
         dirs.addAll(List.of("/usr/sbin", "/usr/bin", "/usr/local/bin", "/usr/local/sbin"));
