@@ -38,7 +38,7 @@ public class NatsProfile implements QuarkusTestProfile {
                 throw new UncheckedIOException(e);
             }
             url = server.url();
-            return Map.of("homelab.nats.url", server.url(), "homelab.nats.stream", STREAM, "homelab.nats.interval", "PT0.2S");
+            return Map.of("homelab.nats.url", server.url(), "homelab.nats.stream", STREAM, "homelab.nats.interval", "PT1S");
         }
 
         @Override
