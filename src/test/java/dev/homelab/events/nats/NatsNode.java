@@ -21,30 +21,37 @@ import dev.homelab.events.sync.Importer;
  * periodic pass runs every 100 ms (the application runs it with quarkus-scheduler). {@link #restart()} is a
  * process restart: new objects over the same files.
  */
-final class NatsNode implements AutoCloseable {
+public final class NatsNode implements AutoCloseable {
 
-    final String name;
-    final Path root;
+    public final String name;
+    public final Path root;
     private final NatsSettings settings;
+    private final long tickMillis;
     private Fixtures.Node store;
     private ArrivalLog log;
     private NatsReplicator replicator;
     private ScheduledExecutorService ticker;
 
-    private NatsNode(String name, Path root, NatsSettings settings) {
+    private NatsNode(String name, Path root, NatsSettings settings, long tickMillis) {
         this.name = name;
         this.root = root;
         this.settings = settings;
+        this.tickMillis = tickMillis;
     }
 
     static NatsNode start(String name, Path root, NatsSettings settings) throws IOException {
-        NatsNode n = new NatsNode(name, root, settings);
+        return start(name, root, settings, 100);
+    }
+
+    /** A node whose periodic pass runs every {@code tickMillis} (the application's default is 1000). */
+    public static NatsNode start(String name, Path root, NatsSettings settings, long tickMillis) throws IOException {
+        NatsNode n = new NatsNode(name, root, settings, tickMillis);
         n.open();
         return n;
     }
 
     /** Settings for a node {@code name} on {@code servers} (comma-separated), with test-sized pages. */
-    static NatsSettings settings(String servers, String name) {
+    public static NatsSettings settings(String servers, String name) {
         return NatsSettings.defaults(servers, name).withBatch(50);
     }
 
@@ -60,11 +67,11 @@ final class NatsNode implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        ticker.scheduleWithFixedDelay(replicator::tick, 0, 100, TimeUnit.MILLISECONDS);
+        ticker.scheduleWithFixedDelay(replicator::tick, 0, tickMillis, TimeUnit.MILLISECONDS);
     }
 
     /** Writes {@code n} events of this node through its store (as the server does); returns their paths. */
-    List<String> emit(int n) throws IOException {
+    public List<String> emit(int n) throws IOException {
         List<String> paths = new ArrayList<>();
         Instant base = Instant.now();
         for (int i = 0; i < n; i++) {
@@ -78,8 +85,13 @@ final class NatsNode implements AutoCloseable {
         store.reconciler().reconcile();
     }
 
-    NatsStatus status() {
+    public NatsStatus status() {
         return replicator.status();
+    }
+
+    /** How many events the node's index holds (cheap, unlike {@link #files()}). */
+    public int indexed() {
+        return store.index().size();
     }
 
     /** Every event file in the store, by relative path, with its bytes. */

@@ -25,7 +25,7 @@ import dev.homelab.events.it.PackagedServer;
  * Tests skip with a clear message when the binary is missing, unless the CI variable is set (then they fail:
  * .ci/run installs it).
  */
-final class NatsServer implements AutoCloseable {
+public final class NatsServer implements AutoCloseable {
 
     private final String name;
     private final Path storage;
@@ -46,7 +46,7 @@ final class NatsServer implements AutoCloseable {
     }
 
     /** The binary, or a skipped test (a failed one under CI). */
-    static Path binary() {
+    public static Path binary() {
         Optional<Path> found = findBinary();
         if (found.isEmpty()) {
             String ci = System.getenv("CI");
@@ -59,7 +59,7 @@ final class NatsServer implements AutoCloseable {
         return found.get();
     }
 
-    static boolean installed() {
+    public static boolean installed() {
         return findBinary().isPresent();
     }
 
@@ -71,7 +71,7 @@ final class NatsServer implements AutoCloseable {
     }
 
     /** One server with JetStream. */
-    static NatsServer start(Path dir) throws IOException {
+    public static NatsServer start(Path dir) throws IOException {
         return new NatsServer("nats", dir, true, false).start();
     }
 
@@ -81,7 +81,7 @@ final class NatsServer implements AutoCloseable {
     }
 
     /** {@code n} servers forming one JetStream cluster; returns once every one accepts clients. */
-    static List<NatsServer> cluster(Path dir, int n) throws IOException {
+    public static List<NatsServer> cluster(Path dir, int n) throws IOException {
         List<NatsServer> servers = new ArrayList<>();
         for (int i = 1; i <= n; i++) {
             servers.add(new NatsServer("n" + i, dir, true, true));
@@ -135,20 +135,24 @@ final class NatsServer implements AutoCloseable {
                 });
     }
 
-    String url() {
+    public String url() {
         return "nats://127.0.0.1:" + port;
     }
 
-    String name() {
+    public long pid() {
+        return process.pid();
+    }
+
+    public String name() {
         return name;
     }
 
-    boolean alive() {
+    public boolean alive() {
         return process != null && process.isAlive();
     }
 
     /** SIGTERM, and wait for it to exit. */
-    void stop() throws InterruptedException {
+    public void stop() throws InterruptedException {
         if (alive()) {
             process.destroy();
             if (!process.waitFor(30, TimeUnit.SECONDS)) {
@@ -158,7 +162,7 @@ final class NatsServer implements AutoCloseable {
     }
 
     /** SIGKILL: no shutdown, as a crash or a pulled plug. */
-    void kill() throws InterruptedException {
+    public void kill() throws InterruptedException {
         if (alive()) {
             process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
         }
@@ -169,7 +173,7 @@ final class NatsServer implements AutoCloseable {
         start();
     }
 
-    String logText() {
+    public String logText() {
         try {
             return Files.exists(log) ? Files.readString(log) : "";
         } catch (IOException e) {
