@@ -90,6 +90,14 @@ public final class NatsReplicator implements AutoCloseable {
                 return;
             }
             Connection c = connection;
+            if (c.getStatus() == Connection.Status.CLOSED) {
+                // jnats gave up on this connection (it reconnects forever otherwise): start over with a new one
+                stopConsumer();
+                connection = null;
+                setUp = false;
+                outbox.measureBacklog();
+                return;
+            }
             if (c.getStatus() != Connection.Status.CONNECTED) {
                 outbox.measureBacklog(); // jnats is reconnecting on its own; the outbox waits
                 return;

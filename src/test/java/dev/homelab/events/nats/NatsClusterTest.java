@@ -8,10 +8,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -24,6 +26,7 @@ class NatsClusterTest {
     Path tmp;
 
     @Test
+    @Timeout(value = 6, unit = TimeUnit.MINUTES) // a loaded machine: cluster election, fsyncs; ceilings below
     void killingOneOfThreeServersMidStreamLosesNothing() throws Exception {
         NatsServer.binary();
         List<NatsServer> cluster = NatsServer.cluster(tmp, 3);

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionFactory;
@@ -18,6 +19,7 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -110,6 +112,7 @@ class NatsReplicationTest {
     }
 
     @Test
+    @Timeout(value = 6, unit = TimeUnit.MINUTES) // a loaded machine: cluster election, fsyncs; ceilings below
     void eventsWrittenWhileNatsIsDownArriveExactlyOnceWhenItIsBack() throws Exception {
         NatsNode a = node("node-a");
         NatsNode b = node("node-b");
@@ -146,6 +149,7 @@ class NatsReplicationTest {
     }
 
     @Test
+    @Timeout(value = 6, unit = TimeUnit.MINUTES) // a loaded machine: cluster election, fsyncs; ceilings below
     void aNodeRestartedWhileCatchingUpEndsWithEverythingAndNoConflict() throws Exception {
         NatsNode a = node("node-a");
         a.emit(600);
