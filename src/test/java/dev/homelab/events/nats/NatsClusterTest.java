@@ -37,6 +37,7 @@ class NatsClusterTest {
                         NatsNode.settings(urls, "node-b").withStream("HOMELAB_EVENTS", 3))) {
             Awaitility.await("the R3 stream is up (a cluster elects its meta leader first)").atMost(Duration.ofSeconds(90))
                     .until(() -> a.status().ready() && b.status().ready());
+            assertEquals(3, StreamProbe.replicas(urls, "HOMELAB_EVENTS"), "the stream is replicated on all three servers");
             a.emit(100);
             Awaitility.await("the first events are in").atMost(Duration.ofSeconds(90))
                     .until(() -> a.status().published() >= 20);

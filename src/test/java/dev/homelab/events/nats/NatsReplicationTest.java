@@ -112,7 +112,7 @@ class NatsReplicationTest {
     }
 
     @Test
-    @Timeout(value = 6, unit = TimeUnit.MINUTES) // a loaded machine: cluster election, fsyncs; ceilings below
+    @Timeout(value = 6, unit = TimeUnit.MINUTES) // on a loaded machine: fsyncs and reconnects (ceilings below)
     void eventsWrittenWhileNatsIsDownArriveExactlyOnceWhenItIsBack() throws Exception {
         NatsNode a = node("node-a");
         NatsNode b = node("node-b");
@@ -149,7 +149,7 @@ class NatsReplicationTest {
     }
 
     @Test
-    @Timeout(value = 6, unit = TimeUnit.MINUTES) // a loaded machine: cluster election, fsyncs; ceilings below
+    @Timeout(value = 6, unit = TimeUnit.MINUTES) // on a loaded machine: fsyncs and reconnects (ceilings below)
     void aNodeRestartedWhileCatchingUpEndsWithEverythingAndNoConflict() throws Exception {
         NatsNode a = node("node-a");
         a.emit(600);

@@ -13,6 +13,15 @@ final class StreamProbe {
     private StreamProbe() {
     }
 
+    static int replicas(String servers, String stream) throws IOException, InterruptedException, JetStreamApiException {
+        Connection c = Nats.connect(Options.builder().servers(servers.split(",")).build());
+        try {
+            return c.jetStreamManagement().getStreamInfo(stream).getConfiguration().getReplicas();
+        } finally {
+            c.close();
+        }
+    }
+
     static long messages(String servers, String stream) throws IOException, InterruptedException, JetStreamApiException {
         Connection c = Nats.connect(Options.builder().servers(servers.split(",")).build());
         try {
