@@ -96,6 +96,11 @@ public final class NatsNode implements AutoCloseable {
 
     /** Every event file in the store, by relative path, with its bytes. */
     Map<String, byte[]> files() throws IOException {
+        return files(root);
+    }
+
+    /** Every event file under a store root, by relative path, with its bytes (temp files of writes in progress left out). */
+    static Map<String, byte[]> files(Path root) throws IOException {
         Map<String, byte[]> out = new java.util.TreeMap<>();
         for (Path day : visible(root)) {
             for (Path node : visible(day)) {
