@@ -6,7 +6,8 @@
 # HEALTHCHECK, an event emitted over REST landing on the host with the container user's
 # owner and the format-v1 path layout, one MCP tool call over Streamable HTTP, a clean
 # SIGTERM stop while events are being written (every acknowledged event complete on disk,
-# no temporary file left), and the compose file (named volume, up, ready, down).
+# no temporary file left), and the compose file (named volume, up, ready, down), whose two nodes
+# replicate through the NATS service (an event posted on one is stored byte-exact on the other).
 # Everything it creates is removed on exit, even on failure; the base image stays cached.
 #
 # It never skips silently: no podman, no root or no container engine is a failure.
@@ -21,6 +22,7 @@ set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 IMAGE="localhost/homelab-events:smoke"
+NATS_IMAGE="localhost/homelab-nats:smoke"
 APP_UID=1000
 APP_GID=1000
 NODE="smoke-node"
@@ -31,7 +33,7 @@ PROJECT="homelabsmoke$$"
 COMPOSE_FILE="$DOCKER_DIR/compose.yaml"
 
 passed=0 failed=0 skipped=0
-work="" image_built=0 compose_up=0
+work="" image_built=0 nats_built=0 compose_up=0
 
 ok() { passed=$((passed + 1)); log "PASS: $*"; }
 skip() { skipped=$((skipped + 1)); log "SKIP: $*"; }
@@ -55,11 +57,14 @@ cleanup() {
   fi
   if [[ $compose_up == 1 ]]; then
     (cd "$DOCKER_DIR" && HOMELAB_IMAGE="$IMAGE" podman-compose -p "$PROJECT" -f "$COMPOSE_FILE" down -v -t 5) >/dev/null 2>&1
-    podman volume rm -f "${PROJECT}_events" >/dev/null 2>&1
+    podman volume rm -f "${PROJECT}_events" "${PROJECT}_events_b" "${PROJECT}_nats" >/dev/null 2>&1
     podman network rm -f "${PROJECT}_default" >/dev/null 2>&1
   fi
   if [[ $image_built == 1 && "${KEEP_IMAGE:-0}" != 1 ]]; then
     podman rmi -f "$IMAGE" >/dev/null 2>&1
+  fi
+  if [[ $nats_built == 1 && "${KEEP_IMAGE:-0}" != 1 ]]; then
+    podman rmi -f "$NATS_IMAGE" >/dev/null 2>&1
   fi
   [[ -n "$work" ]] && rm -rf "$work"
   [[ $rc != 0 && $failed == 0 ]] && failed=1 # died outside a check
@@ -124,6 +129,14 @@ podman build --format docker --layers="$layers" --ignorefile "$DOCKER_DIR/Docker
   -f "$DOCKER_DIR/Dockerfile" -t "$IMAGE" "$REPO_ROOT" >"$work/build.log" 2>&1 \
   || { tail -30 "$work/build.log" >&2; fail "podman build failed"; }
 ok "image builds from $BASE_IMAGE ($((SECONDS - t0))s, $(podman image inspect -f '{{.Size}}' "$IMAGE") bytes)"
+log "building $NATS_IMAGE"
+t0=$SECONDS
+nats_built=1
+podman build --format docker --layers="$layers" --ignorefile "$DOCKER_DIR/Dockerfile.nats.dockerignore" \
+  --build-arg BASE_IMAGE="$BASE_IMAGE" \
+  -f "$DOCKER_DIR/Dockerfile.nats" -t "$NATS_IMAGE" "$REPO_ROOT" >"$work/build-nats.log" 2>&1 \
+  || { tail -30 "$work/build-nats.log" >&2; fail "podman build of the NATS image failed"; }
+ok "NATS image builds from $BASE_IMAGE with Debian's nats-server ($((SECONDS - t0))s)"
 
 # ---------------------------------------------------------------- run with a host store
 store="$work/events"
@@ -231,7 +244,9 @@ if [[ "${SKIP_COMPOSE:-0}" == 1 ]]; then
 else
   command -v podman-compose >/dev/null 2>&1 || fail "podman-compose is not installed (apt-get install -y podman-compose)"
   cport=$(free_port $((port + 1))) || fail "no free port"
-  export HOMELAB_IMAGE="$IMAGE" HOMELAB_NODE="$NODE" HOMELAB_EVENTS_TOKEN="$TOKEN" HOMELAB_HTTP_PORT="$cport"
+  cport_b=$(free_port $((cport + 1))) || fail "no free port"
+  export HOMELAB_IMAGE="$IMAGE" HOMELAB_NODE="$NODE" HOMELAB_EVENTS_TOKEN="$TOKEN" HOMELAB_HTTP_PORT="$cport" \
+    HOMELAB_NATS_IMAGE="$NATS_IMAGE" HOMELAB_NODE_B="${NODE}-b" HOMELAB_HTTP_PORT_B="$cport_b"
   compose_up=1
   (cd "$DOCKER_DIR" && podman-compose -p "$PROJECT" -f "$COMPOSE_FILE" up -d --no-build) >"$work/compose.log" 2>&1 \
     || { tail -20 "$work/compose.log" >&2; fail "podman-compose up failed"; }
@@ -243,11 +258,33 @@ else
   vol=$(podman volume inspect -f '{{.Mountpoint}}' "${PROJECT}_events") || fail "compose: no named volume ${PROJECT}_events"
   f=$(find "$vol" -type f -name "*_${cid}.json" | head -1)
   [[ -n "$f" && $(stat -c %u:%g "$f") == "$APP_UID:$APP_GID" ]] || fail "compose: event $cid not in the named volume with owner $APP_UID:$APP_GID"
+  # the second node receives it through NATS, byte for byte, and the other way round
+  cbase_b="http://127.0.0.1:$cport_b"
+  wait_ready "$cbase_b/q/health/ready" "" || fail "compose: second node not ready within ${READY_TIMEOUT}s"
+  deadline=$((SECONDS + READY_TIMEOUT))
+  until curl -fsS -o /dev/null --max-time 5 "$cbase_b/api/events/$cid" 2>/dev/null; do
+    ((SECONDS < deadline)) || fail "compose: event $cid did not reach the second node through NATS within ${READY_TIMEOUT}s: $(curl -sS --max-time 5 "$cbase_b/q/health/ready")"
+    sleep 1
+  done
+  vol_b=$(podman volume inspect -f '{{.Mountpoint}}' "${PROJECT}_events_b") || fail "compose: no named volume ${PROJECT}_events_b"
+  f_b=$(find "$vol_b" -type f -name "*_${cid}.json" | head -1)
+  if [[ -z "$f_b" ]] || ! cmp -s "$f" "$f_b"; then
+    fail "compose: event $cid on the second node differs from the first's file"
+  fi
+  resp=$(post_event "$cbase_b" "smoke-compose-b") || fail "compose: POST on the second node failed"
+  [[ ${resp##*$'\n'} == 201 ]] || fail "compose: POST on the second node answered ${resp##*$'\n'}"
+  cid_b=$(jq -r '.id' <<<"${resp%$'\n'*}")
+  deadline=$((SECONDS + READY_TIMEOUT))
+  until curl -fsS -o /dev/null --max-time 5 "$cbase/api/events/$cid_b" 2>/dev/null; do
+    ((SECONDS < deadline)) || fail "compose: event $cid_b did not reach the first node through NATS within ${READY_TIMEOUT}s"
+    sleep 1
+  done
+  grep -q '"nats"' <<<"$(curl -sS --max-time 5 "$cbase/q/health/ready")" || fail "compose: readiness has no nats check"
   (cd "$DOCKER_DIR" && podman-compose -p "$PROJECT" -f "$COMPOSE_FILE" down -v -t 30) >>"$work/compose.log" 2>&1 \
     || { tail -20 "$work/compose.log" >&2; fail "podman-compose down failed"; }
   podman network rm -f "${PROJECT}_default" >/dev/null 2>&1 # podman-compose 1.0.3 leaves it
   compose_up=0
-  ok "compose: up on the named volume, event $cid stored, down -v"
+  ok "compose: up on the named volume, event $cid stored, replicated both ways through NATS byte-exact, down -v"
 fi
 
 log "total $((SECONDS - start))s"

@@ -1,0 +1,218 @@
+package dev.homelab.events.bench;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import io.nats.client.Connection;
+import io.nats.client.Nats;
+import io.nats.client.api.StreamInfo;
+
+import dev.homelab.events.nats.NatsNode;
+import dev.homelab.events.nats.NatsServer;
+import dev.homelab.events.nats.NatsSettings;
+
+/**
+ * Simulation for docs/scale.md (a benchmark, not a test): N application nodes in one JVM, each with its own
+ * store, index, arrival log, outbox and durable consumer, replicating through one real nats-server with
+ * JetStream. Each node writes M events through its own store; the run measures the time until every store
+ * holds all N x M events, the throughput, CPU and memory (this JVM's, per node, and the nats-server's), and
+ * the stream's storage.
+ *
+ * <pre>
+ * ./mvnw -B -q test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
+ * java -Xmx8g -cp target/test-classes:target/classes:$(cat target/cp.txt) \
+ *     dev.homelab.events.bench.NatsScaleBenchmark --nodes 50 --events 1000 [--dir /dev/shm/nats-bench]
+ * </pre>
+ *
+ * The stores live under {@code --dir} (default: /dev/shm when it exists, so the figures measure replication,
+ * not the fsyncs of a shared disk; docs/scale.md says what a disk adds). Everything it creates is removed at the end.
+ */
+public final class NatsScaleBenchmark {
+
+    private NatsScaleBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int nodes = 50;
+        int events = 1000;
+        Path base = Files.isDirectory(Path.of("/dev/shm"))
+                ? Path.of("/dev/shm")
+                : Path.of(System.getProperty("java.io.tmpdir"));
+        Duration limit = Duration.ofMinutes(40);
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--nodes" -> nodes = Integer.parseInt(args[++i]);
+                case "--events" -> events = Integer.parseInt(args[++i]);
+                case "--dir" -> base = Path.of(args[++i]);
+                case "--limit-minutes" -> limit = Duration.ofMinutes(Long.parseLong(args[++i]));
+                default -> throw new IllegalArgumentException("unknown argument " + args[i]
+                        + "; use --nodes N --events M [--dir D] [--limit-minutes L]");
+            }
+        }
+        if (!NatsServer.installed()) {
+            System.err.println("nats-server is not installed (apt-get install -y nats-server)");
+            System.exit(2);
+        }
+        Path dir = Files.createTempDirectory(Files.createDirectories(base), "nats-bench");
+        long total = (long) nodes * events;
+        System.out.printf("NatsScaleBenchmark: %d nodes x %d events = %d events, stores under %s, %d cores%n", nodes, events,
+                total, dir, Runtime.getRuntime().availableProcessors());
+        NatsServer nats = NatsServer.start(dir);
+        List<NatsNode> all = new ArrayList<>();
+        try {
+            long t0 = System.nanoTime();
+            for (int n = 0; n < nodes; n++) {
+                String name = "node-" + n;
+                NatsSettings s = NatsNode.settings(nats.url(), name).withBatch(500);
+                all.add(NatsNode.start(name, dir.resolve(name), s, 1000)); // the application's default pass: 1 s
+            }
+            awaitReady(all);
+            System.out.printf("  %d nodes connected and set up in %.1f s%n", nodes, seconds(t0));
+
+            long cpu0 = processCpuNanos();
+            long natsCpu0 = natsCpuTicks(nats.pid());
+            long start = System.nanoTime();
+            // every node writes its events through its own store, interleaved as concurrent writers would be
+            for (int i = 0; i < events; i++) {
+                for (NatsNode n : all) {
+                    n.emit(1);
+                }
+            }
+            double writeSeconds = seconds(start);
+            System.out.printf("  all %d events written locally in %.1f s%n", total, writeSeconds);
+
+            long deadline = start + limit.toNanos();
+            double published = -1;
+            long lastReport = System.nanoTime();
+            while (true) {
+                long min = Long.MAX_VALUE;
+                long sum = 0;
+                long pub = 0;
+                for (NatsNode n : all) {
+                    int held = n.indexed();
+                    min = Math.min(min, held);
+                    sum += held;
+                    pub += n.status().published();
+                }
+                if (published < 0 && pub >= total) {
+                    published = seconds(start);
+                    System.out.printf("  every event published after %.1f s%n", published);
+                }
+                if (min >= total) {
+                    break;
+                }
+                if (System.nanoTime() > deadline) {
+                    System.out.printf("  LIMIT reached: slowest store holds %d of %d (%.1f%% of all copies)%n", min, total,
+                            100.0 * sum / (total * nodes));
+                    break;
+                }
+                if (System.nanoTime() - lastReport > 15_000_000_000L) {
+                    lastReport = System.nanoTime();
+                    System.out.printf("  %.0f s: slowest store %d/%d, copies %.1f%%%n", seconds(start), min, total,
+                            100.0 * sum / (total * nodes));
+                }
+                Thread.sleep(200);
+            }
+            double converged = seconds(start);
+            long cpu = processCpuNanos() - cpu0;
+            long natsCpu = natsCpuTicks(nats.pid()) - natsCpu0;
+            long copies = total * (nodes - 1L); // every event imported by every other node
+            System.gc();
+            MemoryMXBean mem = ManagementFactory.getMemoryMXBean();
+            long heap = mem.getHeapMemoryUsage().getUsed();
+            StreamInfo info = streamInfo(nats.url());
+            System.out.println();
+            System.out.printf("  converged (every store holds all %d events): %.1f s after the first write%n", total,
+                    converged);
+            System.out.printf("  published: %d events in %.1f s (%.0f events/s into the stream)%n", total, published,
+                    total / published);
+            System.out.printf("  imported: %d copies (%.0f imports/s across all nodes, %.0f per node)%n", copies,
+                    copies / converged, copies / converged / nodes);
+            System.out.printf("  CPU of the %d application nodes: %.1f s (%.2f s per node, %.1f µs per import)%n", nodes,
+                    cpu / 1e9, cpu / 1e9 / nodes, cpu / 1e3 / copies);
+            System.out.printf("  CPU of nats-server: %.1f s; its resident memory: %d MiB%n", natsCpu / 100.0,
+                    natsRssKib(nats.pid()) / 1024);
+            System.out.printf("  heap after GC: %d MiB for %d nodes x %d events = %.0f bytes per stored event%n",
+                    heap >> 20, nodes, total, (double) heap / (nodes * total));
+            System.out.printf("  stream: %d messages, %d bytes (%.0f bytes per event); JetStream directory %d KiB%n",
+                    info.getStreamState().getMsgCount(), info.getStreamState().getByteCount(),
+                    (double) info.getStreamState().getByteCount() / Math.max(1, info.getStreamState().getMsgCount()),
+                    du(dir.resolve("nats-js")) >> 10);
+            System.out.printf("  one store on disk: %d KiB for %d events%n", du(dir.resolve("node-0")) >> 10, total);
+        } finally {
+            for (NatsNode n : all) {
+                n.close();
+            }
+            nats.close();
+            delete(dir);
+        }
+    }
+
+    private static void awaitReady(List<NatsNode> all) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+        while (!all.stream().allMatch(n -> n.status().ready())) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("nodes not set up: " + all.stream().filter(n -> !n.status().ready())
+                        .map(n -> n.status().toString()).findFirst().orElse(""));
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    private static StreamInfo streamInfo(String url) throws Exception {
+        Connection c = Nats.connect(url);
+        try {
+            return c.jetStreamManagement().getStreamInfo("HOMELAB_EVENTS");
+        } finally {
+            c.close();
+        }
+    }
+
+    private static double seconds(long since) {
+        return (System.nanoTime() - since) / 1e9;
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    /** utime + stime of a process in clock ticks (USER_HZ, 100 on Linux). */
+    private static long natsCpuTicks(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+    }
+
+    private static long natsRssKib(long pid) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        }
+        return -1;
+    }
+
+    private static long du(Path p) throws IOException {
+        if (!Files.exists(p)) {
+            return 0;
+        }
+        try (Stream<Path> s = Files.walk(p)) {
+            return s.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
+        }
+    }
+
+    private static void delete(Path p) throws IOException {
+        try (Stream<Path> s = Files.walk(p)) {
+            for (Path f : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(f);
+            }
+        }
+    }
+}
