@@ -41,6 +41,7 @@ import dev.homelab.events.config.ArchiveConfig;
 import dev.homelab.events.index.Cursor;
 import dev.homelab.events.index.EventIndex;
 import dev.homelab.events.index.EventQuery;
+import dev.homelab.events.index.EventWriter;
 import dev.homelab.events.index.IndexEntry;
 import dev.homelab.events.index.IndexPage;
 import dev.homelab.events.index.Reconciler;
@@ -48,10 +49,10 @@ import dev.homelab.events.service.EventService;
 import dev.homelab.events.service.InvalidInputException;
 import dev.homelab.events.service.NotFoundException;
 import dev.homelab.events.service.StoreUnavailableException;
+import dev.homelab.events.storage.DurableFiles;
 import dev.homelab.events.storage.EventFileName;
 import dev.homelab.events.storage.EventStore;
 import dev.homelab.events.storage.ReadResult;
-import dev.homelab.events.sync.DurableFiles;
 import dev.homelab.events.sync.Importer;
 
 /**
@@ -69,7 +70,7 @@ public class ArchiveService implements Importer.ArchiveLookup {
     @Inject
     EventIndex index;
     @Inject
-    Reconciler reconciler;
+    EventWriter writer;
     @Inject
     EventService events;
     @Inject
@@ -139,7 +140,7 @@ public class ArchiveService implements Importer.ArchiveLookup {
 
     DayArchiver archiver() {
         if (archiver == null) {
-            archiver = new DayArchiver(store.root(), archiveDir(), store.codec(), mapper);
+            archiver = new DayArchiver(store.files(), archiveDir(), mapper);
         }
         return archiver;
     }
@@ -222,26 +223,13 @@ public class ArchiveService implements Importer.ArchiveLookup {
                 int identical = 0;
                 List<String> notes = new ArrayList<>();
                 for (Map.Entry<String, byte[]> e : archive.files().entrySet()) {
-                    Path rel = Path.of(e.getKey());
-                    EventStore.ImportOutcome o;
-                    try {
-                        o = store.importFile(rel, e.getValue());
-                    } catch (IllegalArgumentException bad) {
-                        notes.add("not restorable into the layout: " + e.getKey() + " (" + bad.getMessage() + ")");
-                        continue;
-                    }
-                    switch (o) {
-                        case WRITTEN -> {
-                            written++;
-                            ReadResult r = store.codec().fromBytes(e.getValue(), e.getKey(),
-                                    EventFileName.parse(rel.getFileName().toString()));
-                            if (r instanceof ReadResult.Ok ok) {
-                                reconciler.indexNew(ok.event(), rel);
-                            }
-                        }
+                    // the one write path: the store's commit point, then the index and the metrics
+                    EventWriter.ImportResult r = writer.importFile(e.getKey(), e.getValue());
+                    switch (r.outcome()) {
+                        case WRITTEN -> written++;
                         case IDENTICAL -> identical++;
-                        case CONFLICT ->
-                            notes.add("conflict: " + e.getKey() + " exists live with different content; kept both");
+                        case CONFLICT -> notes.add("conflict: " + e.getKey() + " (" + r.detail() + "); kept both");
+                        case REJECTED -> notes.add("not restorable into the layout: " + e.getKey() + " (" + r.detail() + ")");
                     }
                 }
                 boolean removed = false;

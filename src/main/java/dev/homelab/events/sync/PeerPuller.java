@@ -28,6 +28,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.homelab.events.EventTypes;
 import dev.homelab.events.Names;
+import dev.homelab.events.storage.DurableFiles;
 
 /**
  * Pulls one peer: asks its export endpoint for the files after the saved cursor, imports each page, and

@@ -35,6 +35,7 @@ import dev.homelab.events.Severity;
 import dev.homelab.events.archive.ArchiveService;
 import dev.homelab.events.config.SyncConfig;
 import dev.homelab.events.index.EventIndex;
+import dev.homelab.events.index.EventWriter;
 import dev.homelab.events.index.Reconciler;
 import dev.homelab.events.service.EventService;
 import dev.homelab.events.service.InvalidInputException;
@@ -60,6 +61,8 @@ public class SyncService {
     EventIndex index;
     @Inject
     Reconciler reconciler;
+    @Inject
+    EventWriter writer;
     @Inject
     EventService events;
     @Inject
@@ -87,7 +90,7 @@ public class SyncService {
         // nobody syncs with keeps a root holding nothing but events
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(config.timeout())
                 .followRedirects(HttpClient.Redirect.NEVER).build();
-        Importer importer = new Importer(store, index, reconciler, archives);
+        Importer importer = new Importer(writer, archives);
         PeerPuller.Settings settings = new PeerPuller.Settings(config.timeout(),
                 Math.max(1, Math.min(EXPORT_MAX_LIMIT, config.pageSize())),
                 config.backoffInitial(), config.backoffMax(), config.heartbeatWindow());
