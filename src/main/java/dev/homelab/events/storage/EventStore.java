@@ -7,9 +7,13 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -46,6 +50,10 @@ import dev.homelab.events.Timestamps;
  * modified or deleted.
  */
 public class EventStore {
+
+    /** Mode 0755, as the bash and Python writers ask for (the process umask may remove more bits). */
+    private static final FileAttribute<Set<PosixFilePermission>> DIRECTORY_MODE = PosixFilePermissions
+            .asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x"));
 
     private final Path root;
     private final EventCodec codec;
@@ -291,7 +299,7 @@ public class EventStore {
         }
         for (Path p : missing) {
             try {
-                Files.createDirectory(p);
+                Files.createDirectory(p, DIRECTORY_MODE);
             } catch (FileAlreadyExistsException e) {
                 // another writer created it first; fine as long as it is a real directory
             }
