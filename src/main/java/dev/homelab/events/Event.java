@@ -1,6 +1,7 @@
 package dev.homelab.events;
 
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.Map;
 import java.util.UUID;
 
@@ -32,13 +33,17 @@ public record Event(
         extra = extra == null ? Map.of() : Map.copyOf(extra);
     }
 
-    /** The ordering of every listing: time, then node, then id, so that equal timestamps still sort stably. */
+    /**
+     * The order of every listing: time, then node, then id, so that equal timestamps still sort stably and
+     * cursors never skip or repeat. The index keeps the same order on its rows ({@code IndexEntry.BY_TIME});
+     * nothing else defines one.
+     */
+    public static final Comparator<Event> LISTING_ORDER = Comparator.comparing(Event::timestamp)
+            .thenComparing(Event::node)
+            .thenComparing(Event::id);
+
+    /** {@link #LISTING_ORDER} as a method reference, for callers written against it. */
     public static int compareByTime(Event a, Event b) {
-        int c = a.timestamp.compareTo(b.timestamp);
-        if (c != 0) {
-            return c;
-        }
-        c = a.node.compareTo(b.node);
-        return c != 0 ? c : a.id.compareTo(b.id);
+        return LISTING_ORDER.compare(a, b);
     }
 }

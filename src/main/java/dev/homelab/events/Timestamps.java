@@ -7,18 +7,33 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 
-/** The two timestamp forms of the format: ISO 8601 in JSON, and the sortable form in file names. */
+/**
+ * Timestamps of the format: the ISO 8601 form of the JSON content, the date of the partition directory, and the
+ * supported range. The sortable form in file names belongs to the file-name codec
+ * ({@code storage.EventFileName}), with the rest of the file-name grammar.
+ */
 public final class Timestamps {
     /** JSON form, always UTC with six fraction digits: {@code 2026-11-26T23:47:51.123456Z}. */
     public static final DateTimeFormatter JSON = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'")
             .withZone(ZoneOffset.UTC);
-    /** File-name form: {@code 20261126T234751.123456Z}. */
-    public static final DateTimeFormatter FILE_NAME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSSSSS'Z'")
-            .withZone(ZoneOffset.UTC);
     /** Partition directory: the event's UTC date. */
     public static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("yyyy-MM-dd").withZone(ZoneOffset.UTC);
 
+    /**
+     * The earliest timestamp an event may carry. Every writer (Java, bash, Python) refuses earlier ones, and
+     * the reader skips a file holding one, so every stored time has a four-digit year in its file name and
+     * date directory and fits the index's microsecond counter.
+     */
+    public static final Instant EARLIEST = Instant.parse("1970-01-01T00:00:00Z");
+    /** The latest timestamp an event may carry (see {@link #EARLIEST}). */
+    public static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999Z");
+
     private Timestamps() {
+    }
+
+    /** True when {@code t} is within {@link #EARLIEST} and {@link #LATEST}, both included. */
+    public static boolean isSupported(Instant t) {
+        return t != null && !t.isBefore(EARLIEST) && !t.isAfter(LATEST);
     }
 
     /** Events carry microsecond precision; finer digits are dropped so every writer agrees. */

@@ -57,7 +57,7 @@ public class ArchiveCatalog {
 
     @PostConstruct
     void init() {
-        archiver = new DayArchiver(store.root(), archiveDir(), store.codec(), mapper);
+        archiver = new DayArchiver(store.files(), archiveDir(), mapper);
         manifests = new ManifestCache(archiver);
     }
 

@@ -9,8 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -19,20 +17,16 @@ import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
-import java.util.UUID;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.homelab.events.Names;
-import dev.homelab.events.storage.EventCodec;
-import dev.homelab.events.storage.EventFileName;
+import dev.homelab.events.storage.DurableFiles;
+import dev.homelab.events.storage.EventFiles;
 import dev.homelab.events.storage.ReadResult;
-import dev.homelab.events.sync.DurableFiles;
 import dev.homelab.events.sync.Exporter;
 
 /**
@@ -52,8 +46,9 @@ import dev.homelab.events.sync.Exporter;
  * the job. Running it on an archived day with nothing live changes nothing.
  *
  * <p>
- * Files that are not events in the layout (dot-temp files, symlinks, foreign directories) are neither
- * archived nor removed, so their day directory stays. Thread-safety: callers serialize per day
+ * Only what the store's one reader ({@link EventFiles}) reads as an event, at a path restore can write it
+ * back to, is archived. Everything else (dot-temp files, symlinks, FIFOs, foreign or invalid files, foreign
+ * directories) is neither archived nor removed, so its day directory stays and the store keeps reporting it. Thread-safety: callers serialize per day
  * ({@link ArchiveService} holds one lock for all archive operations).
  */
 public class DayArchiver {
@@ -68,15 +63,15 @@ public class DayArchiver {
     public record Result(String date, String outcome, int archived, int removed, int leftInPlace, List<String> notes) {
     }
 
+    private final EventFiles files;
     private final Path root;
     private final Path archiveDir;
-    private final EventCodec codec;
     private final ObjectMapper mapper;
 
-    public DayArchiver(Path root, Path archiveDir, EventCodec codec, ObjectMapper mapper) {
-        this.root = root;
+    public DayArchiver(EventFiles files, Path archiveDir, ObjectMapper mapper) {
+        this.files = files;
+        this.root = files.root();
         this.archiveDir = archiveDir;
-        this.codec = codec;
         this.mapper = mapper;
     }
 
@@ -119,16 +114,16 @@ public class DayArchiver {
             return new Result(day.toString(), "conflicts", 0, 0, left, notes);
         }
         Files.createDirectories(archiveDir);
-        Path temp = archiveDir.resolve("." + archive.getFileName() + "." + UUID.randomUUID() + ".tmp");
+        Path temp = DurableFiles.tempFor(archive);
         try {
             writeZip(temp, day, content);
             after(Step.WRITTEN, day);
             if (exists) {
-                Files.move(temp, archive, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                DurableFiles.renameOver(temp, archive); // COMMIT POINT of an extended archive
             } else {
                 try {
                     // COMMIT POINT for a new archive: a link never replaces an archive another run made
-                    Files.createLink(archive, temp);
+                    DurableFiles.linkNew(temp, archive);
                 } catch (FileAlreadyExistsException e) {
                     throw new IOException("archive " + archive + " appeared while archiving; run again", e);
                 }
@@ -216,10 +211,8 @@ public class DayArchiver {
     private void writeZip(Path temp, LocalDate day, Map<String, byte[]> content) throws IOException {
         List<Manifest.FileEntry> entries = new ArrayList<>();
         for (Map.Entry<String, byte[]> e : content.entrySet()) {
-            Path rel = Path.of(e.getKey());
-            Optional<EventFileName> name = EventFileName.parse(rel.getFileName().toString());
             String correlation = null;
-            ReadResult r = codec.fromBytes(e.getValue(), e.getKey(), name);
+            ReadResult r = files.decode(e.getValue(), e.getKey());
             String id = null;
             if (r instanceof ReadResult.Ok ok) {
                 correlation = ok.event().correlationId();
@@ -243,7 +236,11 @@ public class DayArchiver {
         }
     }
 
-    /** Every regular, non-hidden file at {@code <day>/<node>/<file>}; returns how many entries were left alone. */
+    /**
+     * Every file of the day that the one reader reads as an event and that restore can put back under the same
+     * path; returns how many entries were left alone (temp files, symlinks, foreign or invalid files), each
+     * with a note. What is left keeps its day directory, and stays visible in the store's problems.
+     */
     private int collectLive(Path dayDir, Map<String, byte[]> live, List<String> notes) throws IOException {
         if (!Files.isDirectory(dayDir, LinkOption.NOFOLLOW_LINKS)) {
             return 0;
@@ -251,22 +248,20 @@ public class DayArchiver {
         int left = 0;
         try (DirectoryStream<Path> nodes = Files.newDirectoryStream(dayDir)) {
             for (Path node : nodes) {
-                String nodeName = node.getFileName().toString();
-                if (!Files.isDirectory(node, LinkOption.NOFOLLOW_LINKS) || !Names.isValidNode(nodeName)) {
-                    notes.add("left in place: " + root.relativize(node) + " (not a node directory)");
+                Path nodeRel = root.relativize(node);
+                if (!(classify(nodeRel) instanceof EventFiles.Entry.Directory)) {
+                    notes.add("left in place: " + nodeRel + " (not a node directory)");
                     left++;
                     continue;
                 }
-                try (DirectoryStream<Path> files = Files.newDirectoryStream(node)) {
-                    for (Path f : files) {
-                        BasicFileAttributes a = Files.readAttributes(f, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-                        String name = f.getFileName().toString();
-                        if (!a.isRegularFile() || name.startsWith(".")) {
-                            notes.add("left in place: " + root.relativize(f) + " (not a regular event file)");
+                try (DirectoryStream<Path> entries = Files.newDirectoryStream(node)) {
+                    for (Path f : entries) {
+                        Path rel = root.relativize(f);
+                        String why = archivable(rel, live);
+                        if (why != null) {
+                            notes.add("left in place: " + rel + " (" + why + ")");
                             left++;
-                            continue;
                         }
-                        live.put(root.relativize(f).toString(), readLive(root.relativize(f).toString()));
                     }
                 }
             }
@@ -274,13 +269,38 @@ public class DayArchiver {
         return left;
     }
 
-    private byte[] readLive(String relative) throws IOException {
-        try (InputStream in = Files.newInputStream(root.resolve(relative), StandardOpenOption.READ,
-                LinkOption.NOFOLLOW_LINKS)) {
-            return in.readAllBytes();
-        } catch (NoSuchFileException e) {
-            return null;
+    /** Puts the file into {@code live} and returns null, or returns why it stays in place. */
+    private String archivable(Path rel, Map<String, byte[]> live) throws IOException {
+        EventFiles.Entry entry = classify(rel);
+        if (!(entry instanceof EventFiles.Entry.Candidate c)) {
+            return entry instanceof EventFiles.Entry.Problem p ? p.reason() + ": " + p.detail() : "not an event file";
         }
+        ReadResult r = files.read(c);
+        if (r instanceof ReadResult.Skipped s) {
+            return s.reason() + ": " + s.detail();
+        }
+        ReadResult.Ok ok = (ReadResult.Ok) r;
+        try {
+            EventFiles.checkPlacement(rel, ok.event()); // what restore would refuse is not archived
+        } catch (IllegalArgumentException e) {
+            return "not restorable: " + e.getMessage();
+        }
+        live.put(rel.toString(), ok.bytes());
+        return null;
+    }
+
+    private EventFiles.Entry classify(Path rel) throws IOException {
+        try {
+            return files.classify(rel,
+                    Files.readAttributes(root.resolve(rel), BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS));
+        } catch (NoSuchFileException gone) {
+            return new EventFiles.Entry.Hidden(rel); // removed while we looked
+        }
+    }
+
+    /** The bytes of a live file as the reader reads them, or null when it is no longer an event file. */
+    private byte[] readLive(String relative) {
+        return files.read(Path.of(relative)) instanceof ReadResult.Ok ok ? ok.bytes() : null;
     }
 
     private void removeEmptyDirectories(Path dayDir) throws IOException {

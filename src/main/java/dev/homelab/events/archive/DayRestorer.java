@@ -15,11 +15,9 @@ import jakarta.inject.Inject;
 import dev.homelab.events.NotFoundException;
 import dev.homelab.events.StoreUnavailableException;
 import dev.homelab.events.archive.ArchiveService.RestoreResult;
-import dev.homelab.events.index.Reconciler;
-import dev.homelab.events.storage.EventFileName;
+import dev.homelab.events.index.EventWriter;
+import dev.homelab.events.storage.DurableFiles;
 import dev.homelab.events.storage.EventStore;
-import dev.homelab.events.storage.ReadResult;
-import dev.homelab.events.sync.DurableFiles;
 
 /**
  * Restores an archived day into the live layout: every file is written back with the store's durable write
@@ -33,7 +31,7 @@ public class DayRestorer {
     @Inject
     EventStore store;
     @Inject
-    Reconciler reconciler;
+    EventWriter writer;
     @Inject
     ArchiveCatalog catalog;
 
@@ -61,26 +59,13 @@ public class DayRestorer {
                 int identical = 0;
                 List<String> notes = new ArrayList<>();
                 for (Map.Entry<String, byte[]> e : archive.files().entrySet()) {
-                    Path rel = Path.of(e.getKey());
-                    EventStore.ImportOutcome o;
-                    try {
-                        o = store.importFile(rel, e.getValue());
-                    } catch (IllegalArgumentException bad) {
-                        notes.add("not restorable into the layout: " + e.getKey() + " (" + bad.getMessage() + ")");
-                        continue;
-                    }
-                    switch (o) {
-                        case WRITTEN -> {
-                            written++;
-                            ReadResult r = store.codec().fromBytes(e.getValue(), e.getKey(),
-                                    EventFileName.parse(rel.getFileName().toString()));
-                            if (r instanceof ReadResult.Ok ok) {
-                                reconciler.indexNew(ok.event(), rel);
-                            }
-                        }
+                    // the one write path: the store's commit point, then the index and the metrics
+                    EventWriter.ImportResult r = writer.importFile(e.getKey(), e.getValue());
+                    switch (r.outcome()) {
+                        case WRITTEN -> written++;
                         case IDENTICAL -> identical++;
-                        case CONFLICT ->
-                            notes.add("conflict: " + e.getKey() + " exists live with different content; kept both");
+                        case CONFLICT -> notes.add("conflict: " + e.getKey() + " (" + r.detail() + "); kept both");
+                        case REJECTED -> notes.add("not restorable into the layout: " + e.getKey() + " (" + r.detail() + ")");
                     }
                 }
                 boolean removed = false;

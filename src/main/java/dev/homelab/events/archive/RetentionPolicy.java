@@ -25,8 +25,8 @@ import dev.homelab.events.archive.ArchiveService.ArchivedDay;
 import dev.homelab.events.archive.ArchiveService.RetentionRun;
 import dev.homelab.events.config.ArchiveConfig;
 import dev.homelab.events.index.EventIndex;
+import dev.homelab.events.storage.DurableFiles;
 import dev.homelab.events.storage.EventStore;
-import dev.homelab.events.sync.DurableFiles;
 
 /**
  * The retention policy: archives every live day older than {@code homelab.archive.keep-days} (except days

@@ -1,12 +1,11 @@
 package dev.homelab.events.index;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.UUID;
 
-import dev.homelab.events.storage.EventStore;
+import dev.homelab.events.storage.EventFiles;
 import dev.homelab.events.storage.FileProblem;
 import dev.homelab.events.storage.ReadResult;
 
@@ -21,8 +20,8 @@ public final class Duplicates {
     }
 
     /** The problem to report for {@code duplicate}, a second file with the id of the indexed {@code original}. */
-    public static FileProblem problem(EventStore store, String duplicate, String original, UUID id, Instant seenAt) {
-        if (sameContent(store, Path.of(duplicate), Path.of(original))) {
+    public static FileProblem problem(EventFiles files, String duplicate, String original, UUID id, Instant seenAt) {
+        if (sameContent(files, Path.of(duplicate), Path.of(original))) {
             return new FileProblem(duplicate, FileProblem.Reason.IDENTICAL_COPY,
                     "identical copy of " + original + " (id " + id + "); harmless, skipped", seenAt);
         }
@@ -30,16 +29,14 @@ public final class Duplicates {
                 + " with different content: a conflict; neither file is changed, the first one seen is served", seenAt);
     }
 
-    /** Byte-identical files, or files holding equal events (same fields and payload, different formatting). */
-    static boolean sameContent(EventStore store, Path a, Path b) {
-        try {
-            if (Files.mismatch(store.root().resolve(a), store.root().resolve(b)) == -1L) {
-                return true;
-            }
-        } catch (IOException e) {
-            return false; // one of them vanished or cannot be read: not provably the same
+    /**
+     * Byte-identical files, or files holding equal events (same fields and payload, different formatting).
+     * Both are read by the one reader: a FIFO swapped in for either is never opened.
+     */
+    static boolean sameContent(EventFiles files, Path a, Path b) {
+        if (files.read(a) instanceof ReadResult.Ok x && files.read(b) instanceof ReadResult.Ok y) {
+            return Arrays.equals(x.bytes(), y.bytes()) || x.event().equals(y.event());
         }
-        return store.read(a) instanceof ReadResult.Ok x && store.read(b) instanceof ReadResult.Ok y
-                && x.event().equals(y.event());
+        return false; // one of them vanished or is not an event: not provably the same
     }
 }

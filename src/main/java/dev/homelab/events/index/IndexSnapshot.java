@@ -8,17 +8,17 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.zip.CRC32;
 import java.util.zip.CheckedOutputStream;
 
 import dev.homelab.events.Severity;
+import dev.homelab.events.storage.DurableFiles;
+import dev.homelab.events.storage.EventFiles;
 import dev.homelab.events.storage.FileProblem;
 
 /**
@@ -51,10 +51,10 @@ public final class IndexSnapshot {
     public static int save(Path file, Reconciler reconciler) throws IOException {
         EventIndex index = reconciler.index();
         // fingerprints first: every row they vouch for is already in the index, so the rows written below cover them
-        Map<String, Reconciler.Fingerprint> prints = reconciler.fingerprints();
-        Map<String, Reconciler.KnownProblem> problems = reconciler.knownProblems();
+        Map<String, DirectoryFingerprints.Fingerprint> prints = reconciler.fingerprints();
+        Map<String, ProblemRegistry.KnownProblem> problems = reconciler.knownProblems();
         Files.createDirectories(file.getParent());
-        Path temp = file.resolveSibling("." + file.getFileName() + "." + UUID.randomUUID() + ".tmp");
+        Path temp = DurableFiles.tempFor(file);
         Map<String, Integer> strings = new HashMap<>();
         List<String> table = new ArrayList<>();
         // rows are buffered as string-table references, then written after the table
@@ -87,8 +87,8 @@ public final class IndexSnapshot {
                     writeString(out, s);
                 }
                 out.writeInt(prints.size());
-                for (Map.Entry<String, Reconciler.Fingerprint> p : prints.entrySet()) {
-                    Reconciler.Fingerprint f = p.getValue();
+                for (Map.Entry<String, DirectoryFingerprints.Fingerprint> p : prints.entrySet()) {
+                    DirectoryFingerprints.Fingerprint f = p.getValue();
                     writeString(out, p.getKey());
                     boolean numeric = f.inode() instanceof Long;
                     out.writeLong(numeric ? (Long) f.inode() : 0L);
@@ -96,7 +96,7 @@ public final class IndexSnapshot {
                     out.writeBoolean(f.racy() || !numeric);
                 }
                 out.writeInt(problems.size());
-                for (Reconciler.KnownProblem k : problems.values()) {
+                for (ProblemRegistry.KnownProblem k : problems.values()) {
                     FileProblem fp = k.problem();
                     writeString(out, fp.path());
                     writeString(out, fp.reason().name());
@@ -112,7 +112,8 @@ public final class IndexSnapshot {
                 out.flush();
                 out.writeLong(crc.getValue());
             }
-            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            // not forced: the snapshot is a cache, and a torn one fails its checksum and is rebuilt
+            DurableFiles.renameOver(temp, file);
         } finally {
             Files.deleteIfExists(temp);
         }
@@ -162,6 +163,8 @@ public final class IndexSnapshot {
      * Loads a snapshot into an empty index and its reconciler, which must then run
      * {@link Reconciler#reconcileChanged()} to validate it against the directories. Returns null (and
      * loads nothing) when there is no usable snapshot: missing, another version, another root, or damaged.
+     *
+     * @throws java.nio.file.FileSystemException when something other than a regular file is at {@code file}
      */
     public static Loaded load(Path file, Reconciler reconciler) throws IOException {
         if (reconciler.index().size() != 0) {
@@ -179,12 +182,13 @@ public final class IndexSnapshot {
         int[] service;
         int[] cid;
         int[] path;
-        Map<String, Reconciler.Fingerprint> prints = new HashMap<>();
-        Map<String, Reconciler.KnownProblem> problems = new HashMap<>();
+        Map<String, DirectoryFingerprints.Fingerprint> prints = new HashMap<>();
+        Map<String, ProblemRegistry.KnownProblem> problems = new HashMap<>();
         Instant created;
         byte[] all;
         try {
-            all = Files.readAllBytes(file);
+            // only a regular file is opened: a FIFO or device put at this path must not hang the start
+            all = EventFiles.readAtMost(file, Integer.MAX_VALUE);
         } catch (NoSuchFileException e) {
             return null;
         }
@@ -216,7 +220,7 @@ public final class IndexSnapshot {
                 long ino = in.getLong();
                 long change = in.getLong();
                 boolean racy = in.get() != 0;
-                prints.put(rel, new Reconciler.Fingerprint(ino, change, racy));
+                prints.put(rel, new DirectoryFingerprints.Fingerprint(ino, change, racy));
             }
             int known = in.getInt();
             for (int i = 0; i < known; i++) {
@@ -227,8 +231,8 @@ public final class IndexSnapshot {
                 boolean stamped = in.get() != 0;
                 long size = in.getLong();
                 long modified = in.getLong();
-                problems.put(problemPath, new Reconciler.KnownProblem(new FileProblem(problemPath, reason, detail, seen),
-                        stamped ? new Reconciler.Stamp(size, modified) : null));
+                problems.put(problemPath, new ProblemRegistry.KnownProblem(new FileProblem(problemPath, reason, detail, seen),
+                        stamped ? new ProblemRegistry.Stamp(size, modified) : null));
             }
             n = in.getInt();
             if (n < 0 || (long) n * ROW_BYTES > in.remaining()) {

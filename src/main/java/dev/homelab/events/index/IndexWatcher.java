@@ -27,7 +27,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.jboss.logging.Logger;
 
-import dev.homelab.events.Names;
+import dev.homelab.events.storage.EventFileName;
 
 /**
  * Watches the store (root, date and node directories) so that files written by other processes (the bash
@@ -237,13 +237,12 @@ public class IndexWatcher implements Closeable {
     }
 
     private static boolean isDateDir(Path p) {
-        return Reconciler.DATE_DIR.matcher(p.getFileName().toString()).matches()
-                && Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS);
+        return EventFileName.isDateDirectory(p.getFileName().toString()) && Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS);
     }
 
     private static boolean isNodeDir(Path p) {
         String n = p.getFileName().toString();
-        return !n.startsWith(".") && Names.isValidNode(n) && Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS);
+        return EventFileName.isNodeDirectory(n) && Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS);
     }
 
     public boolean running() {

@@ -22,7 +22,7 @@ import io.smallrye.health.api.HealthRegistry;
 import dev.homelab.events.archive.ArchiveService;
 import dev.homelab.events.config.NatsConfig;
 import dev.homelab.events.index.EventIndex;
-import dev.homelab.events.index.Reconciler;
+import dev.homelab.events.index.EventWriter;
 import dev.homelab.events.storage.EventStore;
 import dev.homelab.events.sync.Importer;
 import dev.homelab.events.sync.LocalNode;
@@ -45,7 +45,7 @@ public class NatsReplication {
     @Inject
     EventIndex index;
     @Inject
-    Reconciler reconciler;
+    EventWriter writer;
     @Inject
     ArchiveService archives;
     @Inject
@@ -87,7 +87,7 @@ public class NatsReplication {
     /** SEAMS (arrival feed and import): see {@link LocalStore}; each is one line here. */
     private LocalStore localStore(String node) {
         return new LocalStore(node, (cursor, limit) -> sync.export(cursor.encode(), limit),
-                new Importer(store, index, reconciler, archives));
+                new Importer(writer, archives));
     }
 
     @Scheduled(every = "${homelab.nats.interval:PT1S}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)

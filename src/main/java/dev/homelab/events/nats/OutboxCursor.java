@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import java.util.Optional;
 import java.util.Properties;
 
-import dev.homelab.events.sync.DurableFiles;
+import dev.homelab.events.storage.DurableFiles;
 import dev.homelab.events.sync.SyncCursor;
 
 /**

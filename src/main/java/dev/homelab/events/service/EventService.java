@@ -22,7 +22,6 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 
 import dev.homelab.events.Event;
 import dev.homelab.events.EventDraft;
@@ -40,6 +39,7 @@ import dev.homelab.events.config.StoreConfig;
 import dev.homelab.events.index.Cursor;
 import dev.homelab.events.index.EventIndex;
 import dev.homelab.events.index.EventQuery;
+import dev.homelab.events.index.EventWriter;
 import dev.homelab.events.index.IndexEntry;
 import dev.homelab.events.index.IndexPage;
 import dev.homelab.events.index.Reconciler;
@@ -72,11 +72,12 @@ public class EventService {
     @Inject
     Reconciler reconciler;
     @Inject
+    EventWriter writer;
+    @Inject
     ArchiveService archives;
 
     private final MeterRegistry metrics;
     private final EventValidator validator;
-    private final Timer writeTimer;
 
     @Inject
     public EventService(StoreConfig config, ObjectMapper mapper, MeterRegistry registry) {
@@ -85,8 +86,6 @@ public class EventService {
                 config.events().payloadMaxBytes(), config.events().payloadMaxDepth(), config.events().maxFutureSkew(),
                 mapper, Clock.systemUTC());
         this.metrics = registry;
-        this.writeTimer = Timer.builder("homelab.events.write").description("Durable write of one event")
-                .publishPercentiles(0.5, 0.99).register(registry);
     }
 
     /** Validates and durably records a new event; returns only once it is on disk and indexed. */
@@ -100,23 +99,16 @@ public class EventService {
             }
             throw e;
         }
-        Timer.Sample sample = Timer.start();
-        Path relative;
+        EventWriter.Written written;
         try {
-            relative = store.append(event);
+            written = writer.append(event); // the one write path: durable, indexed and counted on return
         } catch (FileAlreadyExistsException e) {
             // a random UUID collided, or a writer reused a name: never overwrite, report it
-            metrics.counter("homelab.events.rejected", "reason", "conflict").increment();
             throw new StoreUnavailableException("an event file with this name already exists: " + e.getFile(), false, e);
         } catch (IOException e) {
-            metrics.counter("homelab.events.rejected", "reason", "io_error").increment();
             throw writeFailure(e);
-        } finally {
-            sample.stop(writeTimer);
         }
-        reconciler.indexNew(event, relative);
-        metrics.counter("homelab.events.written").increment();
-        return new Emitted(event, relative.toString());
+        return new Emitted(written.event(), written.relativePath());
     }
 
     static StoreUnavailableException writeFailure(IOException e) {

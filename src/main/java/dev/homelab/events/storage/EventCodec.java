@@ -8,14 +8,17 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.homelab.events.Event;
@@ -26,17 +29,27 @@ import dev.homelab.events.Timestamps;
 /**
  * The content codec of format v1: one compact JSON object with the eight fields in specification order,
  * then a newline. Reading is lenient where other writers may differ (any ISO 8601 offset, missing
- * correlation id or payload, extra fields) and strict where a value would be meaningless.
+ * correlation id or payload, extra fields) and strict where a value would be meaningless or made up (a
+ * field of the wrong JSON type, a timestamp outside the supported range, a second JSON document, a
+ * duplicated key). Files are read through {@link EventFiles}, which applies the file-level rules first.
  */
 public final class EventCodec {
 
     private static final Set<String> FIELDS = Set.of(
             "timestamp", "node", "type", "severity", "source", "service", "correlation_id", "payload");
 
+    /** The fields of the format whose value, when present and not null, must be a JSON string. */
+    private static final List<String> STRING_FIELDS = List.of(
+            "timestamp", "node", "type", "severity", "source", "service", "correlation_id");
+
     private final ObjectMapper mapper;
+    /** One JSON document per file: trailing content and duplicated keys (which one would win?) are refused. */
+    private final ObjectReader reader;
 
     public EventCodec(ObjectMapper mapper) {
         this.mapper = mapper;
+        this.reader = mapper.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS,
+                DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
     }
 
     public byte[] toBytes(Event e) {
@@ -64,6 +77,8 @@ public final class EventCodec {
     /**
      * Decodes a file's bytes. The id comes from the file name when it follows the grammar, else from an
      * {@code id} field holding a UUID, else from a name-based UUID of the relative path (stable across scans).
+     * A field of the format that is present with the wrong JSON type makes the file invalid: it is reported,
+     * never served with a value made up in its place.
      */
     public ReadResult fromBytes(byte[] bytes, String relativePath, Optional<EventFileName> name) {
         if (bytes.length == 0) {
@@ -79,19 +94,31 @@ public final class EventCodec {
         }
         JsonNode tree;
         try {
-            tree = mapper.readTree(bytes);
+            tree = reader.readTree(bytes);
         } catch (IOException ex) {
-            return new ReadResult.Skipped(FileProblem.Reason.CORRUPT_JSON, "not parseable JSON: " + firstLine(ex.getMessage()));
+            return new ReadResult.Skipped(FileProblem.Reason.CORRUPT_JSON,
+                    "not one parseable JSON document: " + firstLine(ex.getMessage()));
         }
         if (tree == null || !tree.isObject()) {
             return invalid("content is not a JSON object");
         }
         ObjectNode o = (ObjectNode) tree;
+        for (String field : STRING_FIELDS) {
+            JsonNode v = o.get(field);
+            if (v != null && !v.isNull() && !v.isTextual()) {
+                return invalid(field + " is a JSON " + v.getNodeType().name().toLowerCase(java.util.Locale.ROOT)
+                        + ", not a string");
+            }
+        }
         Instant timestamp;
         try {
             timestamp = Timestamps.parseIso(text(o, "timestamp"));
         } catch (DateTimeParseException | NullPointerException ex) {
             return invalid("timestamp is missing or not ISO 8601 with an offset");
+        }
+        if (!Timestamps.isSupported(timestamp)) {
+            return invalid("timestamp " + timestamp + " is outside the supported range " + Timestamps.EARLIEST + " to "
+                    + Timestamps.LATEST);
         }
         String node = text(o, "node");
         if (!Names.isValidNode(node)) {
@@ -117,7 +144,7 @@ public final class EventCodec {
         UUID id = name.map(EventFileName::id).orElseGet(() -> idFromContent(o, relativePath));
         String correlationId = text(o, "correlation_id");
         if (correlationId == null || correlationId.isEmpty()) {
-            correlationId = id.toString();
+            correlationId = id.toString(); // absent or null: the format's "none given", the event's own id
         }
         Map<String, JsonNode> extra = new LinkedHashMap<>();
         o.properties().forEach(f -> {
@@ -127,7 +154,7 @@ public final class EventCodec {
         });
         ObjectNode payloadObject = payload instanceof ObjectNode p ? p : mapper.createObjectNode();
         return new ReadResult.Ok(new Event(id, timestamp, node, type, severity.get(), source, service, correlationId,
-                payloadObject, extra));
+                payloadObject, extra), bytes);
     }
 
     private static UUID idFromContent(ObjectNode o, String relativePath) {

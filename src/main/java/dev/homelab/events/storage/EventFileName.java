@@ -1,27 +1,50 @@
 package dev.homelab.events.storage;
 
 import java.nio.file.Path;
+import java.time.DateTimeException;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import dev.homelab.events.Names;
 import dev.homelab.events.Timestamps;
 
 /**
- * The file-name codec of format v1: {@code <yyyyMMdd'T'HHmmss.SSSSSS'Z'>_<type>_<uuid>.json}.
+ * The path codec of format v1, and the only place that knows it (docs/format.md):
+ *
+ * <pre>
+ * &lt;yyyy-MM-dd&gt;/&lt;node&gt;/&lt;yyyyMMdd'T'HHmmss.SSSSSS'Z'&gt;_&lt;type&gt;_&lt;uuid&gt;.json
+ * </pre>
+ *
  * The type may itself contain underscores; the fixed-width timestamp and UUID make the split unambiguous.
+ * Names are built and parsed without a {@code DateTimeFormatter}: the first scan of a large store parses a
+ * million of them, and a formatter costs several microseconds each. Parsing is strict: a name whose digits
+ * are not a real instant (30 February, hour 24) does not follow the grammar.
+ *
+ * <p>
+ * A file whose name does not follow the grammar is still an event file when its content is one (a foreign
+ * writer, a hand-made file): see {@link #isEventFileName}. Byte-exact copies (sync, archive restore) keep such
+ * a name unchanged, so the event keeps its id (see {@link #checkLayoutPath}).
  */
 public record EventFileName(Instant timestamp, String type, UUID id) {
 
     private static final Pattern GRAMMAR = Pattern.compile(
             "(\\d{8}T\\d{6}\\.\\d{6}Z)_([a-z][a-z0-9_]{0,63})_"
                     + "([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\\.json");
+    private static final Pattern DATE_DIRECTORY = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
+    private static final String SUFFIX = ".json";
 
+    /** The file name, e.g. {@code 20261126T234751.123456Z_deployment_failed_0b6f7a6e-...json}. */
     public String format() {
-        return Timestamps.FILE_NAME.format(timestamp) + "_" + type + "_" + id + ".json";
+        StringBuilder b = new StringBuilder(type.length() + 68);
+        LocalDateTime t = LocalDateTime.ofEpochSecond(timestamp.getEpochSecond(), 0, ZoneOffset.UTC);
+        appendName(b, t, timestamp.getNano() / 1_000, type, id);
+        return b.toString();
     }
 
     /** The directory of an event relative to the root: {@code <yyyy-MM-dd>/<node>}. */
@@ -29,16 +52,130 @@ public record EventFileName(Instant timestamp, String type, UUID id) {
         return Path.of(Timestamps.DATE.format(timestamp), node);
     }
 
+    /**
+     * The whole relative path {@code <yyyy-MM-dd>/<node>/<file name>} of an event whose file name follows the
+     * grammar, from the values the index keeps (timestamp in microseconds since the epoch).
+     */
+    public static String relativePath(long micros, String node, String type, UUID id) {
+        LocalDateTime t = LocalDateTime.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), 0, ZoneOffset.UTC);
+        StringBuilder b = new StringBuilder(node.length() + type.length() + 80);
+        pad(b, t.getYear(), 4).append('-');
+        pad(b, t.getMonthValue(), 2).append('-');
+        pad(b, t.getDayOfMonth(), 2).append('/').append(node).append('/');
+        appendName(b, t, (int) Math.floorMod(micros, 1_000_000L), type, id);
+        return b.toString();
+    }
+
+    private static void appendName(StringBuilder b, LocalDateTime t, int micros, String type, UUID id) {
+        pad(b, t.getYear(), 4);
+        pad(b, t.getMonthValue(), 2);
+        pad(b, t.getDayOfMonth(), 2).append('T');
+        pad(b, t.getHour(), 2);
+        pad(b, t.getMinute(), 2);
+        pad(b, t.getSecond(), 2).append('.');
+        pad(b, micros, 6).append("Z_").append(type).append('_').append(id).append(SUFFIX);
+    }
+
+    private static StringBuilder pad(StringBuilder b, int v, int width) {
+        String s = Integer.toString(v);
+        for (int i = s.length(); i < width; i++) {
+            b.append('0');
+        }
+        return b.append(s);
+    }
+
+    /** The name's timestamp, type and id when it follows the grammar (strictly), else empty. */
     public static Optional<EventFileName> parse(String fileName) {
         Matcher m = GRAMMAR.matcher(fileName);
         if (!m.matches()) {
             return Optional.empty();
         }
+        String t = m.group(1);
         try {
-            Instant t = Instant.from(Timestamps.FILE_NAME.parse(m.group(1)));
-            return Optional.of(new EventFileName(t, m.group(2), UUID.fromString(m.group(3))));
-        } catch (DateTimeParseException | IllegalArgumentException e) {
-            return Optional.empty();
+            Instant at = LocalDateTime.of(digits(t, 0, 4), digits(t, 4, 2), digits(t, 6, 2), digits(t, 9, 2),
+                    digits(t, 11, 2), digits(t, 13, 2), digits(t, 16, 6) * 1000).toInstant(ZoneOffset.UTC);
+            if (!Timestamps.isSupported(at)) {
+                return Optional.empty(); // a year no writer produces (before 1970)
+            }
+            return Optional.of(new EventFileName(at, m.group(2), UUID.fromString(m.group(3))));
+        } catch (DateTimeException | IllegalArgumentException e) {
+            return Optional.empty(); // digits that are no instant (month 13, 31 November, hour 24)
+        }
+    }
+
+    private static int digits(String s, int from, int len) {
+        int v = 0;
+        for (int i = from; i < from + len; i++) {
+            v = v * 10 + (s.charAt(i) - '0');
+        }
+        return v;
+    }
+
+    /**
+     * True for a name an event file may have: it ends in {@code .json}, does not start with a dot (temporary
+     * and hidden files) and holds no control character. Names that follow the grammar are a subset.
+     * The reader and the copy paths apply this one rule, so every file that is indexed can be archived,
+     * restored and synced under its own name.
+     */
+    public static boolean isEventFileName(String name) {
+        if (name.length() <= SUFFIX.length() || !name.endsWith(SUFFIX) || name.startsWith(".")) {
+            return false;
+        }
+        for (int i = 0; i < name.length(); i++) {
+            if (Names.isControl(name.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** True for the name of a partition directory: a calendar date {@code yyyy-MM-dd}. */
+    public static boolean isDateDirectory(String name) {
+        if (!DATE_DIRECTORY.matcher(name).matches()) {
+            return false;
+        }
+        try {
+            LocalDate.of(digits(name, 0, 4), digits(name, 5, 2), digits(name, 8, 2));
+            return true;
+        } catch (DateTimeException e) {
+            return false;
+        }
+    }
+
+    /** True for the name of a node directory: a hostname. */
+    public static boolean isNodeDirectory(String name) {
+        return Names.isValidNode(name);
+    }
+
+    /**
+     * Checks a relative path under which a byte-exact copy (sync import, archive restore) may be written,
+     * segment by segment: {@code <yyyy-MM-dd>/<node>/<name>}, where the name is an {@linkplain #isEventFileName
+     * event file name}, and, when it follows the grammar, carries a timestamp on that date. A non-standard
+     * name is kept as it is: renaming it would change the id of an event that has no id field (its id is
+     * derived from its path). Whether the content belongs there is the store's check.
+     *
+     * @throws IllegalArgumentException naming the first segment that does not fit
+     */
+    public static void checkLayoutPath(Path relative) {
+        if (relative == null || relative.isAbsolute() || relative.getNameCount() != 3) {
+            throw new IllegalArgumentException("path must be <yyyy-MM-dd>/<node>/<file name>, got: " + relative);
+        }
+        String date = relative.getName(0).toString();
+        String node = relative.getName(1).toString();
+        String file = relative.getName(2).toString();
+        if (!isDateDirectory(date)) {
+            throw new IllegalArgumentException("first segment must be a calendar date yyyy-MM-dd, got: " + date);
+        }
+        if (!isNodeDirectory(node)) {
+            throw new IllegalArgumentException("second segment must be a hostname (node), got: " + node);
+        }
+        if (!isEventFileName(file)) {
+            throw new IllegalArgumentException("file name must end in .json, not start with '.' and hold no control"
+                    + " character (the grammar is <yyyyMMdd'T'HHmmss.SSSSSS'Z'>_<type>_<uuid>.json), got: " + file);
+        }
+        Optional<EventFileName> name = parse(file);
+        if (name.isPresent() && !Timestamps.DATE.format(name.get().timestamp()).equals(date)) {
+            throw new IllegalArgumentException("file name timestamp is not on the date " + date + ": " + file);
         }
     }
 }

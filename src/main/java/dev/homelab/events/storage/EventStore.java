@@ -1,29 +1,22 @@
 package dev.homelab.events.storage;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileVisitResult;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumSet;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
-import java.util.UUID;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.regex.Pattern;
 
 import dev.homelab.events.Event;
 import dev.homelab.events.Names;
@@ -36,13 +29,16 @@ import dev.homelab.events.Timestamps;
  * &lt;root&gt;/&lt;yyyy-MM-dd&gt;/&lt;node&gt;/&lt;yyyyMMdd'T'HHmmss.SSSSSS'Z'&gt;_&lt;type&gt;_&lt;uuid&gt;.json
  * </pre>
  *
- * The date is the event's UTC date; the file holds one compact JSON object and a newline.
+ * The date is the event's UTC date; the file holds one compact JSON object and a newline. The path grammar
+ * lives in {@link EventFileName}, the rules of reading in {@link EventFiles}.
  *
  * <p>
- * Writes are append-only with one commit point: a dot-prefixed temp file in the target directory is
- * written and forced, then hard-linked to the final name (a link never replaces an existing name), then
- * the temp is removed and the directory forced. A crash at any point leaves either no final file or a
- * complete one; a leftover temp file is harmless and is reported, never read as an event.
+ * Writes are append-only with one commit point, shared by new events ({@link #append}) and byte-exact copies
+ * ({@link #importFile}): a dot-prefixed temp file in the target directory is written and forced, then
+ * hard-linked to the final name (a link never replaces an existing name), then the temp is removed and the
+ * directory forced ({@link DurableFiles}). A crash at any point leaves either no final file or a complete
+ * one; a leftover temp file is harmless and is reported, never read as an event. Nothing here updates the
+ * index: {@code index.EventWriter} is the one caller that writes and then indexes.
  *
  * <p>
  * Concurrent appends to one directory share its fsync (group commit, see {@code syncDirectory}); each
@@ -55,17 +51,18 @@ import dev.homelab.events.Timestamps;
  */
 public class EventStore {
 
-    private static final Pattern DATE_DIR = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
-    private static final String TEMP_SUFFIX = ".tmp";
+    /** Mode 0755, as the bash and Python writers ask for (the process umask may remove more bits). */
+    private static final FileAttribute<Set<PosixFilePermission>> DIRECTORY_MODE = PosixFilePermissions
+            .asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x"));
 
     private final Path root;
     private final EventCodec codec;
-    private final long fileMaxBytes;
+    private final EventFiles files;
 
     public EventStore(Path root, EventCodec codec, long fileMaxBytes) {
         this.root = root.toAbsolutePath().normalize();
         this.codec = codec;
-        this.fileMaxBytes = fileMaxBytes;
+        this.files = new EventFiles(this.root, codec, fileMaxBytes);
     }
 
     public Path root() {
@@ -76,18 +73,27 @@ public class EventStore {
         return codec;
     }
 
-    /** Event files larger than this are skipped as oversized (homelab.events.file-max-bytes). */
-    public long fileMaxBytes() {
-        return fileMaxBytes;
+    /** The one reader of this store's files. */
+    public EventFiles files() {
+        return files;
     }
 
-    /** Relative path of an event in the layout; checks the names that become path segments. */
+    /** Event files larger than this are skipped as oversized (homelab.events.file-max-bytes). */
+    public long fileMaxBytes() {
+        return files.maxBytes();
+    }
+
+    /** Relative path of a new event in the layout; checks the values that become path segments. */
     public Path relativePathOf(Event e) {
         if (!Names.isValidNode(e.node())) {
             throw new IllegalArgumentException("node is not a valid hostname: " + e.node());
         }
         if (!Names.isValidType(e.type())) {
             throw new IllegalArgumentException("type does not match " + Names.TYPE.pattern() + ": " + e.type());
+        }
+        if (!Timestamps.isSupported(e.timestamp())) {
+            throw new IllegalArgumentException("timestamp is outside " + Timestamps.EARLIEST + " to " + Timestamps.LATEST
+                    + ": " + e.timestamp());
         }
         return EventFileName.directory(e.timestamp(), e.node())
                 .resolve(new EventFileName(e.timestamp(), e.type(), e.id()).format());
@@ -112,75 +118,68 @@ public class EventStore {
         WRITTEN,
         /** A file with exactly these bytes is already at that path; nothing changed. */
         IDENTICAL,
-        /** A different file is already at that path; it was left untouched. */
+        /** A different file (or something that is not a regular file) is already at that path; it was left untouched. */
         CONFLICT
     }
 
     /**
-     * Durably writes a file copied from another store (sync, restore) under exactly its original relative
-     * path, with the same commit point as {@link #append}. Never replaces an existing file: identical bytes
-     * are {@link ImportOutcome#IDENTICAL}, different bytes a {@link ImportOutcome#CONFLICT}.
-     *
-     * @throws IllegalArgumentException if the path does not follow the layout grammar
-     *                                  ({@code <yyyy-MM-dd>/<node>/<name per EventFileName>}), or the bytes are
-     *                                  not a readable event that belongs at that path
+     * A file copied from another store, checked by {@link #checkImport}: a path of the layout and content that
+     * is a readable event belonging at that path. Only this class creates one, so {@link #importFile(Checked)}
+     * never writes an unchecked file.
      */
-    public ImportOutcome importFile(Path relative, byte[] bytes) throws IOException {
-        checkLayoutPath(relative);
-        if (bytes.length > fileMaxBytes) {
-            throw new IllegalArgumentException("file is larger than " + fileMaxBytes + " bytes: " + relative);
+    public static final class Checked {
+        private final Path relativePath;
+        private final byte[] bytes;
+        private final Event event;
+
+        private Checked(Path relativePath, byte[] bytes, Event event) {
+            this.relativePath = relativePath;
+            this.bytes = bytes;
+            this.event = event;
         }
-        ReadResult decoded = codec.fromBytes(bytes, relative.toString(),
-                EventFileName.parse(relative.getFileName().toString()));
-        if (!(decoded instanceof ReadResult.Ok ok)) {
-            throw new IllegalArgumentException("content is not a readable event (" + ((ReadResult.Skipped) decoded).detail()
-                    + "): " + relative);
+
+        public Path relativePath() {
+            return relativePath;
         }
-        // the path is the event's address everywhere (other nodes, archives): it must agree with the content
-        Path expected = EventFileName.directory(ok.event().timestamp(), ok.event().node());
-        if (!expected.equals(relative.getParent())) {
-            throw new IllegalArgumentException(
-                    "path " + relative + " does not match the event's date and node (" + expected + ")");
-        }
-        Path target = root.resolve(relative);
-        try {
-            writeNew(relative, bytes);
-            return ImportOutcome.WRITTEN;
-        } catch (FileAlreadyExistsException e) {
-            byte[] existing;
-            try (InputStream in = Files.newInputStream(target, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
-                existing = in.readNBytes((int) Math.min(fileMaxBytes + 1, Integer.MAX_VALUE));
-            }
-            return java.util.Arrays.equals(existing, bytes) ? ImportOutcome.IDENTICAL : ImportOutcome.CONFLICT;
+
+        /** The event the bytes hold, read with the rules of {@link EventFiles}. */
+        public Event event() {
+            return event;
         }
     }
 
-    /** Checks a relative path segment by segment against the layout grammar; names starting with '.' never pass. */
-    public static void checkLayoutPath(Path relative) {
-        if (relative == null || relative.isAbsolute() || relative.getNameCount() != 3) {
-            throw new IllegalArgumentException("path must be <yyyy-MM-dd>/<node>/<file name>, got: " + relative);
-        }
-        String date = relative.getName(0).toString();
-        String node = relative.getName(1).toString();
-        String file = relative.getName(2).toString();
-        if (!DATE_DIR.matcher(date).matches()) {
-            throw new IllegalArgumentException("first segment must be a yyyy-MM-dd date, got: " + date);
-        }
+    /**
+     * Checks a byte-exact copy (sync, restore) before it is written, with the reader's rules for copies
+     * ({@link EventFiles#checkCopy}): a layout path, an event, and the event's date and node are the path's.
+     *
+     * @throws IllegalArgumentException naming what does not fit
+     */
+    public Checked checkImport(Path relative, byte[] bytes) {
+        return new Checked(relative, bytes.clone(), files.checkCopy(relative, bytes));
+    }
+
+    /** {@link #checkImport} then {@link #importFile(Checked)}. */
+    public ImportOutcome importFile(Path relative, byte[] bytes) throws IOException {
+        return importFile(checkImport(relative, bytes));
+    }
+
+    /**
+     * Durably writes a checked copy under exactly its original relative path, with the same commit point as
+     * {@link #append}. Never replaces an existing file: identical bytes are {@link ImportOutcome#IDENTICAL},
+     * anything else a {@link ImportOutcome#CONFLICT}.
+     */
+    public ImportOutcome importFile(Checked file) throws IOException {
         try {
-            java.time.LocalDate.parse(date);
-        } catch (java.time.format.DateTimeParseException e) {
-            throw new IllegalArgumentException("first segment is not a calendar date: " + date, e);
-        }
-        if (!Names.isValidNode(node)) {
-            throw new IllegalArgumentException("second segment must be a hostname (node), got: " + node);
-        }
-        Optional<EventFileName> name = EventFileName.parse(file);
-        if (name.isEmpty()) {
-            throw new IllegalArgumentException(
-                    "file name must be <yyyyMMdd'T'HHmmss.SSSSSS'Z'>_<type>_<uuid>.json, got: " + file);
-        }
-        if (!Timestamps.DATE.format(name.get().timestamp()).equals(date)) {
-            throw new IllegalArgumentException("file name timestamp is not on the date " + date + ": " + file);
+            writeNew(file.relativePath, file.bytes);
+            return ImportOutcome.WRITTEN;
+        } catch (FileAlreadyExistsException e) {
+            byte[] existing;
+            try {
+                existing = EventFiles.readAtMost(root.resolve(file.relativePath), files.maxBytes() + 1);
+            } catch (FileSystemException notAFile) {
+                return ImportOutcome.CONFLICT; // removed meanwhile, or a symlink or FIFO in the way: never touched
+            }
+            return Arrays.equals(existing, file.bytes) ? ImportOutcome.IDENTICAL : ImportOutcome.CONFLICT;
         }
     }
 
@@ -190,22 +189,10 @@ public class EventStore {
         Path target = root.resolve(relative);
         confineToRoot(target);
         createDirectories(dir);
-        Path temp = dir.resolve("." + target.getFileName() + "." + UUID.randomUUID() + TEMP_SUFFIX);
-        try {
-            try (FileChannel ch = FileChannel.open(temp, EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r--r--")))) {
-                ByteBuffer buf = ByteBuffer.wrap(bytes);
-                while (buf.hasRemaining()) {
-                    ch.write(buf);
-                }
-                forceFile(ch);
-            }
-            // COMMIT POINT: the link publishes the complete, forced file under its final name, or fails
-            // because the name exists. Files.move(ATOMIC_MOVE) would silently replace an existing file.
-            Files.createLink(target, temp);
-        } finally {
-            Files.deleteIfExists(temp);
-        }
+        Path temp = DurableFiles.writeTemp(target, bytes, this::forceFile);
+        // COMMIT POINT: the link publishes the complete, forced file under its final name, or fails
+        // because the name exists. Files.move(ATOMIC_MOVE) would silently replace an existing file.
+        DurableFiles.linkNew(temp, target);
         try {
             syncDirectory(dir);
         } catch (IOException e) {
@@ -298,9 +285,7 @@ public class EventStore {
 
     /** Forces a directory's entries (new names) to disk. Test seam. */
     protected void forceDirectory(Path dir) throws IOException {
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        }
+        DurableFiles.forceDirectory(dir);
     }
 
     /** Creates missing directories one by one, forcing each new one and its parent so the entry survives a crash. */
@@ -314,7 +299,7 @@ public class EventStore {
         }
         for (Path p : missing) {
             try {
-                Files.createDirectory(p);
+                Files.createDirectory(p, DIRECTORY_MODE);
             } catch (FileAlreadyExistsException e) {
                 // another writer created it first; fine as long as it is a real directory
             }
@@ -341,136 +326,13 @@ public class EventStore {
         }
     }
 
-    /** Reads one file without following symlinks; every way it can fail to be an event is a {@link ReadResult.Skipped}. */
+    /** Reads one file of the layout with {@link EventFiles#read(Path)}. */
     public ReadResult read(Path relative) {
-        Path file = root.resolve(relative);
-        String rel = relative.toString();
-        BasicFileAttributes attrs;
-        try {
-            attrs = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        } catch (NoSuchFileException e) {
-            return new ReadResult.Skipped(FileProblem.Reason.UNREADABLE, "file no longer exists");
-        } catch (IOException e) {
-            return new ReadResult.Skipped(FileProblem.Reason.UNREADABLE, e.toString());
-        }
-        Optional<ReadResult> notAFile = classify(relative.getFileName().toString(), attrs);
-        if (notAFile.isPresent()) {
-            return notAFile.get();
-        }
-        byte[] bytes;
-        try (InputStream in = Files.newInputStream(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
-            bytes = in.readNBytes((int) Math.min(fileMaxBytes + 1, Integer.MAX_VALUE));
-        } catch (IOException e) {
-            return new ReadResult.Skipped(FileProblem.Reason.UNREADABLE, e.toString());
-        }
-        if (bytes.length > fileMaxBytes) {
-            return new ReadResult.Skipped(FileProblem.Reason.OVERSIZED, "larger than " + fileMaxBytes + " bytes");
-        }
-        return codec.fromBytes(bytes, rel, EventFileName.parse(relative.getFileName().toString()));
+        return files.read(relative);
     }
 
-    private Optional<ReadResult> classify(String name, BasicFileAttributes attrs) {
-        if (attrs.isSymbolicLink()) {
-            return Optional.of(new ReadResult.Skipped(FileProblem.Reason.SYMLINK, "symlinks are never followed"));
-        }
-        if (!attrs.isRegularFile()) {
-            return Optional.of(new ReadResult.Skipped(FileProblem.Reason.NOT_REGULAR_FILE, "not a regular file"));
-        }
-        if (name.startsWith(".")) {
-            return Optional.of(new ReadResult.Skipped(FileProblem.Reason.TEMP_FILE, "dot-prefixed temporary file"));
-        }
-        if (attrs.size() > fileMaxBytes) {
-            return Optional.of(new ReadResult.Skipped(FileProblem.Reason.OVERSIZED, "larger than " + fileMaxBytes + " bytes"));
-        }
-        return Optional.empty();
-    }
-
-    /** One entry found by {@link #scan}: a candidate event file, or something to report. */
-    public sealed interface Entry {
-        Path relativePath();
-
-        /** A regular {@code .json} file at the event depth; {@code modified} and {@code size} tell when to re-read it. */
-        record Candidate(Path relativePath, long size, Instant modified) implements Entry {
-        }
-
-        record Problem(Path relativePath, FileProblem.Reason reason, String detail) implements Entry {
-        }
-    }
-
-    public interface ScanVisitor {
-        void visit(Entry entry);
-    }
-
-    /**
-     * Walks the layout (never following symlinks) and reports every file at the event depth as a
-     * candidate, and every stray entry as a problem. Date directories can be restricted with a filter.
-     */
-    public void scan(ScanVisitor visitor) throws IOException {
-        scan(dateDir -> true, visitor);
-    }
-
-    public void scan(java.util.function.Predicate<String> dateFilter, ScanVisitor visitor) throws IOException {
-        if (!Files.isDirectory(root)) {
-            return;
-        }
-        Files.walkFileTree(root, EnumSet.noneOf(java.nio.file.FileVisitOption.class), 3, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
-                if (dir.equals(root)) {
-                    return FileVisitResult.CONTINUE;
-                }
-                Path rel = root.relativize(dir);
-                String name = dir.getFileName().toString();
-                if (name.startsWith(".")) {
-                    return FileVisitResult.SKIP_SUBTREE; // hidden: caches, archives in progress, editors
-                }
-                if (rel.getNameCount() == 1) {
-                    if (!DATE_DIR.matcher(name).matches()) {
-                        visitor.visit(new Entry.Problem(rel, FileProblem.Reason.FOREIGN, "not a yyyy-MM-dd date directory"));
-                        return FileVisitResult.SKIP_SUBTREE;
-                    }
-                    return dateFilter.test(name) ? FileVisitResult.CONTINUE : FileVisitResult.SKIP_SUBTREE;
-                }
-                if (!Names.isValidNode(name)) {
-                    visitor.visit(new Entry.Problem(rel, FileProblem.Reason.FOREIGN, "not a valid node directory name"));
-                    return FileVisitResult.SKIP_SUBTREE;
-                }
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-                Path rel = root.relativize(file);
-                String name = file.getFileName().toString();
-                if (rel.getNameCount() != 3) {
-                    if (attrs.isDirectory()) {
-                        // a directory below a node folder (max depth reached): not part of the layout
-                        if (!name.startsWith(".")) {
-                            visitor.visit(new Entry.Problem(rel, FileProblem.Reason.FOREIGN, "unexpected directory"));
-                        }
-                    } else if (!name.startsWith(".")) {
-                        visitor.visit(
-                                new Entry.Problem(rel, FileProblem.Reason.FOREIGN, "file outside a <date>/<node> folder"));
-                    }
-                    return FileVisitResult.CONTINUE;
-                }
-                Optional<ReadResult> notAFile = classify(name, attrs);
-                if (notAFile.isPresent()) {
-                    ReadResult.Skipped s = (ReadResult.Skipped) notAFile.get();
-                    visitor.visit(new Entry.Problem(rel, s.reason(), s.detail()));
-                } else if (!name.endsWith(".json")) {
-                    visitor.visit(new Entry.Problem(rel, FileProblem.Reason.FOREIGN, "not a .json file"));
-                } else {
-                    visitor.visit(new Entry.Candidate(rel, attrs.size(), attrs.lastModifiedTime().toInstant()));
-                }
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFileFailed(Path file, IOException exc) {
-                visitor.visit(new Entry.Problem(root.relativize(file), FileProblem.Reason.UNREADABLE, exc.toString()));
-                return FileVisitResult.CONTINUE;
-            }
-        });
+    /** Walks the layout with {@link EventFiles#scan(EventFiles.ScanVisitor)}. */
+    public void scan(EventFiles.ScanVisitor visitor) throws IOException {
+        files.scan(visitor);
     }
 }

@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 
+import dev.homelab.events.storage.DurableFiles;
+
 /**
  * The order in which this node first saw each event file: the sync cursor.
  *

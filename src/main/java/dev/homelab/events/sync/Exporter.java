@@ -1,12 +1,7 @@
 package dev.homelab.events.sync;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -18,10 +13,12 @@ import java.util.Optional;
 import dev.homelab.events.index.EventIndex;
 import dev.homelab.events.storage.EventFileName;
 import dev.homelab.events.storage.EventStore;
+import dev.homelab.events.storage.ReadResult;
 
 /**
  * Serves this node's files in arrival order (see {@link ArrivalLog} for why not by timestamp). Before each
- * page, every path the index knows is numbered, so a file is exportable as soon as it is indexed.
+ * page, every path the index knows is numbered, so a file is exportable as soon as it is indexed. Files are
+ * read with the store's one reader ({@code EventFiles}): whatever it does not read as an event is passed over.
  * Thread-safe: the log is synchronized and files are read-only.
  */
 public class Exporter {
@@ -81,39 +78,38 @@ public class Exporter {
             if (bytes >= PAGE_MAX_BYTES) {
                 break;
             }
-            Optional<byte[]> content = readFile(a.path());
+            Optional<ReadResult.Ok> file = readFile(a.path());
             position = a.seq();
-            if (content.isEmpty()) {
-                skipped++; // archived or removed since it arrived: nothing to send, move past it
+            if (file.isEmpty()) {
+                skipped++; // archived, removed or no longer an event file since it arrived: move past it
                 if (!index.containsPath(a.path())) {
                     log.forget(a.path());
                 }
                 continue;
             }
-            // readFile only returns files whose name follows the grammar, so the id is in the name
-            java.util.UUID id = EventFileName.parse(Path.of(a.path()).getFileName().toString()).orElseThrow().id();
-            items.add(new ExportPage.Item(a.seq(), id, a.path(), sha256(content.get()),
-                    Base64.getEncoder().encodeToString(content.get())));
-            bytes += content.get().length;
+            byte[] content = file.get().bytes();
+            items.add(new ExportPage.Item(a.seq(), file.get().event().id(), a.path(), sha256(content),
+                    Base64.getEncoder().encodeToString(content)));
+            bytes += content.length;
         }
         long pending = log.last() - position;
         return new ExportPage(node, items, new SyncCursor(log.logId(), position).encode(), pending > 0, pending, reset,
                 skipped);
     }
 
-    private Optional<byte[]> readFile(String relative) throws IOException {
-        Path rel = Path.of(relative);
+    /**
+     * The file at {@code relative} if the one reader reads it as an event (so a FIFO swapped in never blocks
+     * a page and an oversized file is never loaded) and its path can be re-created on the peer.
+     */
+    private Optional<ReadResult.Ok> readFile(String relative) {
+        Path rel;
         try {
-            EventStore.checkLayoutPath(rel);
+            rel = Path.of(relative);
+            EventFileName.checkLayoutPath(rel);
         } catch (IllegalArgumentException e) {
             return Optional.empty(); // only files that follow the layout can be re-created under the same path
         }
-        try (InputStream in = Files.newInputStream(store.root().resolve(rel), StandardOpenOption.READ,
-                LinkOption.NOFOLLOW_LINKS)) {
-            return Optional.of(in.readAllBytes());
-        } catch (NoSuchFileException e) {
-            return Optional.empty();
-        }
+        return store.files().read(rel) instanceof ReadResult.Ok ok ? Optional.of(ok) : Optional.empty();
     }
 
     public static String sha256(byte[] bytes) {

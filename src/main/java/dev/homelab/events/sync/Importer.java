@@ -1,22 +1,17 @@
 package dev.homelab.events.sync;
 
 import java.io.IOException;
-import java.nio.file.Path;
+import java.io.UncheckedIOException;
 import java.util.Base64;
 import java.util.Optional;
 
-import dev.homelab.events.index.EventIndex;
-import dev.homelab.events.index.IndexEntry;
-import dev.homelab.events.index.Reconciler;
-import dev.homelab.events.storage.EventFileName;
-import dev.homelab.events.storage.EventStore;
-import dev.homelab.events.storage.ReadResult;
+import dev.homelab.events.index.EventWriter;
 
 /**
- * Writes files received from a peer into the local store under exactly their original path, with the
- * store's durable write, and indexes them. Idempotent: a file already present with identical bytes is
- * skipped. Never overwrites: a different file at that path, or the same id at another path, is a
- * conflict that is reported and left as it is. Thread-safe (the store's commit point arbitrates races).
+ * Turns one item of a peer's export page into a call of the one write path ({@link EventWriter#importFile}):
+ * decodes the base64 content, checks it against its SHA-256 (damage in transfer), and skips files that an
+ * archive of this node already holds, so archived days are not re-created live. Everything else (path grammar,
+ * content, never overwriting, the same id at another path, indexing) is the writer's. Thread-safe.
  */
 public class Importer {
 
@@ -28,6 +23,7 @@ public class Importer {
         ArchiveLookup NONE = path -> Optional.empty();
     }
 
+    /** In the order of {@link EventWriter.ImportResult.Outcome} (the puller counts by ordinal). */
     public enum Outcome {
         WRITTEN,
         IDENTICAL,
@@ -38,18 +34,20 @@ public class Importer {
     public record Result(Outcome outcome, String path, String detail) {
     }
 
-    private final EventStore store;
-    private final EventIndex index;
-    private final Reconciler reconciler;
+    private final EventWriter writer;
     private final ArchiveLookup archives;
 
-    public Importer(EventStore store, EventIndex index, Reconciler reconciler, ArchiveLookup archives) {
-        this.store = store;
-        this.index = index;
-        this.reconciler = reconciler;
+    public Importer(EventWriter writer, ArchiveLookup archives) {
+        this.writer = writer;
         this.archives = archives;
     }
 
+    /**
+     * Imports one item.
+     *
+     * @throws UncheckedIOException when the store cannot write (disk full, read-only): the page stops there and
+     *                              its cursor is not saved, so the item comes again
+     */
     public Result importItem(ExportPage.Item item) {
         String path = item.path();
         byte[] bytes;
@@ -58,47 +56,22 @@ public class Importer {
         } catch (IllegalArgumentException e) {
             return new Result(Outcome.REJECTED, path, "content is not base64");
         }
-        if (item.sha256() != null && !item.sha256().equals(Exporter.sha256(bytes))) {
+        String sha = Exporter.sha256(bytes);
+        if (item.sha256() != null && !item.sha256().equals(sha)) {
             return new Result(Outcome.REJECTED, path, "content does not match its sha256 (damaged in transfer)");
         }
-        Path relative;
-        try {
-            relative = Path.of(path == null ? "" : path);
-            EventStore.checkLayoutPath(relative);
-        } catch (IllegalArgumentException e) { // includes InvalidPathException
-            return new Result(Outcome.REJECTED, path, e.getMessage());
-        }
-        EventFileName name = EventFileName.parse(relative.getFileName().toString()).orElseThrow();
-        Optional<IndexEntry> sameId = index.get(name.id());
-        if (sameId.isPresent() && !sameId.get().relativePath().equals(relative.toString())) {
-            return new Result(Outcome.CONFLICT, path,
-                    "id " + name.id() + " is already stored at " + sameId.get().relativePath());
-        }
-        Optional<String> archived = archives.archivedSha256(relative.toString());
+        Optional<String> archived = path == null ? Optional.empty() : archives.archivedSha256(path);
         if (archived.isPresent()) {
-            return archived.get().equals(Exporter.sha256(bytes))
+            return archived.get().equals(sha)
                     ? new Result(Outcome.IDENTICAL, path, "already archived")
                     : new Result(Outcome.CONFLICT, path, "a different file with this path is archived");
         }
-        EventStore.ImportOutcome outcome;
+        EventWriter.ImportResult r;
         try {
-            outcome = store.importFile(relative, bytes);
-        } catch (IllegalArgumentException e) {
-            return new Result(Outcome.REJECTED, path, e.getMessage());
+            r = writer.importFile(path, bytes);
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException("could not write " + path + " durably", e);
+            throw new UncheckedIOException("could not write " + path + " durably", e);
         }
-        return switch (outcome) {
-            case WRITTEN -> {
-                ReadResult r = store.codec().fromBytes(bytes, relative.toString(), Optional.of(name));
-                if (r instanceof ReadResult.Ok ok) {
-                    reconciler.indexNew(ok.event(), relative);
-                }
-                yield new Result(Outcome.WRITTEN, path, null);
-            }
-            case IDENTICAL -> new Result(Outcome.IDENTICAL, path, null);
-            case CONFLICT ->
-                new Result(Outcome.CONFLICT, path, "a different file with this path is already stored; it was kept");
-        };
+        return new Result(Outcome.valueOf(r.outcome().name()), r.path(), r.detail());
     }
 }

@@ -10,6 +10,8 @@ import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.homelab.events.storage.DurableFiles;
+
 /**
  * What this node remembers about one peer: the current {@link PeerState} and its file
  * {@code <root>/.sync/peers/<name>.json}, replaced atomically on every save. The state is immutable and held

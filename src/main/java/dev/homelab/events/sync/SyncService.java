@@ -34,7 +34,7 @@ import dev.homelab.events.InvalidInputException;
 import dev.homelab.events.StoreUnavailableException;
 import dev.homelab.events.config.SyncConfig;
 import dev.homelab.events.index.EventIndex;
-import dev.homelab.events.index.Reconciler;
+import dev.homelab.events.index.EventWriter;
 import dev.homelab.events.storage.EventStore;
 
 /**
@@ -57,7 +57,7 @@ public class SyncService {
     @Inject
     EventIndex index;
     @Inject
-    Reconciler reconciler;
+    EventWriter writer;
     @Inject
     LocalNode node;
     @Inject
@@ -83,7 +83,7 @@ public class SyncService {
         // with keeps a root holding nothing but events
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(config.timeout())
                 .followRedirects(HttpClient.Redirect.NEVER).build();
-        Importer importer = new Importer(store, index, reconciler, archives);
+        Importer importer = new Importer(writer, archives);
         PeerPuller.Settings settings = new PeerPuller.Settings(config.timeout(),
                 Math.max(1, Math.min(EXPORT_MAX_LIMIT, config.pageSize())),
                 config.backoffInitial(), config.backoffMax(), config.heartbeatWindow());

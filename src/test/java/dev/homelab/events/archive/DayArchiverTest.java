@@ -20,7 +20,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-import dev.homelab.events.storage.EventCodec;
 import dev.homelab.events.sync.Fixtures;
 
 class DayArchiverTest {
@@ -44,7 +43,7 @@ class DayArchiverTest {
     }
 
     private DayArchiver archiver() {
-        return new DayArchiver(root, root.resolve(".archive"), new EventCodec(Fixtures.MAPPER), Fixtures.MAPPER);
+        return new DayArchiver(node.store().files(), root.resolve(".archive"), Fixtures.MAPPER);
     }
 
     private Map<String, byte[]> dayFiles() throws IOException {
@@ -81,8 +80,7 @@ class DayArchiverTest {
     @ParameterizedTest
     @EnumSource(DayArchiver.Step.class)
     void aCrashBetweenStepsLeavesTheDayOrAVerifiedArchiveAndARerunFinishes(DayArchiver.Step crashAfter) throws IOException {
-        DayArchiver crashing = new DayArchiver(root, root.resolve(".archive"), new EventCodec(Fixtures.MAPPER),
-                Fixtures.MAPPER) {
+        DayArchiver crashing = new DayArchiver(node.store().files(), root.resolve(".archive"), Fixtures.MAPPER) {
             @Override
             protected void after(Step step, LocalDate day) throws IOException {
                 if (step == crashAfter) {

@@ -60,7 +60,7 @@ public final class NatsNode implements AutoCloseable {
         log = new ArrivalLog(root.resolve(".sync").resolve("arrivals.log")).open();
         Exporter exporter = new Exporter(store.store(), store.index(), log, name);
         LocalStore local = new LocalStore(name, exporter::export,
-                new Importer(store.store(), store.index(), store.reconciler(), Importer.ArchiveLookup.NONE));
+                new Importer(store.writer(), Importer.ArchiveLookup.NONE));
         replicator = new NatsReplicator(settings, local, root.resolve(".nats"));
         ticker = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "nats-test-tick-" + name);

@@ -57,16 +57,16 @@ class CrashSafetyTest {
 
         EventStore store = TestEvents.store(root);
         Set<UUID> onDisk = new HashSet<>();
-        List<EventStore.Entry> entries = new java.util.ArrayList<>();
+        List<EventFiles.Entry> entries = new java.util.ArrayList<>();
         store.scan(entries::add);
         int temps = 0;
-        for (EventStore.Entry entry : entries) {
-            if (entry instanceof EventStore.Entry.Candidate c) {
+        for (EventFiles.Entry entry : entries) {
+            if (entry instanceof EventFiles.Entry.Candidate c) {
                 ReadResult r = store.read(c.relativePath());
                 onDisk.add(assertInstanceOf(ReadResult.Ok.class, r, "partial or corrupt final file " + c.relativePath()).event()
                         .id());
             } else {
-                EventStore.Entry.Problem p = (EventStore.Entry.Problem) entry;
+                EventFiles.Entry.Problem p = (EventFiles.Entry.Problem) entry;
                 assertEquals(FileProblem.Reason.TEMP_FILE, p.reason(), "only leftover temp files may remain: " + p);
                 temps++;
             }

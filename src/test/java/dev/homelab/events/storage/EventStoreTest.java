@@ -186,7 +186,7 @@ class EventStoreTest {
         Set<UUID> onDisk = ConcurrentHashMap.newKeySet();
         List<String> temps = new ArrayList<>();
         store.scan(entry -> {
-            if (entry instanceof EventStore.Entry.Candidate c) {
+            if (entry instanceof EventFiles.Entry.Candidate c) {
                 onDisk.add(assertInstanceOf(ReadResult.Ok.class, store.read(c.relativePath())).event().id());
             } else {
                 temps.add(entry.relativePath().toString());

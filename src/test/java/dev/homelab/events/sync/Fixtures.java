@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.homelab.events.Event;
 import dev.homelab.events.TestEvents;
 import dev.homelab.events.index.EventIndex;
+import dev.homelab.events.index.EventWriter;
 import dev.homelab.events.index.Reconciler;
 import dev.homelab.events.storage.EventStore;
 
@@ -27,23 +28,20 @@ public final class Fixtures {
     private Fixtures() {
     }
 
-    /** A store, its index and reconciler, as the application wires them. */
-    public record Node(EventStore store, EventIndex index, Reconciler reconciler) {
+    /** A store, its index, reconciler and write path, as the application wires them. */
+    public record Node(EventStore store, EventIndex index, Reconciler reconciler, EventWriter writer) {
         public static Node at(Path root) throws IOException {
             EventStore store = TestEvents.store(root);
             EventIndex index = new EventIndex();
             Reconciler reconciler = new Reconciler(store, index);
             Files.createDirectories(root);
             reconciler.reconcile();
-            return new Node(store, index, reconciler);
+            return new Node(store, index, reconciler, new EventWriter(store, index));
         }
 
-        /** Appends an event the way EventService does (write, then index); returns its relative path. */
+        /** Appends an event the way EventService does (through the one write path); returns its relative path. */
         public Path emit(Instant at, String node, String correlationId) throws IOException {
-            Event e = event(at, node, correlationId);
-            Path rel = store.append(e);
-            reconciler.indexNew(e, rel);
-            return rel;
+            return Path.of(writer.append(event(at, node, correlationId)).relativePath());
         }
     }
 

@@ -54,7 +54,7 @@ class PeerPullerTest {
 
     private PeerPuller puller() {
         return new PeerPuller("nas", peer.url(), Optional.of("secret"), Optional.empty(), HttpClient.newHttpClient(),
-                new Importer(local.store(), local.index(), local.reconciler(), Importer.ArchiveLookup.NONE), Fixtures.MAPPER,
+                new Importer(local.writer(), Importer.ArchiveLookup.NONE), Fixtures.MAPPER,
                 localRoot.resolve(".sync/peers/nas.json"), announcer, settings, now::get);
     }
 
@@ -74,7 +74,7 @@ class PeerPullerTest {
 
         // this node crashes mid-page too: the first two files of the next page are already here
         ExportPage next = peer.exporter.export(SyncCursor.decode(readCursor()).orElseThrow(), 4);
-        Importer importer = new Importer(local.store(), local.index(), local.reconciler(), Importer.ArchiveLookup.NONE);
+        Importer importer = new Importer(local.writer(), Importer.ArchiveLookup.NONE);
         importer.importItem(next.items().get(0));
         importer.importItem(next.items().get(1));
 
@@ -113,8 +113,7 @@ class PeerPullerTest {
                 moved.node(), moved.type(), moved.severity(), moved.source(), moved.service(), moved.correlationId(),
                 moved.payload(),
                 Map.of());
-        Path elsewhere = local.store().append(sameId);
-        local.reconciler().indexNew(sameId, elsewhere);
+        local.writer().append(sameId);
 
         PeerPuller p = puller();
         PeerPuller.RunResult r = p.pull();

@@ -28,6 +28,7 @@ import dev.homelab.events.Event;
 import dev.homelab.events.EventDraft;
 import dev.homelab.events.TestEvents;
 import dev.homelab.events.service.EventValidator;
+import dev.homelab.events.storage.EventFiles;
 import dev.homelab.events.storage.EventStore;
 import dev.homelab.events.storage.ReadResult;
 
@@ -128,7 +129,7 @@ class ThreeWritersConcurrentlyTest {
         Map<String, Integer> seen = new HashMap<>();
         Map<String, Integer> perNode = new HashMap<>();
         store.scan(entry -> {
-            if (entry instanceof EventStore.Entry.Candidate c) {
+            if (entry instanceof EventFiles.Entry.Candidate c) {
                 ReadResult r = store.read(c.relativePath());
                 if (r instanceof ReadResult.Ok ok) {
                     seen.merge(ok.event().id().toString(), 1, Integer::sum);

@@ -1,0 +1,186 @@
+package dev.homelab.events.index;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.homelab.events.storage.EventFileName;
+import dev.homelab.events.storage.EventFiles;
+import dev.homelab.events.storage.FileProblem;
+import dev.homelab.events.storage.ReadResult;
+
+/**
+ * Brings the index in line with one {@code <date>/<node>} directory, or with single files the watcher saw:
+ * what {@link EventFiles} reads as an event is indexed, everything else is recorded as a problem, and indexed
+ * files that are gone are forgotten. One bad file never stops the others: whatever goes wrong with a file
+ * becomes that file's problem.
+ *
+ * <p>
+ * Thread-safety: directories may be reconciled in parallel (each task touches its own directory's entries);
+ * {@link #indexFiles} may run at the same time.
+ */
+final class DirectoryReconciler {
+
+    /** What one pass did, added up over its directory tasks. */
+    static final class Counts {
+        final AtomicInteger added = new AtomicInteger();
+        final AtomicInteger removed = new AtomicInteger();
+        final AtomicInteger listed = new AtomicInteger();
+    }
+
+    private final EventFiles files;
+    private final Path root;
+    private final EventIndex index;
+    private final ProblemRegistry problems;
+    private final DirectoryFingerprints fingerprints;
+
+    DirectoryReconciler(EventFiles files, EventIndex index, ProblemRegistry problems, DirectoryFingerprints fingerprints) {
+        this.files = files;
+        this.root = files.root();
+        this.index = index;
+        this.problems = problems;
+        this.fingerprints = fingerprints;
+    }
+
+    /** Re-lists one {@code <date>/<node>} directory when {@code all} is set or its fingerprint moved. */
+    void syncDirectory(String date, String node, boolean all, Counts counts) throws IOException {
+        String rel = date + "/" + node;
+        Path dir = root.resolve(date).resolve(node);
+        DirectoryFingerprints.Fingerprint now = fingerprints.take(dir);
+        if (now == null) {
+            return;
+        }
+        DirectoryFingerprints.Fingerprint known = fingerprints.get(rel);
+        if (!all && known != null && known.vouchesFor(now)) {
+            return;
+        }
+        counts.listed.incrementAndGet();
+        List<String> listing = names(dir);
+        Map<String, IndexEntry> indexed = index.entriesIn(date, node);
+        Set<String> present = new HashSet<>(listing);
+        List<IndexEntry> batch = new ArrayList<>();
+        for (String name : listing) {
+            if (!indexed.containsKey(name)) {
+                examine(rel + "/" + name, batch);
+            }
+        }
+        counts.added.addAndGet(addBatch(batch));
+        List<String> removed = new ArrayList<>();
+        for (String name : indexed.keySet()) {
+            // only forget what is really gone: an event written during this pass is indexed but not listed
+            if (!present.contains(name) && !Files.exists(dir.resolve(name), LinkOption.NOFOLLOW_LINKS)) {
+                removed.add(rel + "/" + name);
+            }
+        }
+        counts.removed.addAndGet(index.removePaths(removed));
+        String prefix = rel + "/";
+        problems.removeIf(p -> p.startsWith(prefix) && !present.contains(p.substring(prefix.length()))
+                && !Files.exists(root.resolve(p), LinkOption.NOFOLLOW_LINKS));
+        problems.remove(rel); // listed: if it could not be before, it can now
+        fingerprints.put(rel, now);
+    }
+
+    /** The names in a directory; empty if it was removed meanwhile. */
+    static List<String> names(Path dir) throws IOException {
+        List<String> out = new ArrayList<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+            for (Path p : ds) {
+                out.add(p.getFileName().toString());
+            }
+        } catch (NoSuchFileException gone) {
+            // removed while we looked: nothing to list
+        }
+        return out;
+    }
+
+    /**
+     * Indexes or re-examines individual files (relative paths {@code <date>/<node>/<name>}), for the
+     * watcher: new files are read, files that are gone are forgotten. Returns how many events were added.
+     */
+    int indexFiles(Collection<String> relativePaths) {
+        List<IndexEntry> batch = new ArrayList<>();
+        List<String> gone = new ArrayList<>();
+        for (String rel : relativePaths) {
+            String[] parts = rel.split("/");
+            if (parts.length != 3 || !EventFileName.isDateDirectory(parts[0]) || !EventFileName.isNodeDirectory(parts[1])) {
+                continue;
+            }
+            if (!Files.exists(root.resolve(rel), LinkOption.NOFOLLOW_LINKS)) {
+                if (index.containsPath(rel)) {
+                    gone.add(rel);
+                }
+                problems.remove(rel); // a writer's temporary file, most of the time
+                continue;
+            }
+            if (!index.containsPath(rel)) {
+                examine(rel, batch);
+            }
+        }
+        if (!gone.isEmpty()) {
+            index.removePaths(gone);
+        }
+        return addBatch(batch);
+    }
+
+    /** Classifies and reads one entry of a node directory: an event goes into {@code batch}, anything else is a problem. */
+    private void examine(String rel, List<IndexEntry> batch) {
+        BasicFileAttributes attrs;
+        try {
+            attrs = Files.readAttributes(root.resolve(rel), BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException e) {
+            return; // gone since it was listed
+        }
+        ProblemRegistry.Stamp stamp = new ProblemRegistry.Stamp(attrs.size(), attrs.lastModifiedTime().toMillis());
+        try {
+            EventFiles.Entry entry = files.classify(Path.of(rel), attrs);
+            if (entry instanceof EventFiles.Entry.Problem p) {
+                problems.note(rel, p.reason(), p.detail());
+            } else if (entry instanceof EventFiles.Entry.Candidate c && !problems.unchanged(rel, stamp)) {
+                ReadResult result = files.read(c);
+                if (result instanceof ReadResult.Ok ok) {
+                    batch.add(Reconciler.entryOf(ok.event(), rel));
+                } else {
+                    ReadResult.Skipped s = (ReadResult.Skipped) result;
+                    problems.put(rel, new FileProblem(rel, s.reason(), s.detail(), Instant.now()), stamp);
+                }
+            }
+        } catch (RuntimeException e) {
+            // a file the rules did not foresee: it is that file's problem, never the pass's
+            problems.put(rel, new FileProblem(rel, FileProblem.Reason.UNREADABLE, "cannot be indexed: " + e, Instant.now()),
+                    stamp);
+        }
+    }
+
+    private int addBatch(List<IndexEntry> batch) {
+        if (batch.isEmpty()) {
+            return 0;
+        }
+        List<EventIndex.Duplicate> duplicates = index.addAll(batch);
+        Instant now = Instant.now();
+        Set<String> dup = new HashSet<>();
+        for (EventIndex.Duplicate d : duplicates) {
+            String rel = d.rejected().relativePath();
+            dup.add(rel);
+            problems.put(rel, Duplicates.problem(files, rel, d.original().relativePath(), d.rejected().id(), now),
+                    ProblemRegistry.Stamp.of(root.resolve(rel)));
+        }
+        for (IndexEntry e : batch) {
+            if (!dup.contains(e.relativePath())) {
+                problems.remove(e.relativePath());
+            }
+        }
+        return batch.size() - duplicates.size();
+    }
+}

@@ -1,0 +1,114 @@
+package dev.homelab.events.index;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
+import dev.homelab.events.Event;
+import dev.homelab.events.TestEvents;
+import dev.homelab.events.index.EventWriter.ImportResult.Outcome;
+import dev.homelab.events.storage.EventStore;
+
+/** The one write path: every write goes through the store's commit point, then is indexed and counted once. */
+class EventWriterTest {
+
+    @TempDir
+    Path root;
+    @TempDir
+    Path other;
+
+    EventStore store;
+    EventIndex index;
+    SimpleMeterRegistry metrics;
+    EventWriter writer;
+
+    static final Instant AT = Instant.parse("2026-11-20T10:00:00Z");
+
+    @BeforeEach
+    void wire() {
+        store = TestEvents.store(root);
+        index = new EventIndex();
+        metrics = new SimpleMeterRegistry();
+        writer = new EventWriter(store, index, metrics);
+    }
+
+    private double count(String name, String tag, String value) {
+        var c = metrics.find(name).tag(tag, value).counter();
+        return c == null ? 0 : c.count();
+    }
+
+    @Test
+    void appendWritesIndexesAndCountsOnce() throws IOException {
+        Event e = TestEvents.event("deployment_started", "pi4", "web", "c-1", AT);
+        EventWriter.Written w = writer.append(e);
+
+        assertTrue(Files.isRegularFile(root.resolve(w.relativePath())));
+        assertEquals(w.relativePath(), index.get(e.id()).orElseThrow().relativePath());
+        assertEquals(1, count("homelab.events.written", "origin", "new"));
+        assertEquals(1, metrics.find("homelab.events.write").timer().count());
+
+        assertThrows(FileAlreadyExistsException.class, () -> writer.append(e), "a name is never reused");
+        assertEquals(1, count("homelab.events.rejected", "reason", "conflict"));
+        assertEquals(1, index.size());
+    }
+
+    @Test
+    void importFileGivesEachOutcomeAndIndexesOnlyWhatItWrote() throws IOException {
+        // the source store: one standard and one non-standard (hand-made) file
+        EventStore source = TestEvents.store(other);
+        Event e = TestEvents.event("node_online", "pi4", "svc", "c-2", AT);
+        String standard = source.append(e).toString();
+        byte[] standardBytes = Files.readAllBytes(other.resolve(standard));
+        String hand = "2026-11-20/pi4/written-by-hand.json";
+        byte[] handBytes = source.codec().toBytes(TestEvents.event("node_online", "pi4", "svc", "c-3", AT.plusSeconds(5)));
+
+        assertEquals(Outcome.WRITTEN, writer.importFile(standard, standardBytes).outcome());
+        assertEquals(Outcome.WRITTEN, writer.importFile(hand, handBytes).outcome(), "a non-standard name keeps its path");
+        assertArrayEquals(handBytes, Files.readAllBytes(root.resolve(hand)));
+        assertEquals(2, index.size());
+        assertTrue(index.containsPath(hand));
+        assertEquals(2, count("homelab.events.written", "origin", "import"));
+
+        assertEquals(Outcome.IDENTICAL, writer.importFile(standard, standardBytes).outcome());
+        byte[] changed = new String(standardBytes, StandardCharsets.UTF_8).replace("\"svc\"", "\"db\"")
+                .getBytes(StandardCharsets.UTF_8);
+        EventWriter.ImportResult conflict = writer.importFile(standard, changed);
+        assertEquals(Outcome.CONFLICT, conflict.outcome());
+        assertArrayEquals(standardBytes, Files.readAllBytes(root.resolve(standard)), "never overwritten");
+
+        // the same id under another name in the same directory: a conflict, nothing written
+        String sameId = "2026-11-20/pi4/copy-of-" + e.id() + ".json";
+        byte[] withId = new String(standardBytes, StandardCharsets.UTF_8)
+                .replace("{\"timestamp\"", "{\"id\":\"" + e.id() + "\",\"timestamp\"").getBytes(StandardCharsets.UTF_8);
+        EventWriter.ImportResult moved = writer.importFile(sameId, withId);
+        assertEquals(Outcome.CONFLICT, moved.outcome(), moved.detail());
+        assertTrue(moved.detail().contains(standard), moved.detail());
+        assertTrue(Files.notExists(root.resolve(sameId)));
+
+        for (String bad : new String[]{ "../escape.json", "2026-11-21/pi4/written-by-hand.json",
+                "2026-11-20/nas/written-by-hand.json",
+                "2026-11-20/pi4/.hidden.json", "2026-11-20/pi4/notes.txt" }) {
+            assertEquals(Outcome.REJECTED, writer.importFile(bad, handBytes).outcome(), bad);
+        }
+        assertEquals(Outcome.REJECTED, writer.importFile("2026-11-20/pi4/x.json", "{}\n{}".getBytes()).outcome());
+        assertEquals(2, index.size(), "only written files are indexed");
+        assertEquals(2, count("homelab.events.imported", "outcome", "written"));
+        assertEquals(1, count("homelab.events.imported", "outcome", "identical"));
+        assertEquals(2, count("homelab.events.imported", "outcome", "conflict"));
+        assertEquals(6, count("homelab.events.imported", "outcome", "rejected"));
+    }
+}
