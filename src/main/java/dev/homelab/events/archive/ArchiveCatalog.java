@@ -28,7 +28,6 @@ import dev.homelab.events.StoreUnavailableException;
 import dev.homelab.events.archive.ArchiveService.ArchiveList;
 import dev.homelab.events.archive.ArchiveService.ArchivedDay;
 import dev.homelab.events.config.ArchiveConfig;
-import dev.homelab.events.storage.EventFileName;
 import dev.homelab.events.storage.EventStore;
 import dev.homelab.events.storage.ReadResult;
 
@@ -151,8 +150,7 @@ public class ArchiveCatalog {
             DayArchiver.Archive a = archiver.read(archiver.archiveFile(day));
             List<Event> out = new ArrayList<>();
             for (Map.Entry<String, byte[]> e : a.files().entrySet()) {
-                ReadResult r = store.codec().fromBytes(e.getValue(), e.getKey(),
-                        EventFileName.parse(Path.of(e.getKey()).getFileName().toString()));
+                ReadResult r = store.files().decode(e.getValue(), e.getKey()); // the one reader's rules
                 if (r instanceof ReadResult.Ok ok) {
                     out.add(ok.event());
                 }
