@@ -39,6 +39,16 @@ public final class WriteClassifier {
         return path.equals("/api") || path.startsWith("/api/");
     }
 
+    /**
+     * The peer export ({@code /api/sync/export}): a bulk read of every event file, meant for other nodes, so it needs
+     * the token whenever one is configured, even when ordinary reads do not.
+     */
+    public static boolean isPeerExport(String path) {
+        return path.equals(EXPORT) || path.startsWith(EXPORT + "/");
+    }
+
+    private static final String EXPORT = "/api/sync/export";
+
     /** The tool named by {@code POST /api/tools/{name}}, or null when the path is something else. */
     public static String functionToolName(String path) {
         if (!path.startsWith(TOOLS_PREFIX)) {
