@@ -1,5 +1,6 @@
 package dev.homelab.events.rest;
 
+import java.io.IOException;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -9,6 +10,7 @@ import jakarta.ws.rs.NotSupportedException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 
+import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import com.fasterxml.jackson.core.JacksonException;
@@ -28,6 +30,8 @@ import dev.homelab.events.security.UnexpectedErrors;
  * generic 500 problem with an incident id ({@link UnexpectedErrors}). Never a stack trace, never an empty body.
  */
 public class ProblemMappers {
+
+    private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
 
     /** Longest echo of a rejected value, and of one field's message, in a problem body. */
     static final int ECHO_MAX = 120;
@@ -108,9 +112,23 @@ public class ProblemMappers {
         return respond(Problem.of(status, title, Text.shorten(e.getMessage(), MESSAGE_MAX)));
     }
 
-    /** Everything no other mapper claims: a bug or a fault below us, never the client's doing. */
+    /**
+     * Everything no other mapper claims. A checked I/O failure cannot come from a resource method (none declares
+     * one): it is the framework reading the request, so the client's doing (a connection cut mid-body, a body over
+     * the limit already answered with 413). Anything else is a bug or a fault below us.
+     */
     @ServerExceptionMapper
     public Response unexpected(Throwable e, HttpServerRequest request) {
+        if (request.response().headWritten() || request.response().closed()) {
+            // answered already, or the client is gone: nobody would read another answer
+            LOG.debugf("Request %s %s failed after its answer began or its connection closed: %s", request.method().name(),
+                    Text.escape(request.path()), e);
+            return Response.status(500).build();
+        }
+        if (e instanceof IOException) {
+            LOG.debugf("Request body of %s %s could not be read: %s", request.method().name(), Text.escape(request.path()), e);
+            return respond(Problem.of(400, "Unreadable request", "the request body could not be read completely"));
+        }
         return respond(UnexpectedErrors.report(request.method().name(), request.path(), e));
     }
 }

@@ -74,17 +74,34 @@ public class HttpGuard {
     /** Refusals are logged (they are how an operator notices a misconfigured client or a probe), but within a budget. */
     private final LogBudget refusals = new LogBudget(REFUSALS_LOGGED_PER_MINUTE);
     private long maxBodyBytes;
-    private BodyHandler mcpBodyReader;
+    private BodyHandler bodyReader;
     private WriteClassifier writes;
 
     void registerFilters(@Observes Filters filters) {
         maxBodyBytes = ConfigProvider.getConfig().getOptionalValue("quarkus.http.limits.max-body-size", MemorySize.class)
                 .map(MemorySize::asLongValue).orElse(10L * 1024 * 1024);
-        mcpBodyReader = BodyHandler.create(false).setBodyLimit(maxBodyBytes);
+        bodyReader = BodyHandler.create(false).setBodyLimit(maxBodyBytes);
         writes = new WriteClassifier(readOnlyTools.readOnlyToolNames());
         filters.register(this::guard, PRIORITY);
         filters.register(this::readMcpBody, PRIORITY - 1);
         filters.register(this::checkMcpBody, PRIORITY - 2);
+        filters.register(this::readApiBody, PRIORITY - 3);
+    }
+
+    /**
+     * Reads an /api request body here, within the size cap, so a body over it ends in {@link #failed} as a problem+json
+     * 413 (the REST layer's own reader would answer a chunked one with a bare 413); the REST layer then reads the
+     * buffered body.
+     */
+    void readApiBody(RoutingContext ctx) {
+        HttpServerRequest req = ctx.request();
+        if (!WriteClassifier.isApiPath(ctx.normalizedPath()) || WriteClassifier.isSafeMethod(req.method().name())
+                || !hasBody(req, contentLength(req)) || ctx.body().available()) {
+            ctx.next();
+            return;
+        }
+        req.resume();
+        bodyReader.handle(ctx);
     }
 
     /**
@@ -217,7 +234,7 @@ public class HttpGuard {
         }
         // the reader marks the body as read, so the MCP route's own body handler reuses it
         ctx.request().resume();
-        mcpBodyReader.handle(ctx);
+        bodyReader.handle(ctx);
     }
 
     /**
