@@ -22,7 +22,6 @@ import org.junit.jupiter.api.io.TempDir;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 
-
 /**
  * The libraries next to a running server: the server lists and chains events that bash and Python wrote
  * into its store behind its back (no restart), and the libraries' server mode stores through the REST API.

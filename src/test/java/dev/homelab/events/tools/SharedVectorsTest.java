@@ -339,7 +339,8 @@ class SharedVectorsTest {
             String completed = lines.size() < 2 ? "" : lines.get(1);
             boolean ok = sh.exitCode() == 0 && lines.size() == 2
                     && started.contains(" id=" + c.get("latest").get("started").asText() + " ")
-                    && (c.get("latest").get("completed").isNull() ? completed.equals("completed: no")
+                    && (c.get("latest").get("completed").isNull()
+                            ? completed.equals("completed: no")
                             : completed.startsWith("completed: ")
                                     && completed.contains(" id=" + c.get("latest").get("completed").asText() + " "));
             if (!ok) {
@@ -373,7 +374,8 @@ class SharedVectorsTest {
                     problems.add(what + "timestamp " + timestamp + " not within the write (" + start + " .. " + end + ")");
                 }
             }
-            byte[] expected = v.get("stored").asText().replace("\"timestamp\":\"<TIMESTAMP>\"", "\"timestamp\":\"" + timestamp + "\"")
+            byte[] expected = v.get("stored").asText()
+                    .replace("\"timestamp\":\"<TIMESTAMP>\"", "\"timestamp\":\"" + timestamp + "\"")
                     .replace("\"correlation_id\":\"<ID>\"", "\"correlation_id\":\"" + id + "\"")
                     .getBytes(StandardCharsets.UTF_8);
             boolean same = java.util.Arrays.equals(expected, stored);
@@ -385,8 +387,9 @@ class SharedVectorsTest {
                     stillDivergent.add(writer + ": " + name(v));
                 }
             } else if (!same) {
-                problems.add(what + "stored bytes differ\n  expected " + Tools.tail(new String(expected, StandardCharsets.UTF_8),
-                        700) + "  stored   " + Tools.tail(text, 700));
+                problems.add(
+                        what + "stored bytes differ\n  expected " + Tools.tail(new String(expected, StandardCharsets.UTF_8),
+                                700) + "  stored   " + Tools.tail(text, 700));
             }
         }
     }

@@ -72,7 +72,8 @@ class ThreeWritersConcurrentlyTest {
 
     private static final Pattern ID = Pattern.compile("\"id\":\"([0-9a-f-]{36})\"");
     private static final Pattern NAME = Pattern
-            .compile("[0-9]{8}T[0-9]{6}\\.[0-9]{6}Z_[a-z_]+_([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\\.json");
+            .compile(
+                    "[0-9]{8}T[0-9]{6}\\.[0-9]{6}Z_[a-z_]+_([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\\.json");
 
     @TestHTTPResource("/api/events")
     URL events;

@@ -18,7 +18,6 @@ import org.junit.jupiter.api.Assumptions;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-
 /**
  * Runs the bash and Python libraries of {@code tools/} from Java tests: locations, a process runner
  * that never inherits the developer's HOMELAB_* settings, and the shared vectors. Only public faces of the
