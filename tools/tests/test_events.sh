@@ -7,6 +7,8 @@
 # Scripts given to `bash -c '...'` are single-quoted on purpose: the child shell expands them.
 # shellcheck disable=SC2016
 
+# Non-ASCII characters are written as UTF-8 bytes ($'\xe2\x80\xae'), never as $'\u202e': bash expands
+# \u by the locale, and the suite must pass whatever the locale is (issue 13).
 set -u
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 TOOLS=$(dirname "$HERE")
@@ -251,7 +253,7 @@ run_vectors() { # run_vectors LABEL: every bash vector through emit_event in thi
     else
       fail "$label invalid vector '${invalid_name[i]}' (field ${invalid_field[i]}): rc=$rc lines=$lines files=$files err=$err"
     fi
-    if [[ $err == *$'\u202e'* || $err == *$'\r'* ]]; then
+    if [[ $err == *$'\xe2\x80\xae'* || $err == *$'\r'* ]]; then
       fail "$label invalid vector '${invalid_name[i]}': raw control character in the message"
     fi
     unset -n args
@@ -354,7 +356,7 @@ CURRENT="readers"
 new_store
 id1=$(HOMELAB_NODE=pi5 emit_event deployment_failed error deploy.sh mosquitto deploy-882 '{"stage":"verify","error":"port 1883 not bound\nretry"}')
 id0=$(HOMELAB_NODE=pi4 emit_event deployment_started info deploy.sh mosquitto deploy-882 '{"version":"1.0"}')
-id2=$(HOMELAB_NODE=pi4 emit_event remediation_started warning diagnostics.sh mosquitto deploy-882 $'{"rtl":"\u202eevil","tab":"a\\tb"}')
+id2=$(HOMELAB_NODE=pi4 emit_event remediation_started warning diagnostics.sh mosquitto deploy-882 $'{"rtl":"\xe2\x80\xaeevil","tab":"a\\tb"}')
 id3=$(HOMELAB_NODE=pi4 emit_event service_recovered info healthcheck.sh mosquitto deploy-882)
 id4=$(HOMELAB_NODE=pi5 emit_event remediation_started warning diag.sh ollama other)
 out=$(list_events)
@@ -679,7 +681,7 @@ else
   read -r -t 10 sport <&"${SRV[0]}"
   new_store
   export HOMELAB_EVENTS_URL=http://127.0.0.1:$sport HOMELAB_EVENTS_TOKEN='t0k"en'
-  out=$(emit_event deployment_started info ok mosquitto "" $'{"a": "\u00e9\\n"}' 2>"$TMP/err")
+  out=$(emit_event deployment_started info ok mosquitto "" $'{"a": "\xc3\xa9\\n"}' 2>"$TMP/err")
   rc=$?
   [[ $rc == 0 && $out =~ ^[0-9a-f-]{36}$ && ! -s $TMP/err ]]
   ok_if "201: prints the server's id (rc=$rc, $(<"$TMP/err"))"
