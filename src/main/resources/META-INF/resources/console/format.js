@@ -41,6 +41,11 @@ export function time(iso, withAgo = true) {
   return h('time', { datetime: iso, title: iso }, formatTime(iso) + (withAgo ? ' (' + ago(iso) + ')' : ''));
 }
 
+/** A table cell's time: the local time, and how long ago on its own line. */
+export function timeAgo(iso) {
+  return [time(iso, false), h('span', { class: 'ago' }, ago(iso))];
+}
+
 export function severityBadge(severity) {
   const known = SEVERITIES.includes(severity) ? severity : 'unknown';
   return h('span', { class: 'badge sev-' + known }, String(severity));

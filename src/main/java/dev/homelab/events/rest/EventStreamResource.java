@@ -81,10 +81,10 @@ public class EventStreamResource {
                 correlationId, "oldest", EventFeed.BATCH, resume), EventFeed.BATCH, EventFeed.BATCH, start);
         EventFeed feed = new EventFeed(this.service, filter, start);
         long[] lastSent = { System.nanoTime() };
+        OutboundSseEvent end = sse.newEventBuilder().comment("end: the until bound has passed").build();
         return Multi.createFrom().ticks().startingAfter(Duration.ofMillis(1)).onExecutor(Infrastructure.getDefaultWorkerPool())
                 .every(POLL)
                 .onOverflow().drop()
-                .select().first(tick -> !feed.finished(Instant.now()))
                 .concatMap(tick -> {
                     List<OutboundSseEvent> out = new ArrayList<>();
                     for (EventFeed.Item item : feed.poll(Instant.now())) {
@@ -93,12 +93,16 @@ public class EventStreamResource {
                     long now = System.nanoTime();
                     if (!out.isEmpty()) {
                         lastSent[0] = now;
+                    } else if (feed.finished(Instant.now())) {
+                        out.add(end);
                     } else if (now - lastSent[0] >= HEARTBEAT.toNanos()) {
                         lastSent[0] = now;
                         out.add(sse.newEventBuilder().comment("heartbeat").build());
                     }
                     return Multi.createFrom().iterable(out);
-                });
+                })
+                // with until: everything up to it has been sent and nothing late can still come, so the stream ends
+                .select().first(event -> event != end);
     }
 
     private OutboundSseEvent message(Sse sse, EventFeed.Item item) {

@@ -2,7 +2,7 @@
 // A failing service with a remediation in progress is shown as recovering.
 import { h, clear, chainHref } from '../dom.js';
 import { tool } from '../api.js';
-import { time, stateBadge, number } from '../format.js';
+import { time, timeAgo, stateBadge, number } from '../format.js';
 import { errorBox } from '../ui.js';
 
 export default async function status(ctx) {
@@ -53,12 +53,12 @@ function servicesTable(services, remediating) {
   const rows = services.map((s) => h('tr', {},
     h('th', { scope: 'row', 'data-label': 'Service' }, s.service),
     h('td', { 'data-label': 'Health' }, health(s, remediating)),
-    h('td', { 'data-label': 'Since', class: 'when' }, s.health_since ? time(s.health_since) : 'no health event'),
+    h('td', { 'data-label': 'Since', class: 'when' }, s.health_since ? timeAgo(s.health_since) : 'no health event'),
     h('td', { 'data-label': 'Last deployment' }, s.deployment
       ? [stateBadge(s.deployment.state === 'failed' ? 'failed' : s.deployment.state === 'completed' ? 'completed' : 'in_progress', s.deployment.state.replace('_', ' ')),
         ' ', time(s.deployment.timestamp), ' ', h('a', { href: chainHref(s.deployment.correlation_id) }, s.deployment.correlation_id)]
       : 'none'),
-    h('td', { 'data-label': 'Last event', class: 'when' }, time(s.last_event_at)),
+    h('td', { 'data-label': 'Last event', class: 'when' }, timeAgo(s.last_event_at)),
     h('td', { 'data-label': 'Events' }, number(s.events))));
   return table('services-title', 'Services', ['Service', 'Health', 'Since', 'Last deployment', 'Last event', 'Events'], rows,
     'No service has emitted an event yet.');
@@ -68,8 +68,8 @@ function nodesTable(nodes) {
   const rows = nodes.map((n) => h('tr', {},
     h('th', { scope: 'row', 'data-label': 'Node' }, n.node),
     h('td', { 'data-label': 'State' }, stateBadge(['online', 'offline'].includes(n.state) ? n.state : 'unknown', n.state)),
-    h('td', { 'data-label': 'Since', class: 'when' }, n.state_since ? time(n.state_since) : 'no online/offline event'),
-    h('td', { 'data-label': 'Last seen', class: 'when' }, time(n.last_event_at)),
+    h('td', { 'data-label': 'Since', class: 'when' }, n.state_since ? timeAgo(n.state_since) : 'no online/offline event'),
+    h('td', { 'data-label': 'Last seen', class: 'when' }, timeAgo(n.last_event_at)),
     h('td', { 'data-label': 'Last event' }, n.last_event_type),
     h('td', { 'data-label': 'Events' }, number(n.events))));
   return table('nodes-title', 'Nodes', ['Node', 'State', 'Since', 'Last seen', 'Last event', 'Events'], rows,

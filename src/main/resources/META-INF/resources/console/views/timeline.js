@@ -3,7 +3,7 @@
 // the browser, over the pages read from the server; the status line says how many events were searched.
 import { h, clear, field, options, chainHref } from '../dom.js';
 import { api, tool, store } from '../api.js';
-import { time, severityBadge, payloadDetails, number } from '../format.js';
+import { timeAgo, severityBadge, payloadDetails, number } from '../format.js';
 import { errorBox } from '../ui.js';
 
 const PAGE = 50;
@@ -100,7 +100,7 @@ export default async function timeline(ctx) {
 
 function row(e, isNew) {
   return h('tr', { class: isNew ? 'new' : null, dataset: { eventId: e.id } },
-    h('td', { 'data-label': 'Time', class: 'when' }, time(e.timestamp)),
+    h('td', { 'data-label': 'Time', class: 'when' }, timeAgo(e.timestamp)),
     h('td', { 'data-label': 'Severity' }, severityBadge(e.severity)),
     h('td', { 'data-label': 'Type' }, e.type),
     h('td', { 'data-label': 'Service' }, e.service),
