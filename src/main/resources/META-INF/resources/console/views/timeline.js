@@ -45,8 +45,8 @@ export default async function timeline(ctx) {
 
   const matches = (e) => !text || JSON.stringify(e.payload || {}).toLowerCase().includes(text);
   const describe = () => {
-    if (!text) return 'Showing ' + number(matched) + ' of ' + number(total) + ' events.';
-    return number(matched) + ' events with "' + q.get('q') + '" in the payload, among the ' + number(scanned)
+    if (!text) return 'Showing ' + number(matched) + ' of ' + plural(total, 'event') + '.';
+    return plural(matched, 'event') + ' with "' + q.get('q') + '" in the payload, among the ' + number(scanned)
       + ' most recent of ' + number(total) + ' matching the other filters' + (cursor ? '; "Load older events" searches further.' : '.');
   };
 
@@ -96,6 +96,10 @@ export default async function timeline(ctx) {
       status.textContent = describe();
     });
   }
+}
+
+function plural(n, word) {
+  return number(n) + ' ' + word + (n === 1 ? '' : 's');
 }
 
 function row(e, isNew) {

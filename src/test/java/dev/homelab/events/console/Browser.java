@@ -98,14 +98,8 @@ final class Browser implements AutoCloseable {
         }
     }
 
-    /** Opens a console address in a fresh state (no token in session storage). */
+    /** Opens a console address, as a pasted link, keeping the tab's session storage (the token, if set). */
     void go(String path) {
-        driver.get(base + path);
-        waitUntilRendered();
-    }
-
-    /** Opens an address keeping the tab's session storage (the token). */
-    void visit(String path) {
         driver.get(base + path);
         waitUntilRendered();
     }
