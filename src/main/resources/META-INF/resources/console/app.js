@@ -104,6 +104,10 @@ document.addEventListener('click', (e) => {
   navigate(url.pathname + url.search + url.hash);
 });
 window.addEventListener('popstate', render);
+// Leaving the page (or entering the back/forward cache) closes the live stream and pending requests, so a cached page
+// never holds one of the browser's few connections to this server; coming back from the cache renders afresh.
+window.addEventListener('pagehide', () => { if (current) current.abort(); });
+window.addEventListener('pageshow', (e) => { if (e.persisted) render(); });
 
 // ---- live indicator ----
 const live = document.getElementById('live');

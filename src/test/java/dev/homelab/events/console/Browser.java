@@ -75,6 +75,7 @@ final class Browser implements AutoCloseable {
         }
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
+        options.setCapability("goog:loggingPrefs", Map.of("browser", "ALL", "performance", "ALL"));
         options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
                 "--user-data-dir=" + profile, "--window-size=1280,900", "--lang=en-US");
@@ -110,7 +111,8 @@ final class Browser implements AutoCloseable {
 
     /** The view has rendered once main is no longer busy. */
     void waitUntilRendered() {
-        await().atMost(WAIT).until(() -> "false".equals(driver.findElement(By.id("main")).getAttribute("aria-busy")));
+        waitFor(() -> "false".equals(driver.findElement(By.id("main")).getDomAttribute("aria-busy")),
+                "the view at " + driver.getCurrentUrl() + " to render");
     }
 
     Object js(String script, Object... args) {
@@ -137,8 +139,51 @@ final class Browser implements AutoCloseable {
         try {
             await().atMost(WAIT).pollInterval(Duration.ofMillis(100)).until(condition::get);
         } catch (org.awaitility.core.ConditionTimeoutException e) {
-            throw new AssertionError("timed out waiting for " + what + "; main shows:\n" + mainText(), e);
+            throw new AssertionError("timed out waiting for " + what + " at " + driver.getCurrentUrl() + "; main shows:\n"
+                    + mainText() + "\n" + diagnostics(), e);
         }
+    }
+
+    /** What the browser said (console messages, script errors), and a screenshot of the moment. */
+    String diagnostics() {
+        StringBuilder b = new StringBuilder("browser log:");
+        try {
+            driver.manage().logs().get(org.openqa.selenium.logging.LogType.BROWSER)
+                    .forEach(entry -> b.append("\n  ").append(entry.getLevel()).append(' ').append(entry.getMessage()));
+        } catch (RuntimeException e) {
+            b.append(" unavailable (").append(e.getMessage()).append(')');
+        }
+        try {
+            b.append("\nrequests finished: ").append(js("return performance.getEntriesByType('resource')"
+                    + ".map(e => e.name + ' ' + Math.round(e.duration) + ' ms').join('\\n');"));
+        } catch (RuntimeException e) {
+            b.append("\nrequests unavailable: ").append(e.getMessage());
+        }
+        try {
+            List<String> net = new ArrayList<>();
+            driver.manage().logs().get(org.openqa.selenium.logging.LogType.PERFORMANCE).forEach(entry -> {
+                String m = entry.getMessage();
+                if (m.contains("\"Network.")
+                        && (m.contains("/api/") || m.contains("loadingFailed") || m.contains("loadingFinished"))) {
+                    net.add(m.length() > 400 ? m.substring(0, 400) : m);
+                }
+            });
+            b.append("\nnetwork (last 40):");
+            net.subList(Math.max(0, net.size() - 40), net.size()).forEach(m -> b.append("\n  ").append(m));
+        } catch (RuntimeException e) {
+            b.append("\nnetwork log unavailable: ").append(e.getMessage());
+        }
+        // the server runs in this JVM: where are its request threads?
+        Thread.getAllStackTraces().forEach((thread, stack) -> {
+            if (thread.getName().startsWith("executor-thread") || thread.getName().startsWith("vert.x-eventloop")) {
+                b.append("\n").append(thread.getName()).append(' ').append(thread.getState());
+                for (int i = 0; i < Math.min(stack.length, 12); i++) {
+                    b.append("\n    at ").append(stack[i]);
+                }
+            }
+        });
+        screenshot("failure-" + System.currentTimeMillis());
+        return b.toString();
     }
 
     String path() {
