@@ -1,5 +1,6 @@
 // Landing page: open incidents, most recently active first, each with what failed, where, how, what remediation is
-// open and how long it has been open. Reloaded when any new event arrives.
+// open and how long it has been open. The list paints at once from list_open_incidents; each card's nodes and open
+// steps follow from get_causal_chain, a few at a time. Reloaded when any new event arrives.
 import { h, clear, chainHref } from '../dom.js';
 import { api, tool, store, NOTE_TYPE } from '../api.js';
 import { time, duration, secondsSince, stateBadge, ago } from '../format.js';
@@ -8,6 +9,7 @@ import { errorBox } from '../ui.js';
 import { acknowledge } from './writes.js';
 
 const LIMIT = 50;
+const PARALLEL = 4;
 
 export default async function incidents(ctx) {
   ctx.heading('Open incidents');
@@ -17,13 +19,26 @@ export default async function incidents(ctx) {
   ctx.main.append(region);
 
   let timer = null;
+  let generation = 0;
   const load = async () => {
+    const mine = ++generation;
     const [list, info] = await Promise.all([tool('list_open_incidents', { limit: LIMIT }, { signal: ctx.signal }), store()]);
     const noteAccepted = info.types.includes(NOTE_TYPE);
-    const details = await Promise.all(list.incidents.map((i) => detailsOf(i, noteAccepted, ctx.signal)));
-    if (ctx.signal.aborted) return;
-    clear(region);
-    region.append(render(list, details, noteAccepted, ctx));
+    const acks = noteAccepted ? await acknowledgements(ctx.signal) : new Map();
+    if (ctx.signal.aborted || mine !== generation) return;
+    const cards = list.incidents.map((incident, i) => card(incident, i, acks.get(incident.correlation_id), noteAccepted, ctx));
+    clear(region).append(summary(list));
+    if (cards.length > 0) region.append(h('ul', { class: 'incidents' }, cards.map((c) => h('li', {}, c.article))));
+    // details, a few requests at a time, so the browser's connections stay free for the rest of the page
+    let next = 0;
+    const worker = async () => {
+      while (next < cards.length && !ctx.signal.aborted && mine === generation) {
+        const c = cards[next++];
+        const chain = await tool('get_causal_chain', { correlation_id: c.cid, limit: 1 }, { signal: ctx.signal }).catch(() => null);
+        if (chain && mine === generation) c.fill(chain);
+      }
+    };
+    await Promise.all(Array.from({ length: PARALLEL }, worker));
   };
   await load();
   ctx.follow(new URLSearchParams(), () => {
@@ -34,66 +49,65 @@ export default async function incidents(ctx) {
   ctx.signal.addEventListener('abort', () => clearTimeout(timer));
 }
 
-async function detailsOf(incident, noteAccepted, signal) {
-  const cid = incident.correlation_id;
-  const [chain, acks] = await Promise.all([
-    tool('get_causal_chain', { correlation_id: cid, limit: 1 }, { signal }).catch(() => null),
-    noteAccepted
-      ? api('/api/events?' + new URLSearchParams({ correlation_id: cid, type: NOTE_TYPE, limit: '20' }), { signal })
-        .then((p) => p.events.filter((e) => e.payload && e.payload.kind === 'acknowledgement'))
-        .catch(() => [])
-      : Promise.resolve([]),
-  ]);
-  return { chain, acks };
-}
-
-function render(list, details, noteAccepted, ctx) {
-  const out = h('div', {});
-  if (list.incidents.length === 0) {
-    out.append(h('p', { class: 'empty', role: 'status' }, 'All clear: no open incidents in the last 30 days.'));
-    return out;
+/** The latest acknowledgement of each chain in the incidents' window, in one request. */
+async function acknowledgements(signal) {
+  const page = await api('/api/events?' + new URLSearchParams({ type: NOTE_TYPE, since: '30d', limit: '1000' }), { signal })
+    .catch(() => ({ events: [] }));
+  const byChain = new Map();
+  for (const e of page.events) {
+    if (e.payload && e.payload.kind === 'acknowledgement' && !byChain.has(e.correlation_id)) byChain.set(e.correlation_id, e);
   }
-  out.append(h('p', { class: 'status-line', role: 'status' },
-    list.total === 1 ? '1 open incident.' : list.total + ' open incidents' + (list.has_more ? ', the ' + LIMIT + ' most recent shown.' : '.')));
-  const ul = h('ul', { class: 'incidents' });
-  list.incidents.forEach((incident, i) => ul.append(h('li', {}, card(incident, details[i], i, noteAccepted, ctx))));
-  out.append(ul);
-  return out;
+  return byChain;
 }
 
-function card(incident, { chain, acks }, index, noteAccepted, ctx) {
+function summary(list) {
+  if (list.incidents.length === 0) {
+    return h('p', { class: 'empty', role: 'status' }, 'All clear: no open incidents in the last 30 days.');
+  }
+  return h('p', { class: 'status-line', role: 'status' },
+    list.total === 1 ? '1 open incident.' : list.total + ' open incidents' + (list.has_more ? ', the ' + LIMIT + ' most recent shown.' : '.'));
+}
+
+function card(incident, index, ack, noteAccepted, ctx) {
   const cid = incident.correlation_id;
   const failure = incident.failure;
   const failedAt = failure ? failure.timestamp : incident.first_at;
   const headingId = 'incident-' + index;
   const facts = h('dl', { class: 'facts' });
-  const fact = (term, ...value) => facts.append(h('dt', {}, term), h('dd', {}, ...value));
+  const fact = (term, ...value) => {
+    const dd = h('dd', {}, ...value);
+    facts.append(h('dt', {}, term), dd);
+    return dd;
+  };
   fact('Service', (incident.services || []).join(', ') || 'none');
-  if (chain) fact(chain.nodes.length > 1 ? 'Nodes' : 'Node', chain.nodes.join(', '));
+  const nodeTerm = h('dt', {}, 'Node');
+  const nodes = h('dd', {}, '…');
+  facts.append(nodeTerm, nodes);
   fact(failure ? 'Failed' : 'Started', time(failedAt));
-  if (failure) {
-    fact('How', failure.type + (failure.stage ? ' at stage ' + failure.stage : '') + (failure.error ? ': ' + failure.error : ''));
-  }
-  const open = chain ? (chain.remediations || []).filter((r) => r.status === 'open') : [];
-  if (open.length > 0) {
-    const list = h('ul', {});
-    open.forEach((r) => list.append(h('li', {}, (r.action || r.step) + ' by ' + (r.actor || 'unknown') + ', started ' + ago(r.started_at))));
-    fact('Open remediation', list);
-  } else {
-    fact('Open remediation', incident.open_remediations > 0 ? incident.open_remediations + ' open' : 'none');
-  }
+  fact('How', failure
+    ? failure.type + (failure.stage ? ' at stage ' + failure.stage : '') + (failure.error ? ': ' + failure.error : '')
+    : 'an event of error severity or worse (the last: ' + incident.last_type + ')');
+  const open = fact('Open remediation', incident.open_remediations > 0 ? incident.open_remediations + ' open' : 'none');
   fact('Last event', incident.last_type + ', ', time(incident.last_at));
-  if (acks.length > 0) {
-    const last = acks[0];
-    fact('Acknowledged', 'by ' + ((last.payload && last.payload.operator) || last.source) + ', ' + ago(last.timestamp)
-      + (last.payload && last.payload.note ? ': ' + last.payload.note : ''));
+  if (ack) {
+    fact('Acknowledged', 'by ' + ((ack.payload && ack.payload.operator) || ack.source) + ', ' + ago(ack.timestamp)
+      + (ack.payload && ack.payload.note ? ': ' + ack.payload.note : ''));
   }
   const article = h('article', { class: 'card incident', 'aria-labelledby': headingId },
     h('h2', { id: headingId }, h('a', { href: chainHref(cid) }, cid)),
     h('p', { class: 'badges' }, stateBadge(incident.outcome), h('span', {}, 'open for ' + duration(secondsSince(failedAt)))),
     facts);
-  if (session.canWrite() && noteAccepted && acks.length === 0) {
+  if (session.canWrite() && noteAccepted && !ack) {
     article.append(acknowledge(cid, (incident.services || [])[0], ctx));
   }
-  return article;
+  const fill = (chain) => {
+    nodeTerm.textContent = chain.nodes.length > 1 ? 'Nodes' : 'Node';
+    nodes.textContent = chain.nodes.join(', ');
+    const steps = (chain.remediations || []).filter((r) => r.status === 'open');
+    if (steps.length > 0) {
+      clear(open).append(h('ul', { class: 'plain' }, steps.map((r) =>
+        h('li', {}, (r.action || r.step) + ' by ' + (r.actor || 'unknown') + ', started ' + ago(r.started_at)))));
+    }
+  };
+  return { cid, article, fill };
 }

@@ -105,6 +105,7 @@ class ConsoleBrowserTest {
         browser.go("/");
         browser.waitForText(cid);
         WebElement card = browser.find("a[href='/chains/" + cid + "']").findElement(By.xpath("ancestor::article"));
+        browser.waitFor(() -> card.getText().contains("restart_service by agent-7"), "the card's details");
         String text = card.getText();
         assertTrue(text.contains(service), text);
         assertTrue(text.contains("pi4"), "the node: " + text);
