@@ -113,7 +113,7 @@ window.addEventListener('pageshow', (e) => { if (e.persisted) render(); });
 const live = document.getElementById('live');
 stream.onStatus((s) => {
   const text = {
-    idle: 'Live updates paused',
+    idle: 'No live updates on this page',
     connecting: 'Connecting live updates',
     live: 'Live',
     reconnecting: 'Reconnecting live updates',

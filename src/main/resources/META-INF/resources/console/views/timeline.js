@@ -111,7 +111,7 @@ function row(e, isNew) {
     h('td', { 'data-label': 'Node' }, e.node),
     h('td', { 'data-label': 'Source' }, e.source),
     h('td', { 'data-label': 'Chain' }, h('a', { href: chainHref(e.correlation_id, e.id) }, e.correlation_id)),
-    h('td', { 'data-label': 'Payload' }, payloadDetails(e.payload, 'payload')));
+    h('td', { 'data-label': 'Payload', class: 'payload' }, payloadDetails(e.payload, 'payload')));
 }
 
 function isoLocal(value) {
