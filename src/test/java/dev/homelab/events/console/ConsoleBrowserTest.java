@@ -251,6 +251,7 @@ class ConsoleBrowserTest {
         assertEquals(ConsoleProfile.TOKEN, browser.js("return sessionStorage.getItem('homelab.console.token');"));
         assertEquals("", browser.js("return document.cookie;"), "never a cookie");
         assertFalse(browser.path().contains(ConsoleProfile.TOKEN), "never in the address");
+        browser.assertAccessible("the chain view with its write forms");
 
         WebElement note = browser.find("textarea");
         note.sendKeys("Port clash with the new zigbee bridge; rolling back.");
