@@ -3,7 +3,6 @@ package dev.homelab.events.console;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -36,7 +35,6 @@ public class ConsoleRoutes {
 
     /** Client-side views whose addresses are served the page: {@code /chains/<id>}, {@code /timeline}, ... */
     static final String VIEW_PATHS = "/(chains|events)/.+|/(timeline|status|ask|problems)/?";
-    private static final Pattern PAGE = Pattern.compile("/|/index\\.html|" + VIEW_PATHS);
     /** Runs before the routes, after the HTTP guard (whose priority is higher). */
     private static final int HEADERS_PRIORITY = 100;
 
@@ -60,9 +58,9 @@ public class ConsoleRoutes {
             r.putHeader("Referrer-Policy", "no-referrer");
             r.putHeader("X-Frame-Options", "DENY");
             r.putHeader("Cross-Origin-Opener-Policy", "same-origin");
-            if (PAGE.matcher(path).matches()) {
-                r.putHeader(HttpHeaders.CACHE_CONTROL, "no-cache");
-            }
+            // revalidate every time (a cheap 304): the static handler's day-long "immutable" would keep the modules
+            // of an older server version next to a newer page; set last, so it wins over the handler's own header
+            ctx.addHeadersEndHandler(v -> r.headers().set(HttpHeaders.CACHE_CONTROL, "no-cache"));
         }
         ctx.next();
     }
