@@ -1,7 +1,7 @@
 // /timeline: every event, newest first, filtered like GET /api/events (the filters are the page's address, so a
 // view can be pasted), paged by cursor, with new events arriving live. "Text in the payload" is matched here, in
 // the browser, over the pages read from the server; the status line says how many events were searched.
-import { h, clear, field, options, chainHref } from '../dom.js';
+import { h, field, options, chainHref } from '../dom.js';
 import { api, tool, store } from '../api.js';
 import { timeAgo, severityBadge, payloadDetails, number } from '../format.js';
 import { errorBox } from '../ui.js';
