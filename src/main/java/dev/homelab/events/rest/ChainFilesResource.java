@@ -1,6 +1,5 @@
 package dev.homelab.events.rest;
 
-import java.time.Instant;
 import java.util.List;
 
 import jakarta.inject.Inject;
@@ -15,8 +14,6 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 
-import dev.homelab.events.ListCriteria;
-import dev.homelab.events.index.IndexEntry;
 import dev.homelab.events.service.EventService;
 
 /**
@@ -50,14 +47,8 @@ public class ChainFilesResource {
             // a blank filter would match every event: a chain has a non-blank id
             return new Files(correlationId, service.root().toString(), List.of(), false);
         }
-        var query = service.toQuery(new ListCriteria(null, null, null, null, null, null, null, correlationId, "newest",
-                MAX_FILES, null), MAX_FILES, MAX_FILES, Instant.now());
-        var page = service.entries(query);
-        List<File> files = page.entries().stream().map(ChainFilesResource::file).toList();
+        EventService.EventFiles page = service.chainFiles(correlationId, MAX_FILES);
+        List<File> files = page.files().stream().map(f -> new File(f.id().toString(), f.path())).toList();
         return new Files(correlationId, service.root().toString(), files, page.hasMore());
-    }
-
-    private static File file(IndexEntry e) {
-        return new File(e.id().toString(), e.relativePath());
     }
 }

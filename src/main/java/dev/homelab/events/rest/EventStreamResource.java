@@ -28,7 +28,7 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 
 import dev.homelab.events.ListCriteria;
-import dev.homelab.events.index.EventQuery;
+import dev.homelab.events.service.EventFeed;
 import dev.homelab.events.service.EventService;
 
 /**
@@ -77,9 +77,8 @@ public class EventStreamResource {
         String resume = lastEventId != null && !lastEventId.isBlank() ? lastEventId.strip() : cursor;
         Instant start = Instant.now();
         // validated here, before the stream opens, so a bad filter is a 400 problem and not a broken stream
-        EventQuery filter = this.service.toQuery(new ListCriteria(since, until, nodes, types, minSeverity, service, source,
-                correlationId, "oldest", EventFeed.BATCH, resume), EventFeed.BATCH, EventFeed.BATCH, start);
-        EventFeed feed = new EventFeed(this.service, filter, start);
+        EventFeed feed = EventFeed.open(this.service, new ListCriteria(since, until, nodes, types, minSeverity, service,
+                source, correlationId, "oldest", EventFeed.BATCH, resume), start);
         long[] lastSent = { System.nanoTime() };
         OutboundSseEvent end = sse.newEventBuilder().comment("end: the until bound has passed").build();
         return Multi.createFrom().ticks().startingAfter(Duration.ofMillis(1)).onExecutor(Infrastructure.getDefaultWorkerPool())

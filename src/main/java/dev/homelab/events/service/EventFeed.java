@@ -1,4 +1,4 @@
-package dev.homelab.events.rest;
+package dev.homelab.events.service;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -11,12 +11,12 @@ import java.util.Map;
 import java.util.UUID;
 
 import dev.homelab.events.Event;
+import dev.homelab.events.ListCriteria;
 import dev.homelab.events.Timestamps;
 import dev.homelab.events.index.Cursor;
 import dev.homelab.events.index.EventQuery;
 import dev.homelab.events.index.IndexEntry;
 import dev.homelab.events.index.IndexPage;
-import dev.homelab.events.service.EventService;
 
 /**
  * The state of one event stream ({@code GET /api/events/stream}): which events of a filtered listing its client
@@ -35,17 +35,17 @@ import dev.homelab.events.service.EventService;
  * is disconnected, appear in listings but not in the stream: it is a live view, and the sync cursor (arrival
  * order) is the tool for copying everything.
  */
-final class EventFeed {
+public final class EventFeed {
 
     /** How far behind the stream's position a late arrival is still sent. */
     static final Duration LATE_WINDOW = Duration.ofMinutes(2);
     /** Events sent per poll at most; a backlog continues at the next poll. */
-    static final int BATCH = 500;
+    public static final int BATCH = 500;
     /** Index entries examined per late-arrival sweep at most, so a burst cannot make one poll expensive. */
     static final int SWEEP_MAX = 20_000;
 
     /** One item of the stream: an event, and its position when it is sent in order (null when late). */
-    record Item(Event event, String id) {
+    public record Item(Event event, String id) {
     }
 
     private final EventService service;
@@ -57,11 +57,19 @@ final class EventFeed {
     private final Map<UUID, Long> recent = new HashMap<>();
 
     /**
+     * A stream over the listing {@code criteria} (ordered oldest first, {@link #BATCH} per poll), starting at
+     * {@code now}. Validates the criteria at once, so a bad filter fails before a stream opens.
+     */
+    public static EventFeed open(EventService service, ListCriteria criteria, Instant now) {
+        return new EventFeed(service, service.toQuery(criteria, BATCH, BATCH, now), now);
+    }
+
+    /**
      * @param filter the validated listing filters; {@code filter.after()} (from {@code Last-Event-ID} or
      *               {@code cursor}) resumes after that position, else {@code filter.since()} replays from that
      *               time, else the stream starts with the events that arrive from now on
      */
-    EventFeed(EventService service, EventQuery filter, Instant now) {
+    private EventFeed(EventService service, EventQuery filter, Instant now) {
         this.service = service;
         this.filter = filter;
         this.lateWindowMicros = LATE_WINDOW.toNanos() / 1000;
@@ -76,7 +84,7 @@ final class EventFeed {
     }
 
     /** The events to send now: those after the position in listing order, then late arrivals behind it. */
-    List<Item> poll(Instant now) {
+    public List<Item> poll(Instant now) {
         List<Item> out = new ArrayList<>();
         List<IndexEntry> late = new ArrayList<>();
         for (IndexEntry e : sweep()) {
@@ -107,7 +115,7 @@ final class EventFeed {
     }
 
     /** True once the listing has an upper bound that lies behind the late window: nothing more can come. */
-    boolean finished(Instant now) {
+    public boolean finished(Instant now) {
         return filter.until() != null
                 && Timestamps.toMicros(now) - lateWindowMicros > Timestamps.toMicros(filter.until());
     }
