@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.homelab.events.ReadOnlyTools;
 import dev.homelab.events.Text;
 import dev.homelab.events.config.ToolsConfig;
+import dev.homelab.events.service.EventService;
 import dev.homelab.events.service.Incidents;
 import dev.homelab.events.service.NotFoundException;
 import dev.homelab.events.service.Remediations;
@@ -34,7 +35,8 @@ public class ToolCatalog implements ReadOnlyTools {
      * the records, at start.
      */
     public record Tool(String name, String title, String description, boolean write, Class<? extends Record> argsType,
-            Class<?> resultType, ObjectNode inputSchema, ObjectNode outputSchema, Function<Record, Object> handler) {
+            Class<?> resultType, ObjectNode inputSchema, ObjectNode strictSchema, ObjectNode outputSchema,
+            Function<Record, Object> handler) {
 
         /** True for read tools: they change nothing and repeat safely (MCP readOnlyHint and idempotentHint). */
         public boolean readOnly() {
@@ -45,11 +47,13 @@ public class ToolCatalog implements ReadOnlyTools {
     private final List<Tool> all;
     private final boolean readOnlyMode;
     private final ArgBinder binder;
+    private final List<String> eventTypes;
 
     @Inject
-    public ToolCatalog(EventTools t, SyncTools sync, ToolsConfig config, ObjectMapper mapper) {
+    public ToolCatalog(EventTools t, SyncTools sync, ToolsConfig config, ObjectMapper mapper, EventService events) {
         this.readOnlyMode = config.readOnly();
         this.binder = new ArgBinder(mapper);
+        this.eventTypes = events.types();
         this.all = List.of(
                 tool("emit_event", true, ToolArgs.EmitEvent.class, ToolResults.Emitted.class, t::emitEvent,
                         "Record one event durably (append-only). Returns id, timestamp, correlation_id and file path. "
@@ -96,11 +100,11 @@ public class ToolCatalog implements ReadOnlyTools {
     }
 
     @SuppressWarnings("unchecked")
-    private static <A extends Record> Tool tool(String name, boolean write, Class<A> args, Class<?> result,
+    private <A extends Record> Tool tool(String name, boolean write, Class<A> args, Class<?> result,
             Function<A, Object> run, String description) {
-        return new Tool(name, title(name), description, write, args, result, JsonSchemas.input(args),
-                JsonSchemas.output(result),
-                r -> run.apply((A) r));
+        ObjectNode input = JsonSchemas.input(args, eventTypes);
+        return new Tool(name, title(name), description, write, args, result, input, JsonSchemas.strict(input),
+                JsonSchemas.output(result), r -> run.apply((A) r));
     }
 
     /** A human title from the snake_case name: get_causal_chain becomes "Get causal chain". */
