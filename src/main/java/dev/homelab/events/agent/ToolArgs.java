@@ -44,7 +44,7 @@ public final class ToolArgs {
             @ToolArg("Service name") String service,
             @ToolArg("Source name") String source,
             @JsonProperty("correlation_id") @ToolArg("Chain id") String correlationId,
-            @ToolArg(value = "Page size, default 20", minimum = 1, maximum = 200) Integer limit,
+            @ToolArg(value = "Page size, default 10", minimum = 1, maximum = 200) Integer limit,
             @ToolArg("next_cursor of the previous answer") String cursor){
     }
 
@@ -53,13 +53,13 @@ public final class ToolArgs {
 
     public record GetCausalChain(
             @JsonProperty("correlation_id") @ToolArg(value = "Chain id, e.g. deploy-882", required = true, maxLength = T) String correlationId,
-            @ToolArg(value = "Most recent events to include, default 50", minimum = 1, maximum = 200) Integer limit) {
+            @ToolArg(value = "Most recent events to include, default 8", minimum = 1, maximum = 200) Integer limit) {
     }
 
     public record GetRemediationHistory(
             @ToolArg("Service name (give this or correlation_id)") String service,
             @JsonProperty("correlation_id") @ToolArg("Chain id") String correlationId,
-            @ToolArg(value = "Max steps, default 20", minimum = 1, maximum = 200) Integer limit) {
+            @ToolArg(value = "Max steps, default 10", minimum = 1, maximum = 200) Integer limit) {
     }
 
     public record RecordRemediation(
@@ -74,12 +74,13 @@ public final class ToolArgs {
             @ToolArg(value = "Short note", maxLength = Remediations.NOTE_MAX_CHARS) String note){
     }
 
-    public record GetServiceStatus(@ToolArg("One service; default: all") String service) {
+    public record GetServiceStatus(@ToolArg("One service; default: all") String service,
+            @ToolArg(value = "Max services, default 10", minimum = 1, maximum = 200) Integer limit) {
     }
 
     public record ListOpenIncidents(
             @ToolArg("Only chains active since: ISO 8601, 'now-1h' or '7d'; default 30d") String since,
-            @ToolArg(value = "Max incidents, default 20", minimum = 1, maximum = 200) Integer limit) {
+            @ToolArg(value = "Max incidents, default 8", minimum = 1, maximum = 200) Integer limit) {
     }
 
     public record GetNodeStatus(@ToolArg("One node; default: all") String node) {

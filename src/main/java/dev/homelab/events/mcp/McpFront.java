@@ -212,12 +212,36 @@ public class McpFront {
                 if (icons != null && icons.isArray() && icons.isEmpty()) {
                     item.remove("icons");
                 }
+                compactAnnotations(item);
                 array.add(item);
             } catch (JsonProcessingException e) {
                 throw new IllegalStateException(e);
             }
         }
         return notification ? reply(null) : reply(result(id, result));
+    }
+
+    /**
+     * Tool annotations without what says nothing: 1.10.1 always writes all five, the title again included. Left
+     * out: a title equal to the tool's, hints equal to the specification's defaults (readOnlyHint false,
+     * idempotentHint false), and for a read-only tool destructiveHint and idempotentHint, which the specification
+     * calls meaningful only when readOnlyHint is false. Every tools/list costs a model context.
+     */
+    private static void compactAnnotations(ObjectNode tool) {
+        if (!(tool.get("annotations") instanceof ObjectNode a)) {
+            return;
+        }
+        if (a.path("title").isNull() || a.path("title").asText().equals(tool.path("title").asText(null))) {
+            a.remove("title");
+        }
+        for (String hint : List.of("readOnlyHint", "idempotentHint")) {
+            if (a.has(hint) && !a.get(hint).asBoolean()) {
+                a.remove(hint);
+            }
+        }
+        if (a.path("readOnlyHint").asBoolean(false)) {
+            a.remove(List.of("destructiveHint", "idempotentHint"));
+        }
     }
 
     private Decision toolsCall(JsonNode id, boolean notification, ObjectNode p) {

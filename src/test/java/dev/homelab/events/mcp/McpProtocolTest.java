@@ -204,6 +204,7 @@ class McpProtocolTest {
     @Test
     void subscribedChainNotifiesOnEveryWriterAndStreamsStartSilent() throws Exception {
         String cid = "watch-" + UUID.randomUUID().toString().substring(0, 8);
+        String svc = "watched-" + cid; // a service of its own: other test classes share this store
         BlockingQueue<String> stream = openStream(session);
         assertEquals(":", stream.poll(5, TimeUnit.SECONDS).substring(0, 1), "the stream opens with a comment only");
         assertNull(stream.poll(1, TimeUnit.SECONDS), "nothing is sent unasked (1.10.1 sent 'Subsidiary SSE opened')");
@@ -212,12 +213,12 @@ class McpProtocolTest {
         assertNotNull(sub.get("result"), sub.toString());
         assertError(-32602, call("resources/subscribe", Map.of("uri", "homelab://events/" + UUID.randomUUID())));
 
-        events.emit(new EventDraft(null, null, "deployment_started", "info", "mcp-test", "mosquitto", cid, null));
+        events.emit(new EventDraft(null, null, "deployment_started", "info", "mcp-test", svc, cid, null));
         assertEquals("homelab://chains/" + cid, nextNotification(stream).at("/params/uri").asText());
 
         Path lib = Path.of("tools/scripts/lib/events.sh").toAbsolutePath();
         ProcessBuilder pb = new ProcessBuilder("bash", "-c", "source \"$0\"; emit_event \"$@\"", lib.toString(),
-                "deployment_failed", "error", "bash-test", "mosquitto", cid, "{\"stage\":\"verify\"}")
+                "deployment_failed", "error", "bash-test", svc, cid, "{\"stage\":\"verify\"}")
                 .redirectErrorStream(true);
         pb.environment().keySet().removeIf(k -> k.startsWith("HOMELAB_"));
         pb.environment().put("HOMELAB_EVENTS_DIR", events.root().toString());
@@ -229,7 +230,7 @@ class McpProtocolTest {
         assertEquals("homelab://chains/" + cid, nextNotification(stream).at("/params/uri").asText());
 
         assertNotNull(call("resources/unsubscribe", Map.of("uri", "homelab://chains/" + cid)).get("result"));
-        events.emit(new EventDraft(null, null, "service_recovered", "info", "mcp-test", "mosquitto", cid, null));
+        events.emit(new EventDraft(null, null, "service_recovered", "info", "mcp-test", svc, cid, null));
         assertNull(stream.poll(2, TimeUnit.SECONDS), "no notification after unsubscribe");
     }
 
