@@ -15,6 +15,7 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.quarkiverse.mcp.server.ResourceManager;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;
 
@@ -51,9 +52,12 @@ public class McpSubscriptions {
     @Inject
     ObjectMapper mapper;
 
-    /** correlation id -> subscribed session ids */
-    private final Map<String, Set<String>> byChain = new ConcurrentHashMap<>();
-    /** session id -> subscribed correlation ids */
+    @Inject
+    ResourceManager resources;
+
+    /** resource URI -> subscribed session ids */
+    private final Map<String, Set<String>> byUri = new ConcurrentHashMap<>();
+    /** session id -> subscribed resource URIs */
     private final Map<String, Set<String>> bySession = new ConcurrentHashMap<>();
 
     void listen(@Observes @Priority(Interceptor.Priority.LIBRARY_BEFORE) StartupEvent ev) {
@@ -61,7 +65,7 @@ public class McpSubscriptions {
     }
 
     public void subscribe(String sessionId, String uri) {
-        String cid = correlationId(uri);
+        String cid = key(uri);
         Set<String> mine = bySession.computeIfAbsent(sessionId, k -> ConcurrentHashMap.newKeySet());
         synchronized (mine) {
             if (!mine.contains(cid) && mine.size() >= config.maxSubscriptionsPerSession()) {
@@ -70,13 +74,13 @@ public class McpSubscriptions {
                         + "unsubscribe from one first");
             }
             mine.add(cid);
-            byChain.computeIfAbsent(cid, k -> ConcurrentHashMap.newKeySet()).add(sessionId);
+            byUri.computeIfAbsent(cid, k -> ConcurrentHashMap.newKeySet()).add(sessionId);
         }
-        LOG.debugf("MCP session %s subscribed to chain %s", sessionId, cid);
+        LOG.debugf("MCP session %s subscribed to %s", sessionId, cid);
     }
 
     public void unsubscribe(String sessionId, String uri) {
-        String cid = correlationId(uri);
+        String cid = key(uri);
         Set<String> mine = bySession.get(sessionId);
         if (mine != null) {
             mine.remove(cid);
@@ -103,7 +107,7 @@ public class McpSubscriptions {
     }
 
     private void drop(String cid, String sessionId) {
-        byChain.computeIfPresent(cid, (k, s) -> {
+        byUri.computeIfPresent(cid, (k, s) -> {
             s.remove(sessionId);
             return s.isEmpty() ? null : s;
         });
@@ -111,11 +115,11 @@ public class McpSubscriptions {
 
     /** Called by the index under its lock: only finds the subscribers, the sending runs on a worker. */
     void grown(Set<String> correlationIds) {
-        if (byChain.isEmpty()) {
+        if (byUri.isEmpty()) {
             return;
         }
         for (String cid : correlationIds) {
-            Set<String> subscribers = byChain.get(cid);
+            Set<String> subscribers = byUri.get(CHAINS + cid);
             if (subscribers == null || subscribers.isEmpty()) {
                 continue;
             }
@@ -131,6 +135,22 @@ public class McpSubscriptions {
                 return null;
             }, false);
         }
+    }
+
+    /**
+     * The subscription key of a URI: a chain, or a fixed resource registered with the library (none in a real
+     * deployment; the conformance fixtures have one). Every other URI is refused with the reason.
+     */
+    private String key(String uri) {
+        if (uri.startsWith(CHAINS)) {
+            correlationId(uri);
+            return uri;
+        }
+        if (!uri.startsWith(EVENTS) && resources.getResource(uri) != null) {
+            return uri;
+        }
+        correlationId(uri);
+        return uri;
     }
 
     /** The correlation id of a chain resource URI; every other URI is refused with the reason. */
