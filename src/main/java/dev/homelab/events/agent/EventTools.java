@@ -118,7 +118,7 @@ public class EventTools {
         List<ChainAnalysis.RemediationStep> all = ChainAnalysis.remediations(events);
         int stepsOmitted = Math.max(0, all.size() - CHAIN_REMEDIATIONS);
         List<ToolResults.Step> recent = all.subList(stepsOmitted, all.size()).stream()
-                .map(s -> ToolResults.Step.of(s, false, services.size() > 1)).toList();
+                .map(s -> ToolResults.Step.of(s, false, services.size() > 1, false)).toList();
         return new Chain(a.correlationId(), ChainAnalysis.outcome(events), events.size(), services,
                 distinct(events, Event::node), ref(first), ref(last), ChainAnalysis.failure(events), recent, stepsOmitted,
                 Duration.between(first.timestamp(), last.timestamp()).toSeconds(), steps, omitted);
@@ -129,7 +129,7 @@ public class EventTools {
                 a.limit() == null ? DEFAULT_LIMIT : a.limit());
         boolean byService = a.service() != null && !a.service().isBlank();
         boolean byChain = a.correlationId() != null && !a.correlationId().isBlank();
-        return new ToolResults.History(h.steps().stream().map(s -> ToolResults.Step.of(s, !byChain, !byService)).toList(),
+        return new ToolResults.History(h.steps().stream().map(s -> ToolResults.Step.of(s, !byChain, !byService, true)).toList(),
                 h.total(), h.hasMore());
     }
 

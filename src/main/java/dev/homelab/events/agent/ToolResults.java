@@ -75,8 +75,9 @@ public final class ToolResults {
 
     /**
      * One remediation step as a tool answers it: what the chain or the filter already says is left out
-     * ({@code correlation_id}, {@code service}; {@code step} when it is the action, its default), and so are the
-     * event ids (the chain has the events).
+     * ({@code correlation_id}, {@code service}; {@code step} when it is the action, its default). The history
+     * carries the ids of the start and completion events (an agent cites them); a chain summary does not, its
+     * events carry them.
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Step(
@@ -87,14 +88,17 @@ public final class ToolResults {
             String actor,
             String status,
             @JsonProperty("started_at") String startedAt,
+            @JsonProperty("started_event_id") String startedEventId,
             @JsonProperty("completed_at") String completedAt,
+            @JsonProperty("completed_event_id") String completedEventId,
             String result,
             @JsonProperty("elapsed_seconds") Long elapsedSeconds) {
 
-        static Step of(ChainAnalysis.RemediationStep s, boolean withChain, boolean withService) {
+        static Step of(ChainAnalysis.RemediationStep s, boolean withChain, boolean withService, boolean withIds) {
             return new Step(withChain ? s.correlationId() : null, withService ? s.service() : null,
                     s.step() != null && s.step().equals(s.action()) ? null : s.step(), s.action(), s.actor(), s.status(),
-                    s.startedAt(), s.completedAt(), s.result(), s.elapsedSeconds());
+                    s.startedAt(), withIds ? s.startedEventId() : null, s.completedAt(),
+                    withIds ? s.completedEventId() : null, s.result(), s.elapsedSeconds());
         }
     }
 
