@@ -349,4 +349,12 @@ public class EventService {
         return new EventFiles(page.entries().stream().map(e -> new EventFile(e.id(), e.relativePath())).toList(),
                 page.hasMore());
     }
+
+    /**
+     * Tells {@code listener} the correlation ids of the chains that gained events, whoever wrote them (see
+     * {@link EventIndex#onChainsGrown}: called under the index's lock, so a listener only hands the work off).
+     */
+    public void onChainsGrown(java.util.function.Consumer<java.util.Set<String>> listener) {
+        index.onChainsGrown(listener);
+    }
 }
