@@ -28,10 +28,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * writes JSON (trees for REST and files, untyped maps for Vert.x and so MCP, conversions between them), keys are
  * unique, strings are written like the bash and Python writers write them.
  */
-class ExactJsonTest {
+public class ExactJsonTest {
 
     /** Every awkward kind of number: each must come back as exactly this text. */
-    static final List<String> AWKWARD = List.of("1.10", "1E2", "1e2", "-0", "-0.0", "0.0", "2.50e-3", "1e+300", "1E-7",
+    public static final List<String> AWKWARD = List.of("1.10", "1E2", "1e2", "-0", "-0.0", "0.0", "2.50e-3", "1e+300", "1E-7",
             "12345678901234567890.123456789012345", "1e400", "-1e400", "1e-400", "123456789012345678901234567890",
             "9007199254740993", "0", "-1", "1.5", "100", "1.0E300", "-3.0E-7");
 

@@ -153,10 +153,12 @@ public class EventValidator {
             } else {
                 payload = (ObjectNode) d.payload();
                 ExactJson.firstLoneSurrogate(payload, "payload").ifPresent(path -> errors.add(error("payload", path,
-                        "holds a lone surrogate (an escaped \\uD800-\\uDFFF without its pair): not valid Unicode, "
-                                + "so no JSON tool could read it back; send the character itself or a valid pair")));
+                        "holds a lone surrogate at " + Text.echo(path, VALUE_MAX_CHARS)
+                                + " (an escaped \\uD800-\\uDFFF without its pair): not "
+                                + "valid Unicode, so no JSON tool could read it back; send the character itself or a valid pair")));
                 ExactJson.firstNonFiniteNumber(payload, "payload").ifPresent(path -> errors.add(error("payload", path,
-                        "holds a number that is not finite (Infinity or NaN): JSON has no such number")));
+                        "holds a number that is not finite (Infinity or NaN) at " + Text.echo(path, VALUE_MAX_CHARS)
+                                + ": JSON has no such number")));
                 int depth = depth(payload);
                 if (depth > payloadMaxDepth) {
                     errors.add(error("payload", "depth " + depth, "is nested deeper than " + payloadMaxDepth + " levels"));
