@@ -113,7 +113,8 @@ class EventApiValuesTest {
         String svc = unique("dup");
         post(body(svc, ",\"type\":\"node_offline\"")).then().statusCode(400)
                 .contentType("application/problem+json").body("detail", containsString("type"));
-        post(body(svc, ",\"payload\":{\"a\":1,\"a\":2}")).then().statusCode(400).body("detail", containsString("Duplicate field 'a'"));
+        post(body(svc, ",\"payload\":{\"a\":1,\"a\":2}")).then().statusCode(400).body("detail",
+                containsString("Duplicate field 'a'"));
         given().contentType("application/json").body(body(svc, ",\"service\":\"other\"")).post("/api/tools/emit_event")
                 .then().statusCode(400);
         String session = mcpSession();
