@@ -896,7 +896,8 @@ def list_events(
 
     :param date: ``None`` or ``"today"`` (UTC), a ``yyyy-MM-dd`` string, a :class:`datetime.date`,
         or ``"all"`` for every date.
-    :param node, event_type, service, correlation_id, severity: exact-match filters (None: any).
+    :param node, event_type, service, correlation_id, severity: exact-match filters (None: any);
+        node names match whatever their case.
     :returns: plain dicts: the stored fields plus ``id`` and ``path``; ordered by timestamp,
         then node, then id.
     """
@@ -910,7 +911,8 @@ def list_events(
         days = [date]
     else:
         raise EventValidationError("date", date, "must be YYYY-MM-DD, a datetime.date, today or all")
-    wanted = {"node": node, "type": event_type, "service": service,
+    # node names are case-insensitive (stored and read in lower case)
+    wanted = {"node": node.lower() if isinstance(node, str) else node, "type": event_type, "service": service,
               "correlation_id": correlation_id, "severity": severity}
     return _sorted(e for e in _iter_events(days)
                    if all(v is None or e.get(k) == v for k, v in wanted.items()))

@@ -1132,7 +1132,7 @@ list_events() (
       fi
       case $opt in
       --date) date=$2 ;;
-      --node) node=$2 ;;
+      --node) node=${2,,} ;; # node names match whatever their case
       --type) type=$2 ;;
       --severity) sev=$2 ;;
       --service) svc=$2 ;;
