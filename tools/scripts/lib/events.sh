@@ -252,7 +252,7 @@ _hle_mixed_script() {
 # _hle_lone_surrogate TEXT: true when TEXT (the inside of a valid JSON string) has an escaped
 # surrogate (\ud800-\udfff) that is not part of a high-low pair: not Unicode, refused everywhere.
 _hle_lone_surrogate() {
-  local bs='\' t=$1
+  local bs=\\ t=$1
   [[ $t == *"${bs}u"[dD][89a-fA-F]* ]] || return 1
   t=${t//"$bs$bs"/_}
   t=${t//"${bs}u"[dD][89abAB][0-9a-fA-F][0-9a-fA-F]"${bs}u"[dD][c-fC-F][0-9a-fA-F][0-9a-fA-F]/_}
