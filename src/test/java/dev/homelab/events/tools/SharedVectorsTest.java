@@ -188,7 +188,8 @@ class SharedVectorsTest {
             JsonNode ev = e.getValue().get("event");
             JsonNode served = Tools.MAPPER.readTree(given().get("/api/events/{id}", e.getKey()).asString());
             String what = "served library event of vector '" + name(e.getValue()) + "': ";
-            String node = e.getValue().path("expect").has("node") ? e.getValue().path("expect").get("node").asText()
+            String node = e.getValue().path("expect").has("node")
+                    ? e.getValue().path("expect").get("node").asText()
                     : ev.has("node") ? ev.get("node").asText() : vectors.get("default_node").asText();
             compare(problems, what + "node", node, served.path("node").asText());
             for (String field : List.of("type", "severity", "source", "service")) {
