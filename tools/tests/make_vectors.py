@@ -13,9 +13,10 @@ Schema of vectors.json:
   ``payload_json``, ``node``, ``timestamp``). A missing ``correlation_id`` means "the event's own id",
   a missing ``payload`` means ``{}``. ``payload_json`` is the payload as text, the exact input of the
   writers that take text (bash, and the server's REST body); ``payload`` is the same as a JSON value
-  for the writers that take one (Python). When a vector is written as text (``payload_text`` in
-  make_vectors.py, for number forms a parser would change), ``payload`` is only what Python's parser
-  makes of it. ``expect`` overrides stored values that differ from the input (``timestamp``: the
+  for the writers that take one (Python). A vector written as text (``payload_text`` in make_vectors.py,
+  for number forms a parser would change) has ``payload_as_text: true`` and no ``payload``: every
+  writer gets ``payload_json`` (Python's ``emit_event`` takes JSON text and keeps its numbers).
+  ``expect`` overrides stored values that differ from the input (``timestamp``: the
   normalized UTC form). ``stored`` is the exact file every writer must write, bytes for bytes, with
   ``<TIMESTAMP>`` standing for the write time when the vector gives no timestamp and ``<ID>`` for the
   event id when it gives no correlation id.
@@ -23,8 +24,8 @@ Schema of vectors.json:
   as ``stored`` says (the tests report them and fail once they match, so the list only shrinks).
 - ``invalid``: ``{"name", "event", "field", "writers"?}``: ``field`` is the one field every writer
   must name when it refuses the event. ``event.payload_text`` (instead of ``payload``) is raw text
-  that is not valid JSON: it is given to bash as is and parsed by Jackson in Java (a parse error
-  counts as refused); Python, which takes a dict, skips it.
+  (not valid JSON, or JSON that must be refused: a repeated key, a lone surrogate): every writer is
+  given the text as is (a parse error in Java counts as refused).
 - ``writers``: which writers a vector applies to (default all three: ``java``, ``bash``,
   ``python``). Bash takes no timestamp and cannot hold a NUL character in an argument.
 """
@@ -422,9 +423,10 @@ def finish_valid(vector):
     ev = vector["event"]
     if "payload_text" in ev:
         text = ev.pop("payload_text")
-        ev["payload"] = json.loads(text)
+        json.loads(text)  # valid JSON
         ev["payload_json"] = text
-        # Python's parser would change these numbers: writers that take a value get the text instead
+        # Python's parser would change these numbers (1e400 has no JSON value in Python at all): there is no
+        # "payload" value, every writer gets the text
         vector["payload_as_text"] = True
     elif "payload" in ev:
         # not compact on purpose: the writers that take text must compact it

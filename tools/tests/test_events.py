@@ -152,7 +152,8 @@ class VectorTest(StoreTestCase):
                     "type": ev["type"], "severity": ev["severity"], "source": ev["source"],
                     "service": ev["service"],
                     "correlation_id": ev.get("correlation_id", stored["id"]),
-                    "payload": ev.get("payload", {}),
+                    "payload": events._loads(ev["payload_json"]) if vector.get("payload_as_text")
+                    else ev.get("payload", {}),
                 }
                 expected.update(vector.get("expect", {}))
                 data = check_event_file(self, self.root, stored["path"], expected)

@@ -128,6 +128,24 @@ class McpStdioWithoutLocaleIT {
         assertTrue(stored.contains("\"service\":\"" + NAME + "\"") && stored.contains("\"text\":\"" + TEXT + "\",\"n\":1.10"),
                 stored);
 
+        // a repeated key is refused over stdio too (the JSON codec is the application's): nothing is stored
+        send(stdin, "{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"tools/call\",\"params\":{\"name\":\"emit_event\",\"arguments\":"
+                + "{\"type\":\"deployment_started\",\"severity\":\"info\",\"source\":\"dup\",\"service\":\"dup\","
+                + "\"service\":\"other\"}}}");
+        String refused = null;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (refused == null && System.nanoTime() < deadline) {
+            String line = lines.poll(1, TimeUnit.SECONDS);
+            if (line != null && (line.contains("-32700") || MAPPER.readTree(line).path("id").asInt(-1) == 4)) {
+                refused = line;
+            }
+        }
+        assertNotNull(refused, "an answer to the message with a repeated key");
+        assertTrue(refused.contains("\"error\"") || refused.contains("\"isError\":true"), refused);
+        try (Stream<Path> files = Files.walk(tmp.resolve("events"))) {
+            assertEquals(1, files.filter(p -> p.getFileName().toString().endsWith(".json")).count(), "only the first event");
+        }
+
         stdin.close();
         assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the server ends with its standard input");
         String log = Files.readString(tmp.resolve("stderr.log"), StandardCharsets.UTF_8);
