@@ -81,7 +81,8 @@ class McpStdioWithoutLocaleIT {
                 "-Dhomelab.node=pi4", "-jar", jar.toString())).redirectError(tmp.resolve("stderr.log").toFile()).start();
         BlockingQueue<String> lines = new LinkedBlockingQueue<>();
         Thread reader = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            try (BufferedReader r = new BufferedReader(
+                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line; (line = r.readLine()) != null;) {
                     lines.add(line);
                 }
@@ -107,8 +108,9 @@ class McpStdioWithoutLocaleIT {
         String id = emitted.get("structuredContent").get("id").asText();
         assertEquals(NAME + "-1", emitted.get("structuredContent").get("correlation_id").asText());
 
-        send(stdin, "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\",\"params\":{\"name\":\"get_event\",\"arguments\":{\"id\":\""
-                + id + "\"}}}");
+        send(stdin,
+                "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\",\"params\":{\"name\":\"get_event\",\"arguments\":{\"id\":\""
+                        + id + "\"}}}");
         String raw = rawAnswer(lines, 3, 60);
         assertTrue(raw.contains("\"n\":1.10"), raw);
         JsonNode result = MAPPER.readTree(raw).get("result");

@@ -41,7 +41,8 @@ class ClockSkewTest {
     @Test
     void upTo24HoursAheadIsAccepted() {
         // a minute inside the limit: the server's clock only moves on while the request travels, away from the limit
-        String nearFuture = Instant.now().plus(24, ChronoUnit.HOURS).minus(1, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.MICROS).toString();
+        String nearFuture = Instant.now().plus(24, ChronoUnit.HOURS).minus(1, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.MICROS)
+                .toString();
         given().contentType("application/json").body(event(nearFuture, "n1", "skew-accepted")).post("/api/events").then()
                 .statusCode(201);
         String plus23 = Instant.now().plus(23, ChronoUnit.HOURS).truncatedTo(ChronoUnit.MICROS).toString();

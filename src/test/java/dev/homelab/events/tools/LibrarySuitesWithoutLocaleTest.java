@@ -42,7 +42,7 @@ class LibrarySuitesWithoutLocaleTest {
             p.destroyForcibly();
             throw new AssertionError("timed out: " + command);
         }
-        return new String[] { String.valueOf(p.exitValue()), Files.readString(out, StandardCharsets.UTF_8),
+        return new String[]{ String.valueOf(p.exitValue()), Files.readString(out, StandardCharsets.UTF_8),
                 Files.readString(err, StandardCharsets.UTF_8) };
     }
 
