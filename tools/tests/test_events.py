@@ -141,16 +141,19 @@ class VectorTest(StoreTestCase):
                 continue
             with self.subTest(vector["name"]):
                 ev = dict(vector["event"])
+                # numbers that Python's parser would change are given as the text they are written as
+                payload = ev["payload_json"] if vector.get("payload_as_text") else ev.get("payload")
                 stored = events.emit_event(
                     event_type=ev["type"], severity=ev["severity"], source=ev["source"],
                     service=ev["service"], correlation_id=ev.get("correlation_id"),
-                    payload=ev.get("payload"), node=ev.get("node"), timestamp=ev.get("timestamp"))
+                    payload=payload, node=ev.get("node"), timestamp=ev.get("timestamp"))
                 expected = {
                     "node": ev.get("node", VECTORS["default_node"]),
                     "type": ev["type"], "severity": ev["severity"], "source": ev["source"],
                     "service": ev["service"],
                     "correlation_id": ev.get("correlation_id", stored["id"]),
-                    "payload": ev.get("payload", {}),
+                    "payload": events._loads(ev["payload_json"]) if vector.get("payload_as_text")
+                    else ev.get("payload", {}),
                 }
                 expected.update(vector.get("expect", {}))
                 data = check_event_file(self, self.root, stored["path"], expected)
@@ -182,7 +185,8 @@ class VectorTest(StoreTestCase):
                     events.emit_event(
                         event_type=ev["type"], severity=ev["severity"], source=ev["source"],
                         service=ev["service"], correlation_id=ev.get("correlation_id"),
-                        payload=ev.get("payload"), node=ev.get("node"), timestamp=ev.get("timestamp"))
+                        payload=ev.get("payload_text", ev.get("payload")), node=ev.get("node"),
+                        timestamp=ev.get("timestamp"))
                 self.assertEqual(ctx.exception.field, vector["field"])
                 message = str(ctx.exception)
                 self.assertTrue(message.startswith("invalid " + vector["field"] + " "), message)
@@ -391,6 +395,47 @@ class ReadTest(StoreTestCase):
         self.assertEqual(bare["id"], str(uuid.UUID(bytes=bytes(digest))))
         self.assertEqual(bare["correlation_id"], bare["id"])
         self.assertEqual(bare["payload"], {})
+
+    def test_values_are_read_exactly_and_files_that_are_not_unicode_are_skipped(self):
+        good = self.emit(timestamp="2026-11-26T10:00:00Z", node="pi4", correlation_id="c1",
+                         payload='{"ten": 1.10, "e": 1E2, "z": -0, "huge": 1e400, "big": 123456789012345678901234567890}')
+        with open(good["path"], "rb") as f:
+            valid_line = f.read()
+        self.assertIn(b'"payload":{"ten":1.10,"e":1E2,"z":-0,"huge":1e400,"big":123456789012345678901234567890}}',
+                      valid_line)
+        day = "2026-11-26/pi4/"
+        name = "20261126T100000.000000Z_deployment_started_{}.json"
+        # a lone surrogate anywhere, a repeated key: the Java reader reports these files, so they are skipped
+        self.write_raw(day + name.format(uuid.uuid4()), valid_line.replace(b'"ten":', b'"s":"x\\ud800y","ten":'))
+        self.write_raw(day + name.format(uuid.uuid4()), valid_line.replace(b'"t.py"', b'"t\\udc00"'))
+        self.write_raw(day + name.format(uuid.uuid4()), valid_line.replace(b'"ten":1.10', b'"ten":1,"ten":2'))
+        # a hand-written node in capitals is the node in lower case; nanoseconds are read (and cut)
+        upper = self.write_raw("2026-11-26/PI5/" + name.format(uuid.uuid4()), valid_line.replace(
+            b'"node":"pi4"', b'"node":"PI5"').replace(b"10:00:00.000000Z", b"10:00:00.123456789Z"))
+        listed = events.list_events(date="2026-11-26")
+        self.assertEqual(len(listed), 2, [e["path"] for e in listed])
+        mine = next(e for e in listed if e["id"] == good["id"])
+        self.assertEqual(events._dumps(mine["payload"]),
+                         '{"ten":1.10,"e":1E2,"z":-0,"huge":1e400,"big":123456789012345678901234567890}')
+        self.assertEqual(str(mine["payload"]["ten"]), "1.10")
+        self.assertEqual(mine["payload"]["ten"], 1.1)
+        self.assertEqual(next(e for e in listed if e["path"] == upper)["node"], "pi5")
+        self.assertEqual(events.list_events(date="2026-11-26", node="pi5")[0]["path"], upper)
+
+    def test_python_values_are_written_exactly(self):
+        import decimal
+        stored = self.emit(payload={"f": 0.1, "big": 2 ** 70, "d": decimal.Decimal("1.10"), "e": decimal.Decimal("1E+2"),
+                                    "j": events.JsonNumber("-0.0"), "b": True, "n": None, "s": "\u00e9\U0001F600\x1b"})
+        with open(stored["path"], "rb") as f:
+            raw = f.read()
+        self.assertIn('"payload":{"f":0.1,"big":1180591620717411303424,"d":1.10,"e":1E+2,"j":-0.0,"b":true,"n":null,'
+                      '"s":"\u00e9\U0001F600\\u001b"}}\n'.encode("utf-8"), raw)
+        for bad in (float("inf"), float("nan"), decimal.Decimal("NaN"), decimal.Decimal("Infinity")):
+            with self.assertRaises(EventValidationError) as ctx:
+                self.emit(payload={"x": bad})
+            self.assertEqual(ctx.exception.field, "payload")
+        with self.assertRaises(ValueError):
+            events.JsonNumber("1.")
 
     def test_filters_order_chain_and_latest_remediation(self):
         t = "2026-11-26T23:47:51.000000Z"
@@ -636,6 +681,10 @@ class ServerModeTest(StoreTestCase):
         sent = json.loads(body.decode("utf-8"))
         self.assertEqual(list(sent), ["timestamp", "node", "type", "severity", "source", "service", "payload"])
         self.assertEqual(sent["payload"], {"a": "\u00e9\n"})
+        # numbers reach the server as written
+        self.emit(correlation_id="exact", payload='{"ten": 1.10, "z": -0}')
+        self.assertIn(b'"payload":{"ten":1.10,"z":-0}}', server.requests[1][2])
+        server.requests.pop()
         self.assertRegex(sent["timestamp"], TS_RE)
         self.assertEqual(store_files(self.tmp), [], "nothing written locally")
         self.emit(correlation_id="given")

@@ -735,5 +735,38 @@ ok_if "without curl, server mode writes locally and says why (rc=$rc: $(<"$TMP/e
 check "the event is in the local store" store_ok "$HOMELAB_EVENTS_DIR" --no-temp --expect-count 1
 
 # ---------------------------------------------------------------------------------------------
+CURRENT="values kept exactly (issue 13)"
+new_store
+for path in "$PATH" "$NOJQ"; do
+  out=$(PATH=$path HOMELAB_NODE=PI4 emit_event deployment_started info s exact "" '{"ten": 1.10, "e": 1E2, "z": -0, "huge": 1e400}')
+  ok_if "emit_event with awkward numbers (PATH ${path##*/})"
+done
+day=$(date -u +%F)
+[[ -d $HOMELAB_EVENTS_DIR/$day/pi4 && ! -e $HOMELAB_EVENTS_DIR/$day/PI4 ]]
+ok_if "the node is stored in lower case"
+files=("$HOMELAB_EVENTS_DIR/$day/pi4/"*.json)
+line=$(<"${files[0]}")
+[[ $line == *'"node":"pi4",'*'"payload":{"ten":1.10,"e":1E2,"z":-0,"huge":1e400}}' ]]
+ok_if "numbers are stored exactly as written: $line"
+# hand-written files: a node in capitals is read in lower case; a lone surrogate or a repeated key
+# makes a file unreadable (the Java reader reports it), so the readers skip it
+mkdir -p "$HOMELAB_EVENTS_DIR/2026-11-26/PI5"
+good='{"timestamp":"2026-11-26T10:00:00.000000Z","node":"PI5","type":"node_online","severity":"info","source":"s","service":"hand","correlation_id":"h1","payload":{"n":1.10}}'
+printf '%s\n' "$good" >"$HOMELAB_EVENTS_DIR/2026-11-26/PI5/20261126T100000.000000Z_node_online_0b6f7a6e-1d0c-4d8e-9a59-3f2f0c7f4a11.json"
+printf '%s\n' "${good/'"n":1.10'/'"s":"x\ud800"'}" >"$HOMELAB_EVENTS_DIR/2026-11-26/PI5/20261126T100000.000000Z_node_online_1b6f7a6e-1d0c-4d8e-9a59-3f2f0c7f4a11.json"
+printf '%s\n' "${good/'"s","service"'/'"s\udc00","service"'}" >"$HOMELAB_EVENTS_DIR/2026-11-26/PI5/20261126T100000.000000Z_node_online_2b6f7a6e-1d0c-4d8e-9a59-3f2f0c7f4a11.json"
+printf '%s\n' "${good/'"n":1.10'/'"n":1,"n":2'}" >"$HOMELAB_EVENTS_DIR/2026-11-26/PI5/20261126T100000.000000Z_node_online_3b6f7a6e-1d0c-4d8e-9a59-3f2f0c7f4a11.json"
+for path in "$PATH" "$NOJQ"; do
+  out=$(PATH=$path list_events --date 2026-11-26 --node Pi5)
+  [[ $out == "2026-11-26T10:00:00.000000Z pi5 info node_online service=hand source=s cid=h1 id=0b6f7a6e-1d0c-4d8e-9a59-3f2f0c7f4a11 payload={\"n\":1.10}" ]]
+  ok_if "readers: the capital node is pi5, what is not Unicode or repeats a key is skipped (PATH ${path##*/}): $out"
+done
+for value in 'x\ud800y' '\udc00' '\ude00\ud83d'; do
+  out=$(emit_event deployment_started info s exact "" "{\"a\":[\"$value\"]}" 2>"$TMP/err")
+  [[ $? == 2 && $(<"$TMP/err") == *"lone surrogate"* ]]
+  ok_if "a lone surrogate ($value) in the payload is refused"
+done
+
+# ---------------------------------------------------------------------------------------------
 printf '%d passed, %d failed, %d skipped\n' "$PASSED" "$FAILED" "$SKIPPED"
 ((FAILED == 0))

@@ -44,6 +44,7 @@ modify anything.
 """
 
 import datetime as _dt
+import decimal
 import errno
 import hashlib
 import json
@@ -62,6 +63,7 @@ from typing import Any, Dict, Iterable, Iterator, List, Mapping, Optional, Tuple
 __all__ = [
     "EventValidationError",
     "EventWriteError",
+    "JsonNumber",
     "EVENT_TYPES",
     "SEVERITIES",
     "emit_event",
@@ -119,6 +121,131 @@ _BLANK = frozenset(" \u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2008\u200
                    "\u2028\u2029\u205f\u3000")
 # What Java's String.isBlank() treats as white space.
 _JAVA_BLANK = _BLANK | frozenset("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f")
+# Invisible format characters (Unicode category Cf as of Unicode 15) and the line and paragraph
+# separators: zero-width space and joiners, BOM, soft hyphen, bidirectional controls, tags. An
+# explicit list (Names.FORMAT in Java, _hle_has_ctl in bash), not unicodedata, whose version varies.
+_FORMAT_RANGES = ((0x00AD, 0x00AD), (0x0600, 0x0605), (0x061C, 0x061C), (0x06DD, 0x06DD),
+                  (0x070F, 0x070F), (0x0890, 0x0891), (0x08E2, 0x08E2), (0x180E, 0x180E),
+                  (0x200B, 0x200F), (0x2028, 0x202E), (0x2060, 0x2064), (0x2066, 0x206F),
+                  (0xFEFF, 0xFEFF), (0xFFF9, 0xFFFB), (0x110BD, 0x110BD), (0x110CD, 0x110CD),
+                  (0x13430, 0x1343F), (0x1BCA0, 0x1BCA3), (0x1D173, 0x1D17A), (0xE0001, 0xE0001),
+                  (0xE0020, 0xE007F))
+_NUMBER_RE = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
+
+
+class JsonNumber(float):
+    """A JSON number kept as the literal it was written as (``1.10``, ``1E2``, ``-0``, ``1e400``).
+
+    Payload numbers are stored exactly as written (docs/format.md, "Numbers"): the readers of this
+    module return a number that Python's float or int would print differently as a JsonNumber, and
+    ``emit_event`` writes a JsonNumber as its literal. It is a float for arithmetic (``1e400`` is
+    ``inf`` there), and ``str()`` gives the literal. Use it to emit an exact value:
+    ``payload={"ratio": JsonNumber("0.10")}``; ``decimal.Decimal`` values are written exactly too.
+    """
+
+    def __new__(cls, literal: str) -> "JsonNumber":
+        if not isinstance(literal, str) or not _NUMBER_RE.fullmatch(literal):
+            raise ValueError("not a JSON number: {!r}".format(literal))
+        number = float.__new__(cls, literal)
+        number.literal = literal
+        return number
+
+    def __repr__(self) -> str:
+        return "JsonNumber({!r})".format(self.literal)
+
+    def __str__(self) -> str:
+        return self.literal
+
+
+def _parse_float(literal: str) -> Any:
+    number = float(literal)
+    # a float that prints back as the literal stays a float; anything else keeps its literal
+    if math.isfinite(number) and repr(number) == literal:
+        return number
+    return JsonNumber(literal)
+
+
+def _parse_int(literal: str) -> Any:
+    return JsonNumber(literal) if literal == "-0" else int(literal)
+
+
+def _unique_keys(pairs: List[Tuple[str, Any]]) -> Dict[str, Any]:
+    out: Dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise ValueError("duplicate key {}: a key may appear once".format(json.dumps(key)))
+        out[key] = value
+    return out
+
+
+def _loads(text: str) -> Any:
+    """JSON as the format reads it: numbers keep their literal, a repeated key or NaN is refused."""
+    return json.loads(text, parse_float=_parse_float, parse_int=_parse_int,
+                      parse_constant=_reject_constant, object_pairs_hook=_unique_keys)
+
+
+def _dumps(value: Any) -> str:
+    """Compact JSON as the format writes it (the bytes of the Java and bash writers): strings as
+    json.dumps(ensure_ascii=False) writes them, numbers as their literal (JsonNumber, Decimal) or
+    as Python prints them. Raises ValueError for what JSON cannot hold."""
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, JsonNumber):
+        return value.literal
+    if isinstance(value, int):
+        return int.__repr__(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError("numbers must be finite (no NaN or Infinity)")
+        return float.__repr__(value)
+    if isinstance(value, decimal.Decimal):
+        literal = str(value)
+        if not value.is_finite() or not _NUMBER_RE.fullmatch(literal):
+            raise ValueError("numbers must be finite (no NaN or Infinity)")
+        return literal
+    if isinstance(value, dict):
+        return "{" + ",".join(_dumps(k) + ":" + _dumps(v) for k, v in value.items()) + "}"
+    if isinstance(value, (list, tuple)):
+        return "[" + ",".join(_dumps(v) for v in value) + "]"
+    raise ValueError("{} is not a JSON value".format(type(value).__name__))
+
+
+def _is_format(ch: str) -> bool:
+    o = ord(ch)
+    return o >= 0xAD and any(lo <= o <= hi for lo, hi in _FORMAT_RANGES)
+
+
+def _look_alike_script(ch: str) -> Optional[str]:
+    """Latin, Greek or Cyrillic for a letter of those scripts (whose letters look alike), else None."""
+    o = ord(ch)
+    if ("A" <= ch <= "Z") or ("a" <= ch <= "z") or o in (0xAA, 0xBA) \
+            or (0xC0 <= o <= 0x24F and o not in (0xD7, 0xF7)) or 0x1E00 <= o <= 0x1EFF:
+        return "Latin"
+    if 0x370 <= o <= 0x3FF or 0x1F00 <= o <= 0x1FFF:
+        return "Greek"
+    if 0x400 <= o <= 0x52F:
+        return "Cyrillic"
+    return None
+
+
+def _mixed_script(value: str) -> bool:
+    """True when a letter directly follows a letter of another look-alike script (combining
+    marks U+0300-U+036F between them do not count): "m\u043esquitto" with a Cyrillic o."""
+    previous = None
+    for ch in value:
+        if 0x300 <= ord(ch) <= 0x36F:
+            continue
+        script = _look_alike_script(ch)
+        if script is not None and previous is not None and script != previous:
+            return True
+        previous = script
+    return False
 _MIN_TS = _dt.datetime(1970, 1, 1, tzinfo=_dt.timezone.utc)
 _EVENT_FIELDS = ("timestamp", "node", "type", "severity", "source", "service",
                  "correlation_id", "payload")
@@ -160,9 +287,10 @@ def _show(value: Any) -> str:
 
 
 def _has_control(value: str) -> bool:
+    """True when ``value`` holds a control, format (invisible) or separator character."""
     for ch in value:
         o = ord(ch)
-        if o < 0x20 or 0x7F <= o <= 0x9F or ch in _BIDI:
+        if o < 0x20 or 0x7F <= o <= 0x9F or ch in _BIDI or _is_format(ch):
             return True
     return False
 
@@ -177,10 +305,11 @@ def _is_utf8_encodable(value: str) -> bool:
 
 def _check_name(field: str, value: Any, no_slash: bool, not_blank: bool) -> str:
     if no_slash:
-        rule = ("1-128 characters, not blank, no control or bidirectional characters, "
-                "no '/' or '\\'")
+        rule = ("1-128 characters, not blank, no control, invisible format (zero-width, BOM, "
+                "bidirectional) or separator characters, no '/' or '\\'")
     else:
-        rule = "1-128 characters, no control or bidirectional characters"
+        rule = ("1-128 characters, not blank, no control, invisible format (zero-width, BOM, "
+                "bidirectional) or separator characters")
     if not isinstance(value, str):
         raise EventValidationError(field, value, "must be a string; " + rule)
     if not _is_utf8_encodable(value):
@@ -191,6 +320,9 @@ def _check_name(field: str, value: Any, no_slash: bool, not_blank: bool) -> str:
         raise EventValidationError(field, value, rule)
     if not_blank and _is_blank(value):
         raise EventValidationError(field, value, rule)
+    if _mixed_script(value):
+        raise EventValidationError(field, value, "mixes look-alike scripts inside a word (Latin, Greek "
+                                   "and Cyrillic letters side by side); write each word in one script")
     return value
 
 
@@ -204,7 +336,8 @@ def _check_node(value: Any, origin: str) -> str:
             "node", value,
             "must be a hostname{}: letters, digits, '-' and '.', labels of 1-63 characters not "
             "starting or ending with '-', at most 253 characters (set HOMELAB_NODE)".format(origin))
-    return value
+    # DNS names are case-insensitive: one spelling, lower case (PI4 and pi4 are one node)
+    return value.lower()
 
 
 def _event_types() -> Tuple[str, ...]:
@@ -252,10 +385,13 @@ def _payload_problem(value: Any, depth: int) -> Optional[str]:
     elif isinstance(value, str):
         if not _is_utf8_encodable(value):
             return "string is not valid Unicode (lone surrogate)"
-    elif isinstance(value, bool) or value is None or isinstance(value, int):
+    elif isinstance(value, bool) or value is None or isinstance(value, (int, JsonNumber)):
         pass
     elif isinstance(value, float):
         if not math.isfinite(value):
+            return "numbers must be finite (no NaN or Infinity)"
+    elif isinstance(value, decimal.Decimal):
+        if not value.is_finite():
             return "numbers must be finite (no NaN or Infinity)"
     else:
         return "{} is not a JSON value".format(type(value).__name__)
@@ -267,12 +403,19 @@ def _compact_payload(payload: Any) -> str:
         MAX_PAYLOAD_DEPTH, MAX_PAYLOAD_BYTES)
     if payload is None:
         payload = {}
+    if isinstance(payload, (str, bytes)):
+        # JSON text: read as the server reads it, so its numbers are kept exactly as written
+        try:
+            payload = _loads(payload.decode("utf-8") if isinstance(payload, bytes) else payload)
+        except (ValueError, RecursionError) as err:
+            raise EventValidationError("payload", payload, "is not valid JSON ({}); {}".format(err, allowed)) \
+                from None
     if not isinstance(payload, dict):
         raise EventValidationError("payload", payload, "must be a JSON object; " + allowed)
     problem = _payload_problem(payload, 1)
     if problem:
         raise EventValidationError("payload", payload, problem + "; " + allowed)
-    text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    text = _dumps(payload)
     size = len(text.encode("utf-8"))
     if size > MAX_PAYLOAD_BYTES:
         raise EventValidationError("payload", payload,
@@ -427,7 +570,7 @@ def _write_event_file(root: str, day: str, node: str, name: str, content: bytes)
     return final
 
 
-def _post(body: Dict[str, Any]) -> Optional[Dict[str, Any]]:
+def _post(body: Dict[str, Any], payload: str) -> Optional[Dict[str, Any]]:
     """Sends the event to the server. Returns the stored event, or None when the server cannot
     be used (connection error, timeout, 5xx) and the event must be written locally."""
     url = os.environ["HOMELAB_EVENTS_URL"].rstrip("/") + "/api/events"
@@ -439,7 +582,9 @@ def _post(body: Dict[str, Any]) -> Optional[Dict[str, Any]]:
     token = os.environ.get("HOMELAB_EVENTS_TOKEN", "")
     if token:
         headers["Authorization"] = "Bearer " + token
-    data = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    # the payload goes as its compact text, so that its numbers reach the server as written
+    head = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+    data = (head[:-1] + ',"payload":' + payload + "}").encode("utf-8")
     request = urllib.request.Request(url, data=data, headers=headers, method="POST")
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
@@ -471,11 +616,12 @@ def _post(body: Dict[str, Any]) -> Optional[Dict[str, Any]]:
     except (urllib.error.URLError, OSError, ValueError):
         return None
     try:
-        stored = json.loads(answer.decode("utf-8"))
+        stored = _loads(answer.decode("utf-8"))
     except ValueError:
         stored = None
     if not isinstance(stored, dict):
         stored = dict(body)
+        stored["payload"] = _loads(payload)
     return stored
 
 
@@ -496,13 +642,16 @@ def emit_event(
     :param source: the emitting component, e.g. ``monitor.py`` (1-128 characters, not blank,
         no control or bidirectional characters, no ``/`` or ``\\``).
     :param service: the service concerned, or ``all`` (same rule as ``source``).
-    :param correlation_id: links related events (1-128 characters, no control or bidirectional
-        characters); None or ``""`` means the event's own id.
-    :param payload: a JSON-serializable dict (string keys, finite numbers), at most 16 levels
-        deep and 65,536 bytes compacted; None means ``{}``.
+    :param correlation_id: links related events (1-128 characters, not blank, no control, format
+        or separator characters); None or ``""`` means the event's own id.
+    :param payload: a JSON-serializable dict (string keys, finite numbers), or the JSON text of an
+        object; at most 16 levels deep and 65,536 bytes compacted; None means ``{}``. Numbers are
+        stored exactly: as written in the text, as their literal for :class:`JsonNumber` and
+        ``decimal.Decimal``, as Python prints them for int and float.
     :param node: overrides ``HOMELAB_NODE`` and the hostname.
     :param timestamp: an ISO 8601 instant with an offset (or an aware datetime), normalized to
-        UTC microseconds; at most 24 hours ahead of this clock. None means now.
+        UTC; at most 6 fraction digits (microseconds: finer is refused, not cut); at most 24 hours
+        ahead of this clock. None means now.
     :raises EventValidationError: on a bad argument (``.field`` names it); nothing is written.
     :raises EventWriteError: when the event could not be stored durably.
 
@@ -517,7 +666,8 @@ def emit_event(
     source = _check_name("source", source, True, True)
     service = _check_name("service", service, True, True)
     if correlation_id is not None and correlation_id != "":
-        correlation_id = _check_name("correlation_id", correlation_id, False, False)
+        # not blank: a blank id would be stored and then be unreachable (the server refuses it too)
+        correlation_id = _check_name("correlation_id", correlation_id, False, True)
     else:
         correlation_id = None
     compact = _compact_payload(payload)
@@ -536,6 +686,11 @@ def emit_event(
             raise EventValidationError(
                 "timestamp", timestamp if isinstance(timestamp, str) else str(timestamp),
                 "must be an ISO 8601 instant with an offset, e.g. 2026-11-26T23:47:51.123456Z")
+        digits = _TS_RE.fullmatch(timestamp).group(7) if isinstance(timestamp, str) else None
+        if digits is not None and len(digits) > 6:
+            raise EventValidationError("timestamp", timestamp,
+                                       "has {} fraction digits; at most 6 fraction digits (microseconds) "
+                                       "are allowed: round or cut the value".format(len(digits)))
         if moment > now + MAX_FUTURE:
             raise EventValidationError("timestamp", timestamp if isinstance(timestamp, str)
                                        else str(timestamp),
@@ -545,15 +700,14 @@ def emit_event(
                                        else str(timestamp), "must be between 1970 and 9999")
     root = store_root()
     ts = _format_ts(moment)
-    event_payload = json.loads(compact)
+    event_payload = _loads(compact)
 
     if os.environ.get("HOMELAB_EVENTS_URL"):
         body: Dict[str, Any] = {"timestamp": ts, "node": node, "type": event_type,
                                 "severity": severity, "source": source, "service": service}
         if correlation_id is not None:
             body["correlation_id"] = correlation_id
-        body["payload"] = event_payload
-        stored = _post(body)
+        stored = _post(body, compact)
         if stored is not None:
             return stored
         _LOG.warning("server %s unavailable; writing the event to the local store",
@@ -628,8 +782,14 @@ def _read_event(path: str, rel: str) -> Optional[Dict[str, Any]]:
     finally:
         os.close(fd)
     try:
-        data = json.loads(b"".join(chunks).decode("utf-8"), parse_constant=_reject_constant)
+        data = _loads(b"".join(chunks).decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError):
+        return None
+    # not Unicode (a lone surrogate): the Java reader reports such a file, it never serves it
+    try:
+        if _payload_problem(data, -(1 << 30)) is not None:
+            return None
+    except RecursionError:
         return None
     # the same acceptance rules as the Java store's reader (EventCodec)
     if not isinstance(data, dict):
@@ -640,6 +800,7 @@ def _read_event(path: str, rel: str) -> Optional[Dict[str, Any]]:
     node = data.get("node")
     if not isinstance(node, str) or len(node) > 253 or not _NODE_RE.fullmatch(node):
         return None
+    data["node"] = node.lower()  # DNS names are case-insensitive: a hand-written PI4 is pi4
     if not isinstance(data.get("type"), str) or not _TYPE_RE.fullmatch(data["type"]):
         return None
     if data.get("severity") not in SEVERITIES:
@@ -736,7 +897,8 @@ def list_events(
 
     :param date: ``None`` or ``"today"`` (UTC), a ``yyyy-MM-dd`` string, a :class:`datetime.date`,
         or ``"all"`` for every date.
-    :param node, event_type, service, correlation_id, severity: exact-match filters (None: any).
+    :param node, event_type, service, correlation_id, severity: exact-match filters (None: any);
+        node names match whatever their case.
     :returns: plain dicts: the stored fields plus ``id`` and ``path``; ordered by timestamp,
         then node, then id.
     """
@@ -750,7 +912,8 @@ def list_events(
         days = [date]
     else:
         raise EventValidationError("date", date, "must be YYYY-MM-DD, a datetime.date, today or all")
-    wanted = {"node": node, "type": event_type, "service": service,
+    # node names are case-insensitive (stored and read in lower case)
+    wanted = {"node": node.lower() if isinstance(node, str) else node, "type": event_type, "service": service,
               "correlation_id": correlation_id, "severity": severity}
     return _sorted(e for e in _iter_events(days)
                    if all(v is None or e.get(k) == v for k, v in wanted.items()))

@@ -71,7 +71,8 @@
 #
 # Private helpers (prefix _hle_, not a stable interface): _hle_setup, _hle_usage_error,
 # _hle_field_error, _hle_show, _hle_json_escape, _hle_is_utf8, _hle_cplen, _hle_has_ctl,
-# _hle_escape_ctl, _hle_check_name, _hle_check_node, _hle_check_type, _hle_json_compact, _hle_jtok, _hle_root,
+# _hle_escape_ctl, _hle_mixed_script, _hle_lone_surrogate, _hle_check_name, _hle_check_node,
+# _hle_check_type, _hle_json_compact, _hle_jtok, _hle_root,
 # _hle_creatable, _hle_now, _hle_uuid4, _hle_mkdirs, _hle_write, _hle_abort, _hle_post,
 # _hle_read_event, _hle_norm_ts, _hle_uuid3, _hle_unshow, _hle_collect, _hle_format, _hle_id_order,
 # _hle_pair_record, _hle_json_canon, _hle_pair_fields.
@@ -211,24 +212,60 @@ _hle_cplen() {
   printf -v "$1" '%d' "${#t}"
 }
 
-# _hle_has_ctl VALUE: true when VALUE holds a control (U+0001-U+001F, U+007F-U+009F) or a
-# bidirectional control character.
+# _hle_has_ctl VALUE: true when VALUE (valid UTF-8) holds a control (U+0001-U+001F,
+# U+007F-U+009F), an invisible format character (Unicode category Cf as of Unicode 15: soft hyphen,
+# zero-width space and joiners, bidirectional controls, BOM, tags...) or a line or paragraph
+# separator. The same explicit list as Names.FORMAT (Java) and _FORMAT_RANGES (Python).
 _hle_has_ctl() {
   [[ $1 == *[$'\x01'-$'\x1f'$'\x7f']* ]] && return 0
-  [[ $1 == *$'\xc2'[$'\x80'-$'\x9f']* ]] && return 0
-  [[ $1 == *$'\xd8\x9c'* ]] && return 0
-  [[ $1 == *$'\xe2\x80'[$'\x8e'$'\x8f'$'\xaa'-$'\xae']* ]] && return 0
-  [[ $1 == *$'\xe2\x81'[$'\xa6'-$'\xa9']* ]] && return 0
+  [[ $1 == *[$'\x80'-$'\xff']* ]] || return 1
+  [[ $1 == *$'\xc2'[$'\x80'-$'\x9f'$'\xad']* ]] && return 0 # C1, U+00AD
+  [[ $1 == *$'\xd8'[$'\x80'-$'\x85'$'\x9c']* ]] && return 0 # U+0600-0605, U+061C
+  [[ $1 == *$'\xdb\x9d'* || $1 == *$'\xdc\x8f'* ]] && return 0 # U+06DD, U+070F
+  [[ $1 == *$'\xe0\xa2'[$'\x90'$'\x91']* || $1 == *$'\xe0\xa3\xa2'* ]] && return 0 # U+0890-0891, U+08E2
+  [[ $1 == *$'\xe1\xa0\x8e'* ]] && return 0 # U+180E
+  [[ $1 == *$'\xe2\x80'[$'\x8b'-$'\x8f'$'\xa8'-$'\xae']* ]] && return 0 # U+200B-200F, U+2028-202E
+  [[ $1 == *$'\xe2\x81'[$'\xa0'-$'\xa4'$'\xa6'-$'\xaf']* ]] && return 0 # U+2060-2064, U+2066-206F
+  [[ $1 == *$'\xef\xbb\xbf'* || $1 == *$'\xef\xbf'[$'\xb9'-$'\xbb']* ]] && return 0 # U+FEFF, U+FFF9-FFFB
+  [[ $1 == *$'\xf0\x91\x82\xbd'* || $1 == *$'\xf0\x91\x83\x8d'* ]] && return 0 # U+110BD, U+110CD
+  [[ $1 == *$'\xf0\x93\x90'[$'\xb0'-$'\xbf']* ]] && return 0 # U+13430-1343F
+  [[ $1 == *$'\xf0\x9b\xb2'[$'\xa0'-$'\xa3']* ]] && return 0 # U+1BCA0-1BCA3
+  [[ $1 == *$'\xf0\x9d\x85'[$'\xb3'-$'\xba']* ]] && return 0 # U+1D173-1D17A
+  [[ $1 == *$'\xf3\xa0\x80'[$'\x81'$'\xa0'-$'\xbf']* || $1 == *$'\xf3\xa0\x81'[$'\x80'-$'\xbf']* ]] &&
+    return 0 # U+E0001, U+E0020-E007F
   return 1
+}
+
+# _hle_mixed_script VALUE: true when, in VALUE (valid UTF-8), a letter directly follows a letter of
+# another look-alike script among Latin, Greek and Cyrillic ("m\u043esquitto" with a Cyrillic o);
+# combining marks (U+0300-U+036F) between the two do not separate them. Names.firstMixedScript in Java.
+_hle_mixed_script() {
+  [[ $1 == *[$'\x80'-$'\xff']* ]] || return 1
+  local lat=$'([A-Za-z]|\xc2[\xaa\xba]|\xc3[\x80-\x96\x98-\xb6\xb8-\xbf]|[\xc4-\xc8][\x80-\xbf]|\xc9[\x80-\x8f]|\xe1[\xb8-\xbb][\x80-\xbf])'
+  local grk=$'(\xcd[\xb0-\xbf]|[\xce\xcf][\x80-\xbf]|\xe1[\xbc-\xbf][\x80-\xbf])'
+  local cyr=$'([\xd0-\xd3][\x80-\xbf]|\xd4[\x80-\xaf])'
+  local mark=$'(\xcc[\x80-\xbf]|\xcd[\x80-\xaf])*'
+  local re="$lat$mark($grk|$cyr)|$grk$mark($lat|$cyr)|$cyr$mark($lat|$grk)"
+  [[ $1 =~ $re ]]
+}
+
+# _hle_lone_surrogate TEXT: true when TEXT (the inside of a valid JSON string) has an escaped
+# surrogate (\ud800-\udfff) that is not part of a high-low pair: not Unicode, refused everywhere.
+_hle_lone_surrogate() {
+  local bs=\\ t=$1
+  [[ $t == *"${bs}u"[dD][89a-fA-F]* ]] || return 1
+  t=${t//"$bs$bs"/_}
+  t=${t//"${bs}u"[dD][89abAB][0-9a-fA-F][0-9a-fA-F]"${bs}u"[dD][c-fC-F][0-9a-fA-F][0-9a-fA-F]/_}
+  [[ $t == *"${bs}u"[dD][89a-fA-F]* ]]
 }
 
 # _hle_check_name FUNC FIELD VALUE NOSLASH NOTBLANK: the source/service/correlation_id rule.
 _hle_check_name() {
   local fn=$1 field=$2 v=$3 noslash=$4 notblank=$5 n=0 rule=""
   if [[ $noslash == 1 ]]; then
-    rule="1-128 characters, not blank, no control or bidirectional characters, no '/' or '\\'"
+    rule="1-128 characters, not blank, no control, invisible format (zero-width, BOM, bidirectional) or separator characters, no '/' or '\\'"
   else
-    rule="1-128 characters, no control or bidirectional characters"
+    rule="1-128 characters, not blank, no control, invisible format (zero-width, BOM, bidirectional) or separator characters"
   fi
   if ! _hle_is_utf8 "$v"; then
     _hle_field_error "$fn" "$field" "$v" "must be valid UTF-8; $rule"
@@ -256,6 +293,10 @@ _hle_check_name() {
       _hle_field_error "$fn" "$field" "$v" "$rule"
       return 2
     fi
+  fi
+  if _hle_mixed_script "$v"; then
+    _hle_field_error "$fn" "$field" "$v" "mixes look-alike scripts inside a word (Latin, Greek and Cyrillic letters side by side); write each word in one script"
+    return 2
   fi
   return 0
 }
@@ -301,7 +342,8 @@ _hle_check_type() {
 
 # _hle_jtok TOKEN: one step of the JSON grammar check done by _hle_json_compact. TOKEN is a
 # structural character, a scalar, or '"' standing for a (separately checked) string.
-# Works on the caller's locals: state, stack, maxd.
+# Works on the caller's locals: state, stack, maxd, and objn/objs (a serial number per object, the
+# serials of the open objects), which tell the caller in which object a key is.
 _hle_jtok() {
   local t=$1
   case $state in
@@ -310,11 +352,12 @@ _hle_jtok() {
     stack='{'
     maxd=1
     state=O
+    objn=$((objn + 1)) objs+=" $objn"
     return 0
     ;;
   V | A)
     case $t in
-    '{') stack+='{' state=O ;;
+    '{') stack+='{' state=O objn=$((objn + 1)) objs+=" $objn" ;;
     '[') stack+='[' state=A ;;
     ']')
       [[ $state == A ]] || return 1
@@ -337,6 +380,7 @@ _hle_jtok() {
       [[ $state == O ]] || return 1
       stack=${stack%?}
       state=N
+      objs=${objs% *}
       ;;
     *) return 1 ;;
     esac
@@ -351,6 +395,7 @@ _hle_jtok() {
     '}')
       [[ ${stack: -1} == '{' ]] || return 1
       stack=${stack%?}
+      objs=${objs% *}
       ;;
     ']')
       [[ ${stack: -1} == '[' ]] || return 1
@@ -367,12 +412,15 @@ _hle_jtok() {
 }
 
 # _hle_json_compact OUTVAR REASONVAR TEXT: checks that TEXT is exactly one JSON object (strict
-# RFC 8259, valid UTF-8, depth <= 16) and sets OUTVAR to it without insignificant whitespace,
-# every token kept byte for byte. On failure sets REASONVAR and returns 1.
+# RFC 8259, valid UTF-8, depth <= 16, no repeated key, no lone surrogate) and sets OUTVAR to it
+# without insignificant whitespace, every token (numbers included) kept byte for byte. On failure
+# sets REASONVAR and returns 1.
 # Linear time: the text is cut at '"' by `read -d` instead of being indexed per character.
 _hle_json_compact() {
   local text=$3 seg="" out="" str="" joined="" t="" bs="" state=T stack="" maxd=0 instr=0
+  local objn=0 objs="" key=""
   local -a toks=()
+  local -A keys=()
   local restr=$'^([^"\\\\\x01-\x1f]|\\\\["\\\\/bfnrt]|\\\\u[0-9a-fA-F]{4})*$'
   if ! _hle_is_utf8 "$text"; then
     printf -v "$2" '%s' "not valid UTF-8"
@@ -397,9 +445,24 @@ _hle_json_compact() {
         printf -v "$2" '%s' "invalid string (raw control character or bad escape)"
         return 1
       fi
+      if _hle_lone_surrogate "$str"; then
+        printf -v "$2" '%s' "a string holds a lone surrogate (an escaped \\ud800-\\udfff without its pair): not valid Unicode"
+        return 1
+      fi
       if ! _hle_jtok '"'; then
         printf -v "$2" '%s' "invalid JSON syntax"
         return 1
+      fi
+      if [[ $state == C ]]; then
+        # a key: once per object, compared by its text ("a" and "\u0061" are the same key)
+        key=$str
+        [[ $key == *\\* ]] && _hle_json_canon key "$key"
+        key="${objs##* } $key"
+        if [[ -n ${keys[$key]+x} ]]; then
+          printf -v "$2" '%s' "duplicate key \"${str:0:40}\": a key may appear once"
+          return 1
+        fi
+        keys[$key]=1
       fi
       out+="\"$str\""
       str=""
@@ -674,7 +737,8 @@ emit_event() (
   _hle_check_name "$fn" source "$src" 1 1 || return 2
   _hle_check_name "$fn" service "$svc" 1 1 || return 2
   if [[ -n $cid ]]; then
-    _hle_check_name "$fn" correlation_id "$cid" 0 0 || return 2
+    # not blank: a blank id would be stored and then be unreachable (the server refuses it too)
+    _hle_check_name "$fn" correlation_id "$cid" 0 1 || return 2
   fi
   # payload: trim JSON white space, empty means {}
   payload=${payload#"${payload%%[!"$ws"]*}"}
@@ -695,6 +759,7 @@ emit_event() (
     origin=" (from HOMELAB_NODE)"
   fi
   _hle_check_node "$fn" "$node" "$origin" || return 2
+  node=${node,,} # DNS names are case-insensitive: one spelling, lower case (ASCII: LC_ALL=C)
   _hle_root "$fn" root || return 2
   if ! _hle_uuid4 id || ! _hle_now; then
     _hle_usage_error "$fn" "event not stored: cannot read the clock or generate an id"
@@ -787,12 +852,14 @@ _hle_read_event() {
   local x=""
   for x in "$ev_ts" "$ev_node" "$ev_type" "$ev_sev" "$ev_src" "$ev_svc" "$ev_cid"; do
     [[ $x =~ $restr ]] || return 1
+    _hle_lone_surrogate "$x" && return 1 # not Unicode: the Java reader reports it, never serves it
   done
   _hle_is_utf8 "$c" || return 1
   # the acceptance rules of the Java store's reader (EventCodec)
   local label='[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?'
   local nodere="^$label(\\.$label)*\$"
   ((${#ev_node} <= 253)) && [[ $ev_node =~ $nodere ]] || return 1
+  ev_node=${ev_node,,} # a hand-written PI4 is the node pi4
   [[ $ev_type =~ ^[a-z][a-z0-9_]{0,63}$ ]] || return 1
   [[ $ev_sev == info || $ev_sev == warning || $ev_sev == error || $ev_sev == critical ]] || return 1
   for x in "$ev_src" "$ev_svc"; do
@@ -1065,7 +1132,7 @@ list_events() (
       fi
       case $opt in
       --date) date=$2 ;;
-      --node) node=$2 ;;
+      --node) node=${2,,} ;; # node names match whatever their case
       --type) type=$2 ;;
       --severity) sev=$2 ;;
       --service) svc=$2 ;;

@@ -186,7 +186,9 @@ public class EventService {
             errors.add(EventValidator.error("type", String.join(",", unknown),
                     "is not an allowed type; allowed: " + String.join(", ", validator.types())));
         }
-        Set<String> nodes = split(c.nodes());
+        // node names are stored in lower case (DNS names are case-insensitive): node=PI4 finds pi4
+        Set<String> nodes = split(c.nodes()).stream().map(n -> n.toLowerCase(java.util.Locale.ROOT))
+                .collect(Collectors.toCollection(LinkedHashSet::new));
         for (String n : nodes) {
             if (!Names.isValidNode(n)) {
                 errors.add(EventValidator.error("node", n, "is not a valid hostname"));
