@@ -12,6 +12,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  */
 public final class ToolArgs {
 
+    /** The optional id of a write tool: a UUID the caller picks so that a retried call records nothing twice. */
+    static final String ID_DESCRIPTION = "Event id (UUID) you choose, so a retry records nothing twice; default: new";
+
     private ToolArgs() {
     }
 
@@ -24,7 +27,8 @@ public final class ToolArgs {
             @JsonProperty("correlation_id") @ToolArg("Chain id, e.g. deploy-882; default: the new event's id") String correlationId,
             @ToolArg("Node name; default: this server's node") String node,
             @ToolArg("ISO 8601 time; default: now") String timestamp,
-            @ToolArg("Free JSON object, e.g. {\"stage\":\"verify\"}") ObjectNode payload){
+            @ToolArg("Free JSON object, e.g. {\"stage\":\"verify\"}") ObjectNode payload,
+            @ToolArg(ID_DESCRIPTION) String id){
     }
 
     public record ListEvents(
@@ -65,7 +69,8 @@ public final class ToolArgs {
             @ToolArg(value = "Who acts, e.g. agent name (stored as source)", required = true) String actor,
             @ToolArg("Step key linking complete to start; default: action") String step,
             @ToolArg(value = "Outcome of complete, default succeeded", allowed = { "succeeded", "failed" }) String result,
-            @ToolArg("Short note, at most 500 characters") String note){
+            @ToolArg("Short note, at most 500 characters") String note,
+            @ToolArg(ID_DESCRIPTION) String id){
     }
 
     public record GetServiceStatus(@ToolArg("One service; default: all") String service) {

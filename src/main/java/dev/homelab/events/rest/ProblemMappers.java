@@ -11,6 +11,7 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import com.fasterxml.jackson.core.JacksonException;
 
+import dev.homelab.events.ConflictException;
 import dev.homelab.events.InvalidInputException;
 import dev.homelab.events.StoreUnavailableException;
 import dev.homelab.events.security.Problem;
@@ -33,6 +34,11 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response notFound(dev.homelab.events.NotFoundException e) {
         return respond(Problem.of(404, "Not found", e.getMessage()));
+    }
+
+    @ServerExceptionMapper
+    public Response conflict(ConflictException e) {
+        return respond(new Problem("https://homelab.dev/problems/conflict", "Conflict", 409, e.getMessage(), e.errors()));
     }
 
     @ServerExceptionMapper
