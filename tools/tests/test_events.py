@@ -634,7 +634,7 @@ class ServerModeTest(StoreTestCase):
         self.assertEqual(path, "/api/events")
         self.assertEqual(headers["Content-Type"], "application/json")
         sent = json.loads(body.decode("utf-8"))
-        self.assertEqual(list(sent), ["timestamp", "node", "type", "severity", "source", "service", "payload"])
+        self.assertEqual(list(sent), ["id", "timestamp", "node", "type", "severity", "source", "service", "payload"])
         self.assertEqual(sent["payload"], {"a": "\u00e9\n"})
         self.assertRegex(sent["timestamp"], TS_RE)
         self.assertEqual(store_files(self.tmp), [], "nothing written locally")

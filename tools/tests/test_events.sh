@@ -162,7 +162,7 @@ if diff "$TMP/after" "$TMP/after-calls" >"$TMP/diff"; then pass; else
   fail "calling the functions changed state: $(head -c 600 "$TMP/diff")"
 fi
 added=$(comm -13 <(grep '^declare -f ' "$TMP/before" | sort) <(grep '^declare -f ' "$TMP/after" | sort) |
-  sed 's/^declare -f //' | grep -Ev '^(emit_event|list_events|get_chain|latest_remediation|_hle_[a-z0-9_]+)$')
+  sed 's/^declare -f //' | grep -Ev '^(emit_event|list_events|get_chain|latest_remediation|record_remediation|_hle_[a-z0-9_]+)$')
 assert_eq "only documented functions are defined" "" "$added"
 # every _hle_ helper is documented in the header
 while read -r f; do
@@ -690,7 +690,7 @@ assert r["path"] == "/api/events", r
 assert r["auth"] == "Bearer t0k\"en", r
 assert r["ctype"] == "application/json", r
 b = r["body"]
-assert list(b) == ["timestamp", "node", "type", "severity", "source", "service", "payload"], list(b)
+assert list(b) == ["id", "timestamp", "node", "type", "severity", "source", "service", "payload"], list(b)
 assert b["payload"] == {"a": "\u00e9\n"} and b["node"] == "vectors-node" and b["service"] == "mosquitto", b
 ' "$req"
   emit_event deployment_started info ok mosquitto given >/dev/null

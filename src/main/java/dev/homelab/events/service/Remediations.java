@@ -143,13 +143,7 @@ public class Remediations {
             throw new InvalidInputException("result", a.result(), "is only allowed with phase=complete");
         }
         UUID chosen = EventService.chosenId("id", a.id());
-        ObjectNode payload = mapper.createObjectNode().put("action", a.action()).put("step", step).put("actor", a.actor());
-        if (!start) {
-            payload.put("result", a.result() == null ? "succeeded" : a.result());
-        }
-        if (a.note() != null && !a.note().isBlank()) {
-            payload.put("note", a.note());
-        }
+        ObjectNode payload = payload(a, step, start, null);
         String type = start ? EventTypes.REMEDIATION_STARTED : EventTypes.REMEDIATION_COMPLETED;
         String severity = start ? "warning" : "failed".equals(a.result()) ? "error" : "info";
         if (chosen != null) {
@@ -178,7 +172,7 @@ public class Remediations {
                     + ". Record phase=start first");
         }
         if (!start) {
-            payload.put("started_event_id", started.id().toString());
+            payload = payload(a, step, false, started.id().toString());
             Emitted e = events.emit(draft(type, severity, a, payload, chosen));
             return recorded(e.event(), e.path(), step, started.id().toString());
         }
@@ -235,6 +229,24 @@ public class Remediations {
         String startedId = ChainAnalysis.text(stored, "started_event_id");
         return new Recorded(stored.id().toString(), Timestamps.toJson(stored.timestamp()), stored.correlationId(),
                 stored.type(), step, events.pathOf(stored.id()).orElse(null), startedId);
+    }
+
+    /**
+     * The payload of a step event, its fields in this order (the bash and Python libraries write the same):
+     * action, step, actor, then for a completion result and started_event_id, then note when given.
+     */
+    private ObjectNode payload(Step a, String step, boolean start, String startedEventId) {
+        ObjectNode payload = mapper.createObjectNode().put("action", a.action()).put("step", step).put("actor", a.actor());
+        if (!start) {
+            payload.put("result", a.result() == null ? "succeeded" : a.result());
+            if (startedEventId != null) {
+                payload.put("started_event_id", startedEventId);
+            }
+        }
+        if (a.note() != null && !a.note().isBlank()) {
+            payload.put("note", a.note());
+        }
+        return payload;
     }
 
     private static EventDraft draft(String type, String severity, Step a, ObjectNode payload, UUID id) {
