@@ -588,10 +588,16 @@ def emit_event(
 
     fell_back = False
     if os.environ.get("HOMELAB_EVENTS_URL") and not _local:
-        # the id goes with the request, so that the local fallback below can find what a late
-        # server stored (and the server knows a retry when it sees one)
-        body: Dict[str, Any] = {"id": event_id, "timestamp": ts, "node": node, "type": event_type,
-                                "severity": severity, "source": source, "service": service}
+        # The id goes with the request, so that the local fallback below can find what a late
+        # server stored. With a generated id the timestamp goes too: the server's file then has
+        # the very name the fallback would write, so whichever writes second finds the first (the
+        # commit point). A chosen id goes without the default timestamp: the server stamps the
+        # event, and a retry of this call (another timestamp) matches what it stored.
+        body: Dict[str, Any] = {"id": event_id}
+        if timestamp is not None or not chosen:
+            body["timestamp"] = ts
+        body.update({"node": node, "type": event_type, "severity": severity, "source": source,
+                     "service": service})
         if correlation_id is not None:
             body["correlation_id"] = correlation_id
         body["payload"] = event_payload
@@ -616,10 +622,11 @@ def emit_event(
     name = "{}_{}_{}.json".format(moment.strftime("%Y%m%dT%H%M%S.%fZ"), event_type, event_id)
     event["payload"] = event_payload
     # a fresh random id is known to nobody else, unless a server stored it before answering late
-    existing = _store_once(root, moment, node, name, content, event_id, chosen or fell_back)
+    existing, same_name = _store_once(root, moment, node, name, content, event_id, chosen or fell_back)
     if existing is not None:
-        # the stored event under this id must be this one: never report another as stored
-        _check_same(existing, event, timestamp is not None or not chosen, ())
+        if chosen or same_name:
+            # the stored event under this id must be this one: never report another as stored
+            _check_same(existing, event, timestamp is not None or same_name, ())
         return existing
     event["id"] = event_id
     event["path"] = os.path.join(root, moment.strftime("%Y-%m-%d"), node, name)
@@ -665,14 +672,15 @@ def _find_event_file(root: str, moment: _dt.datetime, event_id: str) -> Optional
 
 
 def _store_once(root: str, moment: _dt.datetime, node: str, name: str, content: bytes,
-                event_id: str, look_first: bool) -> Optional[Dict[str, Any]]:
-    """Writes the event file unless its id is already stored; returns the stored event then, else
-    None. With ``look_first`` the id is looked for before the write (see
-    :func:`_find_event_file`); the very same name is always found by the commit point."""
+                event_id: str, look_first: bool) -> Tuple[Optional[Dict[str, Any]], bool]:
+    """Writes the event file unless its id is already stored; returns the stored event then (else
+    None) and whether it holds the very same name. With ``look_first`` the id is looked for before
+    the write (see :func:`_find_event_file`); the very same name is always found by the commit
+    point."""
     if look_first:
         existing = _find_event_file(root, moment, event_id)
         if existing is not None:
-            return existing
+            return existing, False
     day = moment.strftime("%Y-%m-%d")
     try:
         _write_event_file(root, day, node, name, content)
@@ -683,13 +691,13 @@ def _store_once(root: str, moment: _dt.datetime, node: str, name: str, content: 
             raise EventConflictError("id", "event not stored: id {} is held by the file {}, which is "
                                      "not a readable event".format(event_id, err.filename)) from err
         del existing["_moment"]
-        return existing
+        return existing, True
     except EventWriteError:
         raise
     except OSError as err:
         raise EventWriteError(err.errno, "event not stored: {}".format(err.strerror or err),
                               err.filename) from err
-    return None
+    return None, False
 
 
 def _check_same(stored: Mapping[str, Any], event: Mapping[str, Any], compare_timestamp: bool,

@@ -743,8 +743,13 @@ emit_event() (
   _hle_json_escape esrc "$src"
   _hle_json_escape esvc "$svc"
   if [[ -n ${HOMELAB_EVENTS_URL:-} ]]; then
-    # the id goes with the request, so that the fallback below finds what a late server stored
-    body="{\"id\":\"$id\",\"timestamp\":\"$ts\",\"node\":\"$node\",\"type\":\"$type\",\"severity\":\"$sev\",\"source\":\"$esrc\",\"service\":\"$esvc\""
+    # The id goes with the request, so that the fallback below finds what a late server stored. With
+    # a generated id the timestamp goes too: the server's file then has the very name the fallback
+    # would write, so whichever writes second finds the first (the commit point). A chosen id goes
+    # without it: the server stamps the event, and a retry of this call matches what it stored.
+    body="{\"id\":\"$id\","
+    ((chosen)) || body+="\"timestamp\":\"$ts\","
+    body+="\"node\":\"$node\",\"type\":\"$type\",\"severity\":\"$sev\",\"source\":\"$esrc\",\"service\":\"$esvc\""
     if [[ -n $cid ]]; then
       _hle_json_escape ecid "$cid"
       body+=",\"correlation_id\":\"$ecid\""
