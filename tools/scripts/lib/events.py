@@ -987,6 +987,8 @@ STEP_LOCK_DIR = os.path.join(".locks", "remediation")
 #: A marker whose event did not appear within this many seconds is abandoned (as in Java and bash).
 STEP_LOCK_STALE_SECONDS = 120
 _NOTE_MAX_CHARS = 500
+#: How long a start whose marker an earlier try of the same call linked waits for that try's event.
+_TWIN_WAIT_SECONDS = 5
 _MARKER_ID_RE = re.compile(r'"event_id"\s*:\s*"([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})"')
 
 
@@ -1183,6 +1185,17 @@ def record_remediation(
     if start:
         marker = _claim_step(root, correlation_id, service, step, runs, event_id,
                              (e["id"] for e in chain))
+        if not marker[1]:
+            # the marker already names this call's id: an earlier try (a server that timed out)
+            # claimed the run and may be writing the event right now; give it a moment
+            deadline = time.time() + _TWIN_WAIT_SECONDS
+            while True:
+                existing = _find_event_file(root, now, event_id)
+                if existing is not None:
+                    return _recorded(existing, step)
+                if time.time() >= deadline:
+                    break
+                time.sleep(0.1)
     try:
         event = emit_event(event_type, severity, actor, service, correlation_id, payload,
                            event_id=event_id, _local=True)

@@ -118,7 +118,7 @@ _hle_setup() {
   # a caller's functions named like the tools used here must not be called instead of them
   # (aliases are defeated by writing the tools as \name)
   unset -f date od mkdir sync rm ln curl hostname md5sum jq sort cut command printf read \
-    local set shopt trap mapfile sha256sum stat 2>/dev/null
+    local set shopt trap mapfile sha256sum stat sleep 2>/dev/null
   set +e +u +f +C +x +v +a +E +T
   set -o pipefail
   set +o posix 2>/dev/null
@@ -1527,6 +1527,17 @@ record_remediation() (
   payload+="}"
   if [[ $phase == start ]]; then
     _hle_claim_step "$fn" "$root" "$cid" "$svc" "$step" "$n" "$id" "$known" || return $?
+    if [[ -z $claimed ]]; then
+      # the marker already names this call's id: an earlier try (a server that timed out) claimed the
+      # run and may be writing the event right now; give it five seconds
+      for ((i = 0; i < 50; i++)); do
+        if _hle_find_id found "$root" "$epoch" "$id"; then
+          printf '%s\n' "$id"
+          return 0
+        fi
+        \sleep 0.1
+      done
+    fi
   fi
   line="{\"timestamp\":\"$ts\",\"node\":\"$node\",\"type\":\"$type\",\"severity\":\"$sev\",\"source\":\"$eactor\",\"service\":\"$esvc\",\"correlation_id\":\"$ecid\",\"payload\":$payload}"
   _hle_store "$fn" "$root" "$day" "$node" "${tsname}_${type}_${id}.json" "$line" "$id" "$epoch" 0 0

@@ -233,6 +233,24 @@ public class EventService {
         return index.get(id).map(IndexEntry::relativePath);
     }
 
+    /**
+     * The stored event with this id, looked up after a cheap reconciliation pass (the directories that changed),
+     * so that a file another process wrote a moment ago is found. For rare paths only: the pass stats every
+     * directory of the store.
+     */
+    public java.util.Optional<Event> findAfterRefresh(UUID id) {
+        java.util.Optional<Event> known = find(id);
+        if (known.isPresent()) {
+            return known;
+        }
+        try {
+            reconciler.reconcileChanged();
+        } catch (IOException e) {
+            LOG.debugf("reconciliation pass before an id lookup failed: %s", Text.escape(String.valueOf(e.getMessage())));
+        }
+        return find(id);
+    }
+
     /** The stored event with this id, if the store holds one. */
     public java.util.Optional<Event> find(UUID id) {
         return index.get(id).flatMap(this::load);

@@ -193,6 +193,14 @@ public class Remediations {
                     + "; read the chain again, then complete it (phase=complete) or use another step key");
         }
         StepLocks.Claimed mine = (StepLocks.Claimed) claim;
+        if (!mine.mine()) {
+            // the marker names this call's id: an earlier try of it (here or a library's fallback) claimed the run
+            // and may have written the event already, in a file the index has not seen yet
+            Optional<Event> written = events.findAfterRefresh(eventId);
+            if (written.isPresent()) {
+                return retried(written.get(), type, severity, a, payload, step);
+            }
+        }
         Emitted e;
         try {
             e = events.emit(draft(type, severity, a, payload, eventId));
