@@ -205,6 +205,42 @@ class LibrariesWithServerRetriesTest {
         }
     }
 
+    private static final String PYTHON_START = """
+            import sys
+            from scripts.lib.events import record_remediation, EventConflictError
+            try:
+                print(record_remediation("start", sys.argv[1], sys.argv[2], "restart_service", "py-agent")["id"])
+            except EventConflictError as e:
+                print("conflict", e.field)
+                sys.exit(3)
+            """;
+
+    @Test
+    void recordRemediationInServerModeGoesThroughTheServerWhichRefusesAnOpenStep() throws Exception {
+        Tools.assumeInstalled("bash", "python3", "curl");
+        Map<String, String> env = env(server.toString().replaceAll("/+$", ""));
+        Path local = Files.createTempDirectory("retries-local").resolve("events");
+        env.put("HOMELAB_EVENTS_DIR", local.toString()); // anything written here would be a fallback
+        String cid = "server-mode-steps-" + UUID.randomUUID();
+        List<String> bashStart = List.of("bash", "-c", "source \"$0\"; record_remediation \"$@\"", Tools.LIB_SH.toString(),
+                "start", cid, service, "restart_service", "sh-agent");
+
+        Tools.Result started = Tools.run(bashStart, env, Duration.ofMinutes(1));
+        assertEquals(0, started.exitCode(), started.describe());
+        String id = started.stdout().strip();
+        io.restassured.RestAssured.given().get("/api/events/{id}", id).then().statusCode(200)
+                .body("type", org.hamcrest.Matchers.equalTo("remediation_started"))
+                .body("payload.actor", org.hamcrest.Matchers.equalTo("sh-agent"));
+
+        Tools.Result again = Tools.run(bashStart, env, Duration.ofMinutes(1));
+        assertEquals(3, again.exitCode(), again.describe());
+        assertTrue(again.stderr().contains("409") && again.stderr().contains("already open"), again.describe());
+        Tools.Result py = Tools.run(List.of("python3", "-c", PYTHON_START, cid, service), env, Duration.ofMinutes(1));
+        assertEquals(3, py.exitCode(), py.describe());
+        assertEquals("conflict step", py.stdout().strip());
+        assertTrue(!Files.exists(local), "nothing went to the local fallback store");
+    }
+
     @Test
     void aChosenIdStoredWithOtherContentIsAConflictForBothLibraries() throws Exception {
         Tools.assumeInstalled("bash", "python3", "curl");
