@@ -1,5 +1,7 @@
 package dev.homelab.events;
 
+import java.util.UUID;
+
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
@@ -7,9 +9,10 @@ import com.fasterxml.jackson.databind.JsonNode;
  * absent), so that the validator can name each bad field and the value it got.
  *
  * <p>
- * {@code id} is the optional event id the caller chose (a UUID), which makes the write idempotent: the same id
- * with the same content returns the stored event instead of writing a second one, the same id with different
- * content is refused (docs/format.md, "Client-chosen ids"). Null: the server picks a random one.
+ * {@code id} is the optional event id the caller chose (null: the validator picks a random one); faces parse it
+ * from text with {@code EventService.chosenId}, importers that must not record a repeat twice derive it from what
+ * they receive. It makes the write idempotent: the same id with the same content returns the stored event instead
+ * of writing a second one, the same id with different content is refused (docs/format.md, "Event ids").
  */
 public record EventDraft(
         String timestamp,
@@ -20,16 +23,11 @@ public record EventDraft(
         String service,
         String correlationId,
         JsonNode payload,
-        String id) {
+        UUID id) {
 
-    /** A draft without a chosen id: the server gives the event a random one. */
+    /** A draft without a chosen id: the event gets a fresh random one. */
     public EventDraft(String timestamp, String node, String type, String severity, String source, String service,
             String correlationId, JsonNode payload) {
         this(timestamp, node, type, severity, source, service, correlationId, payload, null);
-    }
-
-    /** This draft with another correlation id. */
-    public EventDraft withCorrelationId(String correlationId) {
-        return new EventDraft(timestamp, node, type, severity, source, service, correlationId, payload, id);
     }
 }

@@ -64,7 +64,7 @@ public class EventTools {
 
     public ToolResults.Emitted emitEvent(ToolArgs.EmitEvent a) {
         Emitted e = service.emit(new EventDraft(a.timestamp(), a.node(), a.type(), a.severity(), a.source(), a.service(),
-                a.correlationId(), a.payload(), a.id()));
+                a.correlationId(), a.payload(), EventService.chosenId("id", a.id())));
         Event ev = e.event();
         return new ToolResults.Emitted(ev.id().toString(), Timestamps.toJson(ev.timestamp()), ev.correlationId(), ev.node(),
                 ev.type(), e.path());

@@ -130,11 +130,21 @@ public class EventResource {
         EventDraft draft = new EventDraft(text(body, "timestamp", errors), text(body, "node", errors),
                 text(body, "type", errors), text(body, "severity", errors), text(body, "source", errors),
                 text(body, "service", errors), text(body, "correlation_id", errors), body.get("payload"),
-                text(body, "id", errors));
+                chosenId(text(body, "id", errors), errors));
         if (!errors.isEmpty()) {
             throw new InvalidInputException(errors);
         }
         return draft;
+    }
+
+    /** The client-chosen event id, or null; a text that is not a UUID is one more bad field. */
+    private static java.util.UUID chosenId(String text, List<FieldError> errors) {
+        try {
+            return EventService.chosenId("id", text);
+        } catch (InvalidInputException e) {
+            errors.addAll(e.errors());
+            return null;
+        }
     }
 
     private static String text(JsonNode body, String field, List<FieldError> errors) {

@@ -97,33 +97,13 @@ public class EventService {
      * if it is the same event, else a {@link dev.homelab.events.ConflictException} names the fields that differ. The same event means
      * the same fields after the defaults are applied (node, correlation id, payload {@code {}}); the timestamp
      * counts only when the caller gave one, so a retry without a timestamp matches; payload objects compare by
-     * JSON value (key order and the notation of a number, {@code 1.0} or {@code 1}, do not matter). Without an
-     * id the correlation id defaults to the chosen id, as it does to a random one.
+     * JSON value (key order and the notation of a number, {@code 1.0} or {@code 1}, do not matter). The correlation
+     * id defaults to the chosen id, as it does to a random one.
      */
     public Emitted emit(EventDraft draft) {
-        UUID chosen = null;
-        FieldError badId = null;
-        if (draft.id() != null) {
-            chosen = chosenId(draft.id());
-            if (chosen == null) {
-                badId = EventValidator.error("id", draft.id(), ID_RULE);
-            } else if (draft.correlationId() == null || draft.correlationId().isEmpty()) {
-                draft = draft.withCorrelationId(chosen.toString()); // the default: the event's own id
-            }
-        }
         Event event;
         try {
-            if (badId != null) {
-                try {
-                    validator.toEvent(draft);
-                } catch (InvalidInputException e) {
-                    List<FieldError> all = new ArrayList<>(e.errors());
-                    all.add(badId);
-                    throw new InvalidInputException(all);
-                }
-                throw new InvalidInputException(List.of(badId));
-            }
-            event = validator.toEvent(draft);
+            event = validator.toEvent(draft); // with the chosen id, or a random one
         } catch (InvalidInputException e) {
             for (FieldError f : e.errors()) {
                 metrics.counter("homelab.events.rejected", "reason", "invalid_" + f.field()).increment();
@@ -131,14 +111,13 @@ public class EventService {
             throw e;
         }
         try {
-            if (chosen == null) {
+            if (draft.id() == null) {
                 EventWriter.Written written = writer.append(event); // the one write path: durable, indexed and counted
                 return new Emitted(written.event(), written.relativePath());
             }
-            Event candidate = withId(event, chosen);
             boolean timestampGiven = draft.timestamp() != null;
-            EventWriter.Appended a = writer.appendOnce(candidate,
-                    stored -> differences(candidate, stored, timestampGiven, Set.of()));
+            EventWriter.Appended a = writer.appendOnce(event,
+                    stored -> differences(event, stored, timestampGiven, Set.of()));
             return new Emitted(a.event(), a.relativePath(), a.created());
         } catch (FileAlreadyExistsException e) {
             // a random UUID collided, or a writer reused a name: never overwrite, report it
@@ -160,8 +139,11 @@ public class EventService {
         return text != null && UUID_TEXT.matcher(text).matches() ? UUID.fromString(text) : null;
     }
 
-    /** A chosen id, checked: the UUID, or an error naming {@code field}. Null stays null (none chosen). */
-    static UUID chosenId(String field, String text) {
+    /**
+     * An event id a caller chose, parsed from the text a face received: the UUID, null when none was given, or an
+     * {@link InvalidInputException} naming {@code field}.
+     */
+    public static UUID chosenId(String field, String text) {
         if (text == null) {
             return null;
         }
@@ -170,11 +152,6 @@ public class EventService {
             throw new InvalidInputException(field, Text.echo(text, EventValidator.VALUE_MAX_CHARS), ID_RULE);
         }
         return id;
-    }
-
-    static Event withId(Event e, UUID id) {
-        return new Event(id, e.timestamp(), e.node(), e.type(), e.severity(), e.source(), e.service(), e.correlationId(),
-                e.payload(), e.extra());
     }
 
     /**
@@ -473,5 +450,25 @@ public class EventService {
         } catch (IOException e) {
             return "localhost";
         }
+    }
+
+    /** Where one event lives in the store: its id and its file, relative to the root. */
+    public record EventFile(UUID id, String path) {
+    }
+
+    /** The files of a listing page, and whether more events match. */
+    public record EventFiles(List<EventFile> files, boolean hasMore) {
+    }
+
+    /**
+     * The files of a chain's events, newest first, at most {@code max}: from the index only (no file is read),
+     * because files written by other tools may have any name.
+     */
+    public EventFiles chainFiles(String correlationId, int max) {
+        EventQuery q = toQuery(new ListCriteria(null, null, null, null, null, null, null, correlationId, "newest", max,
+                null), max, max, Instant.now());
+        IndexPage page = entries(q);
+        return new EventFiles(page.entries().stream().map(e -> new EventFile(e.id(), e.relativePath())).toList(),
+                page.hasMore());
     }
 }

@@ -258,8 +258,7 @@ public class Remediations {
     }
 
     private static EventDraft draft(String type, String severity, Step a, ObjectNode payload, UUID id) {
-        return new EventDraft(null, null, type, severity, a.actor(), a.service(), a.correlationId(), payload,
-                id == null ? null : id.toString());
+        return new EventDraft(null, null, type, severity, a.actor(), a.service(), a.correlationId(), payload, id);
     }
 
     private static Recorded recorded(Event e, String path, String step, String startedEventId) {
