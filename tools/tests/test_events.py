@@ -679,7 +679,7 @@ class ServerModeTest(StoreTestCase):
         self.assertEqual(path, "/api/events")
         self.assertEqual(headers["Content-Type"], "application/json")
         sent = json.loads(body.decode("utf-8"))
-        self.assertEqual(list(sent), ["timestamp", "node", "type", "severity", "source", "service", "payload"])
+        self.assertEqual(list(sent), ["id", "timestamp", "node", "type", "severity", "source", "service", "payload"])
         self.assertEqual(sent["payload"], {"a": "\u00e9\n"})
         # numbers reach the server as written
         self.emit(correlation_id="exact", payload='{"ten": 1.10, "z": -0}')
@@ -717,6 +717,138 @@ class ServerModeTest(StoreTestCase):
         stored = self.emit(payload={"k": 1})
         check_event_file(self, self.root, stored["path"], {"payload": {"k": 1}})
         self.assertEqual([e["id"] for e in events.list_events()], [stored["id"]])
+
+
+class ChosenIdTest(StoreTestCase):
+    """Ids: generated before the server is called, reused by the fallback, chosen by a caller."""
+
+    start_server = ServerModeTest.start_server
+
+    def test_a_chosen_id_is_idempotent_locally_and_other_content_is_a_conflict(self):
+        chosen = str(uuid.uuid4())
+        first = self.emit(event_id=chosen.upper(), payload={"n": 1})
+        self.assertEqual(first["id"], chosen)
+        self.assertEqual(self.emit(event_id=chosen, payload={"n": 1.0})["path"], first["path"])
+        with self.assertRaises(events.EventConflictError) as ctx:
+            self.emit(event_id=chosen, payload={"n": 2})
+        self.assertEqual(ctx.exception.field, "id")
+        self.assertIn("payload", str(ctx.exception))
+        with self.assertRaises(EventValidationError) as bad:
+            self.emit(event_id="deploy-1")
+        self.assertEqual(bad.exception.field, "id")
+        self.assertEqual(len(store_files(self.root)), 1)
+
+    def test_the_fallback_finds_what_a_failing_server_stored_under_the_id(self):
+        written = []
+
+        def reply(body, headers):
+            # stores the event under its own node and clock, then fails the answer
+            stamp = time.strftime("%Y%m%dT%H%M%S.000001Z", time.gmtime())
+            day = time.strftime("%Y-%m-%d", time.gmtime())
+            folder = os.path.join(self.root, day, "server-node")
+            os.makedirs(folder, exist_ok=True)
+            path = os.path.join(folder, "{}_{}_{}.json".format(stamp, body["type"], body["id"]))
+            event = {k: body[k] for k in ("type", "severity", "source", "service")}
+            with open(path, "w", encoding="utf-8") as f:
+                json.dump(dict({"timestamp": time.strftime("%Y-%m-%dT%H:%M:%S.000001Z", time.gmtime()),
+                                "node": "server-node"}, **event,
+                               correlation_id=body.get("correlation_id", body["id"]),
+                               payload=body["payload"]), f)
+            written.append(body["id"])
+            return 503, {"title": "Store unavailable"}
+
+        self.start_server(reply)
+        stored = self.emit()
+        self.assertEqual([stored["id"]], written, "the id sent is the id returned")
+        self.assertEqual(stored["node"], "server-node", "the server's copy is the event")
+        self.assertEqual(len(store_files(self.root)), 1, "no second file")
+
+    def test_a_chosen_id_goes_without_the_default_timestamp(self):
+        server = self.start_server(lambda body, headers: (201, dict(body, correlation_id="c")))
+        chosen = str(uuid.uuid4())
+        self.emit(event_id=chosen)
+        sent = json.loads(server.requests[0][2])
+        self.assertEqual(sent["id"], chosen)
+        self.assertNotIn("timestamp", sent, "the server stamps it, so a retry matches")
+        self.emit(event_id=chosen, timestamp="2026-01-02T03:04:05Z")
+        self.assertEqual(json.loads(server.requests[1][2])["timestamp"], "2026-01-02T03:04:05.000000Z")
+
+    def test_a_conflict_from_the_server_raises_and_writes_nothing(self):
+        self.start_server(lambda body, headers: (409, {
+            "title": "Conflict", "status": 409, "detail": "id: is already stored with different content",
+            "errors": [{"field": "id", "value": body["id"], "message": "x"}]}))
+        with self.assertRaises(events.EventConflictError) as ctx:
+            self.emit(event_id=str(uuid.uuid4()))
+        self.assertEqual(ctx.exception.field, "id")
+        self.assertEqual(store_files(self.tmp), [])
+
+
+class StepLockTest(StoreTestCase):
+    """record_remediation: the server's open rule, and the start marker shared with Java and bash."""
+
+    def record(self, phase, **kw):
+        args = dict(correlation_id="deploy-882", service="mosquitto", action="restart_service",
+                    actor="agent", step="restart-mosquitto")
+        args.update(kw)
+        return events.record_remediation(phase, **args)
+
+    def marker(self, run, suffix=""):
+        key = hashlib.sha256("deploy-882\0mosquitto\0restart-mosquitto".encode()).hexdigest()
+        return os.path.join(self.root, ".locks", "remediation", "{}.{}{}".format(key, run, suffix))
+
+    def test_the_key_is_the_one_java_and_bash_use(self):
+        self.assertEqual(events._step_lock_key("deploy-882", "mosquitto", "restart-mosquitto"),
+                         "e81d637efe8bf2d368cc7610c5d77c5401681e49ac5d26d0028a7946ce37a4f5")
+
+    def test_an_open_step_is_refused_and_a_completed_one_starts_again(self):
+        started = self.record("start")
+        self.assertTrue(os.path.exists(self.marker(0)))
+        with open(self.marker(0), encoding="utf-8") as f:
+            self.assertEqual(json.loads(f.read())["event_id"], started["id"])
+        with self.assertRaises(events.EventConflictError) as ctx:
+            self.record("start", actor="other-agent")
+        self.assertEqual(ctx.exception.field, "step")
+        self.assertIn("already open", str(ctx.exception))
+        self.record("start", service="zigbee2mqtt")  # another service's step
+        done = self.record("complete", note="answers again")
+        self.assertEqual(done["started_event_id"], started["id"])
+        with self.assertRaises(EventValidationError):
+            self.record("complete")
+        again = self.record("start")
+        self.assertTrue(os.path.exists(self.marker(1)))
+        self.assertNotEqual(again["id"], started["id"])
+        stored = [e for e in events.get_chain("deploy-882") if e["id"] == done["id"]][0]
+        self.assertEqual(list(stored["payload"]),
+                         ["action", "step", "actor", "result", "started_event_id", "note"], "the server's order")
+
+    def test_a_retry_with_the_same_id_returns_the_recorded_step(self):
+        chosen = str(uuid.uuid4())
+        first = self.record("start", event_id=chosen)
+        self.assertEqual(self.record("start", event_id=chosen)["path"], first["path"])
+        with self.assertRaises(events.EventConflictError):
+            self.record("start", event_id=chosen, action="other_action", step="restart-mosquitto")
+        self.assertEqual(len([e for e in events.get_chain("deploy-882")]), 1)
+
+    def test_a_young_claim_holds_an_abandoned_one_is_taken_over_once(self):
+        os.makedirs(os.path.dirname(self.marker(0)))
+        dead = str(uuid.uuid4())
+        with open(self.marker(0), "w", encoding="utf-8") as f:
+            f.write(json.dumps({"event_id": dead}) + "\n")
+        with self.assertRaises(events.EventConflictError):
+            self.record("start")  # its writer may still be writing
+        old = time.time() - events.STEP_LOCK_STALE_SECONDS - 5
+        os.utime(self.marker(0), (old, old))
+        taken = self.record("start")  # its writer died before the event: taken over
+        with open(self.marker(0, "." + dead), encoding="utf-8") as f:
+            self.assertEqual(json.loads(f.read())["event_id"], taken["id"])
+        self.assertEqual(len(events.get_chain("deploy-882")), 1)
+
+    def test_a_failed_write_releases_the_claim(self):
+        with mock.patch.object(events, "_write_event_file", side_effect=OSError(errno.ENOSPC, "No space left")):
+            with self.assertRaises(EventWriteError):
+                self.record("start")
+        self.assertFalse(os.path.exists(self.marker(0)), "the step can be started at once")
+        self.record("start")
 
 
 if __name__ == "__main__":

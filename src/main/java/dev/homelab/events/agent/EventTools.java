@@ -74,7 +74,7 @@ public class EventTools {
 
     public ToolResults.Emitted emitEvent(ToolArgs.EmitEvent a) {
         Emitted e = service.emit(new EventDraft(a.timestamp(), a.node(), a.type(), a.severity(), a.source(), a.service(),
-                a.correlationId(), a.payload()));
+                a.correlationId(), a.payload(), EventService.chosenId("id", a.id())));
         Event ev = e.event();
         return new ToolResults.Emitted(ev.id().toString(), Timestamps.toJson(ev.timestamp()), ev.correlationId(), ev.node(),
                 ev.type(), e.path());
@@ -135,7 +135,7 @@ public class EventTools {
 
     public Remediations.Recorded recordRemediation(ToolArgs.RecordRemediation a) {
         return remediations.record(new Remediations.Step(a.phase(), a.correlationId(), a.service(), a.action(), a.actor(),
-                a.step(), a.result(), a.note()));
+                a.step(), a.result(), a.note(), a.id()));
     }
 
     public ServiceStatusList getServiceStatus(ToolArgs.GetServiceStatus a) {

@@ -17,6 +17,8 @@ public final class ToolArgs {
 
     /** Longest source, service, correlation id (and remediation action, actor, step), as the store enforces. */
     private static final int T = Names.TEXT_MAX_LENGTH;
+    /** The optional id of a write tool: a UUID the caller picks so that a retried call records nothing twice. */
+    static final String ID_DESCRIPTION = "Event id (UUID) you choose, so a retry records nothing twice; default: new";
 
     private ToolArgs() {
     }
@@ -30,7 +32,8 @@ public final class ToolArgs {
             @JsonProperty("correlation_id") @ToolArg(value = "Chain id, e.g. deploy-882; default: the new event's id", maxLength = T) String correlationId,
             @ToolArg(value = "Node name; default: this server's node", maxLength = Names.NODE_MAX_LENGTH) String node,
             @ToolArg(value = "Default: now; at most 24h ahead", format = "date-time") String timestamp,
-            @ToolArg("Free JSON object, e.g. {\"stage\":\"verify\"}") ObjectNode payload){
+            @ToolArg("Free JSON object, e.g. {\"stage\":\"verify\"}") ObjectNode payload,
+            @ToolArg(ID_DESCRIPTION) String id){
     }
 
     public record ListEvents(
@@ -71,7 +74,8 @@ public final class ToolArgs {
             @ToolArg(value = "Who acts, e.g. agent name (stored as source)", required = true, maxLength = T) String actor,
             @ToolArg(value = "Step key linking complete to start; default: action", maxLength = T) String step,
             @ToolArg(value = "Outcome of complete, default succeeded", allowed = { "succeeded", "failed" }) String result,
-            @ToolArg(value = "Short note", maxLength = Remediations.NOTE_MAX_CHARS) String note){
+            @ToolArg(value = "Short note", maxLength = Remediations.NOTE_MAX_CHARS) String note,
+            @ToolArg(ID_DESCRIPTION) String id){
     }
 
     public record GetServiceStatus(@ToolArg("One service; default: all") String service,

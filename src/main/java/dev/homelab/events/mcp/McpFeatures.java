@@ -30,6 +30,7 @@ import io.quarkiverse.mcp.server.stdio.runtime.StdioMcpMessageHandler;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.json.JsonObject;
 
+import dev.homelab.events.ConflictException;
 import dev.homelab.events.InvalidInputException;
 import dev.homelab.events.NotFoundException;
 import dev.homelab.events.StoreUnavailableException;
@@ -143,6 +144,8 @@ public class McpFeatures {
             return ToolResponse.error("Invalid arguments: " + e.getMessage());
         } catch (NotFoundException e) {
             return ToolResponse.error("Not found: " + e.getMessage());
+        } catch (ConflictException e) {
+            return ToolResponse.error("Conflict: " + e.getMessage());
         } catch (StoreUnavailableException e) {
             return ToolResponse.error("Store unavailable: " + e.getMessage());
         } catch (JsonProcessingException e) {
