@@ -86,8 +86,9 @@ EVENT_TYPES: Tuple[str, ...] = (
     "remediation_started",
     "remediation_completed",
 )
-#: Types the server itself writes (the audit of questions asked through /api/ask), accepted like custom ones.
-BUILT_IN_CUSTOM_TYPES: Tuple[str, ...] = ("operator_query",)
+#: Types the server itself writes (the audit of questions asked through /api/ask, the console's operator notes),
+#: accepted like custom ones.
+BUILT_IN_CUSTOM_TYPES: Tuple[str, ...] = ("operator_query", "operator_note")
 #: Allowed severities.
 SEVERITIES: Tuple[str, ...] = ("info", "warning", "error", "critical")
 

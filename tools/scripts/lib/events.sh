@@ -317,7 +317,7 @@ _hle_check_type() {
   local fn=$1 v=$2 c="" allowed="" ws=$' \t'
   local -a types=(deployment_started deployment_completed deployment_failed service_unhealthy
     service_recovered node_offline node_online healthcheck_failed remediation_started
-    remediation_completed operator_query) # operator_query: the server's audit of /api/ask, built in like Java's
+    remediation_completed operator_query operator_note) # the server's built-in types: /api/ask audits, console notes
   local -a custom=()
   if [[ -n ${HOMELAB_EVENTS_CUSTOM_TYPES:-} ]]; then
     IFS=, read -r -a custom <<<"$HOMELAB_EVENTS_CUSTOM_TYPES"
