@@ -130,7 +130,8 @@ class McpStdioWithoutLocaleIT {
         assertTrue(stored.contains("\"service\":\"" + NAME + "\"") && stored.contains("\"text\":\"" + TEXT + "\",\"n\":1.10"),
                 stored);
 
-        // a repeated key is refused over stdio too (the JSON codec is the application's): nothing is stored
+        // a repeated key is refused over stdio too (McpStdio parses each line with the application's mapper):
+        // -32700, nothing is stored, and the next line is served
         send(stdin, "{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"tools/call\",\"params\":{\"name\":\"emit_event\",\"arguments\":"
                 + "{\"type\":\"deployment_started\",\"severity\":\"info\",\"source\":\"dup\",\"service\":\"dup\","
                 + "\"service\":\"other\"}}}");
@@ -147,6 +148,8 @@ class McpStdioWithoutLocaleIT {
         try (Stream<Path> files = Files.walk(tmp.resolve("events"))) {
             assertEquals(1, files.filter(p -> p.getFileName().toString().endsWith(".json")).count(), "only the first event");
         }
+
+        assertTrue(refused.contains("-32700"), refused);
 
         stdin.close();
         assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the server ends with its standard input");
