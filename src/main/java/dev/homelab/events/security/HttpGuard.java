@@ -16,8 +16,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.quarkus.vertx.http.runtime.filters.Filters;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RequestBody;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -113,8 +115,20 @@ public class HttpGuard {
     }
 
     void failed(RoutingContext ctx) {
-        if (ctx.response().headWritten() || ctx.response().closed()) {
-            ctx.next();
+        HttpServerResponse resp = ctx.response();
+        if (resp.closed() || ctx.failure() instanceof HttpClosedException) {
+            // the client hung up (often right after a 413 or 408 we sent): nobody to answer, nothing went wrong here
+            LOG.debugf("Connection of %s %s closed before it was answered", ctx.request().method().name(),
+                    Text.escape(ctx.normalizedPath()));
+            return;
+        }
+        if (resp.headWritten()) {
+            // failed mid-answer: log it like any unexpected error, and cut the connection so the client sees it broke
+            UnexpectedErrors.report(ctx.request().method().name(), ctx.normalizedPath(),
+                    ctx.failure() != null
+                            ? ctx.failure()
+                            : new IllegalStateException("failed with status " + ctx.statusCode()));
+            ctx.request().connection().close();
             return;
         }
         int status = ctx.statusCode();
