@@ -98,7 +98,10 @@ public class HttpGuard {
     void readApiBody(RoutingContext ctx) {
         HttpServerRequest req = ctx.request();
         if (!WriteClassifier.isApiPath(ctx.normalizedPath()) || WriteClassifier.isSafeMethod(req.method().name())
-                || !hasBody(req, contentLength(req)) || ctx.body().available()) {
+                || !hasBody(req, contentLength(req)) || ctx.body().available() || req.isEnded()
+                || req.version() == io.vertx.core.http.HttpVersion.HTTP_2) {
+            // HTTP/2 (h2c, as Java's HttpClient upgrades): the REST layer reads the stream itself and fails when it
+            // was read here first, so it keeps reading it with its own cap, as it did before this guard
             ctx.next();
             return;
         }
