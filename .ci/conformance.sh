@@ -14,6 +14,7 @@ command -v npx >/dev/null || { echo "conformance: npx (Node.js 20+) is required"
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/homelab-conformance.XXXXXX")
 SERVER_PID=""
+# shellcheck disable=SC2317  # called by the EXIT trap below
 cleanup() {
   if [ -n "$SERVER_PID" ]; then kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; fi
   rm -rf "$WORK"
