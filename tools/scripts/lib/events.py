@@ -534,7 +534,8 @@ def _make_dirs(target: str) -> None:
     missing = []
     probe = target
     while not os.path.isdir(probe):
-        if os.path.lexists(probe):
+        # checked again: a concurrent writer may have made the directory since the line above
+        if os.path.lexists(probe) and not os.path.isdir(probe):
             raise EventWriteError(errno.ENOTDIR, "exists and is not a directory", probe)
         missing.append(probe)
         parent = os.path.dirname(probe)

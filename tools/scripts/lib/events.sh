@@ -618,7 +618,8 @@ _hle_mkdirs() {
   local fn=$1 d=$2 x="" err=""
   local -a todo=()
   while [[ ! -d $d ]]; do
-    if [[ -e $d || -L $d ]]; then
+    # checked again: a concurrent writer may have made the directory since the test above
+    if [[ (-e $d || -L $d) && ! -d $d ]]; then
       _hle_usage_error "$fn" "event not stored: $d exists and is not a directory"
       return 1
     fi
