@@ -44,6 +44,8 @@ class AnswerSizeTest {
             try {
                 Path root = Files.createTempDirectory("homelab-busy-store");
                 BusyStore.generate(root.resolve("events"));
+                // 20,000 files: removed when the test JVM ends
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(root)));
                 return Map.of("homelab.events.dir", root.resolve("events").toString(), "homelab.index.snapshot", "false");
             } catch (Exception e) {
                 throw new IllegalStateException(e);
@@ -52,6 +54,14 @@ class AnswerSizeTest {
     }
 
     static final ObjectMapper M = new ObjectMapper();
+
+    static void deleteTree(Path root) {
+        try (var walk = Files.walk(root)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (java.io.IOException e) {
+            // best effort: a temporary directory
+        }
+    }
 
     @Inject
     ToolCatalog catalog;
