@@ -2,16 +2,24 @@ package dev.homelab.events.index;
 
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
+import dev.homelab.events.ConflictException;
 import dev.homelab.events.Event;
 import dev.homelab.events.storage.EventStore;
+import dev.homelab.events.storage.ReadResult;
 
 /**
  * THE write path above the store. Every event that enters this store through this process goes here: new
@@ -28,13 +36,26 @@ import dev.homelab.events.storage.EventStore;
  * (every copy offered, by outcome).
  *
  * <p>
- * Thread-safety: stateless; the store's commit point arbitrates races between writers, the index is safe for
- * concurrent writers.
+ * Ids are unique in the whole store. A random id ({@link #append}) needs no check. An id the caller chose
+ * ({@link #appendOnce}) and the id of a copy ({@link #importFile}) are checked against the index and written
+ * under a lock of that id, so two concurrent requests with one id in this process yield exactly one file.
+ * Across processes the commit point decides: a link never replaces a name, and the name carries the id.
+ *
+ * <p>
+ * Thread-safety: no state but the per-id locks; the store's commit point arbitrates races between writers,
+ * the index is safe for concurrent writers.
  */
 public class EventWriter {
 
     /** A new event, durably stored and indexed, and its path relative to the store root. */
     public record Written(Event event, String relativePath) {
+    }
+
+    /**
+     * What {@link #appendOnce} did: {@code created} when it wrote the event, else {@code event} and
+     * {@code relativePath} are the stored event with that id (the same content: a retry).
+     */
+    public record Appended(Event event, String relativePath, boolean created) {
     }
 
     /** What {@link #importFile} did with one copy, with a detail message for anything but a plain write. */
@@ -56,6 +77,8 @@ public class EventWriter {
     private final EventIndex index;
     private final MeterRegistry metrics;
     private final Timer writeTimer;
+    /** Per-id locks, striped: a check of an id and the write that follows it are one step for this process. */
+    private final ReentrantLock[] idLocks = new ReentrantLock[64];
 
     public EventWriter(EventStore store, EventIndex index, MeterRegistry metrics) {
         this.store = store;
@@ -63,6 +86,9 @@ public class EventWriter {
         this.metrics = metrics;
         this.writeTimer = Timer.builder("homelab.events.write").description("Durable write of one event")
                 .publishPercentiles(0.5, 0.99).register(metrics);
+        for (int i = 0; i < idLocks.length; i++) {
+            idLocks[i] = new ReentrantLock();
+        }
     }
 
     /** A writer whose metrics go nowhere (tools and tests). */
@@ -82,12 +108,18 @@ public class EventWriter {
      * @throws IOException if the write failed; nothing was stored then
      */
     public Written append(Event event) throws IOException {
+        return append(event, true);
+    }
+
+    private Written append(Event event, boolean nameTakenIsConflict) throws IOException {
         Timer.Sample sample = Timer.start();
         Path relative;
         try {
             relative = store.append(event);
         } catch (FileAlreadyExistsException e) {
-            rejected("conflict");
+            if (nameTakenIsConflict) {
+                rejected("conflict");
+            }
             throw e;
         } catch (IOException e) {
             rejected("io_error");
@@ -97,6 +129,73 @@ public class EventWriter {
         }
         indexWritten(event, relative, "new");
         return new Written(event, relative.toString());
+    }
+
+    /**
+     * Writes a new, already validated event whose id the caller chose, at most once: if the store already holds
+     * that id, nothing is written and the stored event is returned when {@code differences} finds none (a retry of
+     * the same write), else a {@link ConflictException} names what differs. The check and the write run under
+     * the lock of the id, so concurrent calls with one id in this process write exactly one file; a file of
+     * another process under the very same name (the name carries the id) is found by the commit point and
+     * treated alike.
+     *
+     * @param differences the fields in which a stored event with this id differs from {@code event}, empty when
+     *                    it is the same event (the caller's rule: see {@code EventService})
+     * @throws ConflictException when the id is stored with different content, or held by an unreadable file
+     * @throws IOException if the write failed; nothing was stored then
+     */
+    public Appended appendOnce(Event event, Function<Event, List<String>> differences) throws IOException {
+        ReentrantLock lock = lockOf(event.id());
+        lock.lock();
+        try {
+            Optional<IndexEntry> known = index.get(event.id());
+            if (known.isPresent()) {
+                String path = known.get().relativePath();
+                ReadResult r = store.read(Path.of(path));
+                if (r instanceof ReadResult.Ok ok) {
+                    return stored(event, ok.event(), path, differences);
+                }
+                if (Files.exists(store.root().resolve(path), LinkOption.NOFOLLOW_LINKS)) {
+                    rejected("conflict");
+                    throw new ConflictException("id", event.id().toString(), "is held by the file " + path
+                            + ", which cannot be read as an event (see /api/store/problems); choose another id");
+                }
+                index.removePath(path); // the file is gone (removed by hand, archived): the files win
+            }
+            try {
+                Written written = append(event, false);
+                return new Appended(written.event(), written.relativePath(), true);
+            } catch (FileAlreadyExistsException e) {
+                // another process wrote this very name (the name carries the id) and it is not indexed yet
+                Path relative = store.relativePathOf(event);
+                ReadResult r = store.read(relative);
+                if (r instanceof ReadResult.Ok ok) {
+                    Appended same = stored(event, ok.event(), relative.toString(), differences);
+                    index.add(Reconciler.entryOf(ok.event(), relative.toString()));
+                    return same;
+                }
+                throw new ConflictException("id", event.id().toString(), "is held by the file " + relative
+                        + ", which cannot be read as an event (see /api/store/problems); choose another id");
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The stored event with the id of {@code event}, if {@code differences} finds none; else a conflict. */
+    private Appended stored(Event event, Event stored, String path, Function<Event, List<String>> differences) {
+        List<String> differ = differences.apply(stored);
+        if (!differ.isEmpty()) {
+            rejected("conflict");
+            throw new ConflictException("id", event.id().toString(), "is already stored with different content ("
+                    + String.join(", ", differ) + " differ) at " + path
+                    + "; an id names one event: resend the same content to get it back, or choose a new id");
+        }
+        return new Appended(stored, path, false);
+    }
+
+    private ReentrantLock lockOf(UUID id) {
+        return idLocks[Math.floorMod(id.hashCode(), idLocks.length)];
     }
 
     /**
@@ -113,6 +212,17 @@ public class EventWriter {
         } catch (IllegalArgumentException e) { // includes InvalidPathException
             return imported(ImportResult.Outcome.REJECTED, relativePath, e.getMessage());
         }
+        Event event = checked.event();
+        ReentrantLock lock = lockOf(event.id());
+        lock.lock();
+        try {
+            return importChecked(checked, relativePath);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private ImportResult importChecked(EventStore.Checked checked, String relativePath) throws IOException {
         Event event = checked.event();
         String path = checked.relativePath().toString();
         Optional<IndexEntry> sameId = index.get(event.id());

@@ -18,6 +18,7 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 
 import io.vertx.core.http.HttpServerRequest;
 
+import dev.homelab.events.ConflictException;
 import dev.homelab.events.FieldError;
 import dev.homelab.events.InvalidInputException;
 import dev.homelab.events.StoreUnavailableException;
@@ -53,6 +54,11 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response notFound(dev.homelab.events.NotFoundException e) {
         return respond(Problem.of(404, "Not found", Text.shorten(e.getMessage(), MESSAGE_MAX)));
+    }
+
+    @ServerExceptionMapper
+    public Response conflict(ConflictException e) {
+        return respond(new Problem("https://homelab.dev/problems/conflict", "Conflict", 409, e.getMessage(), e.errors()));
     }
 
     @ServerExceptionMapper

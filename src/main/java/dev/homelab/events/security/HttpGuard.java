@@ -11,7 +11,6 @@ import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.core.JacksonException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -39,8 +38,9 @@ import dev.homelab.events.config.SecurityConfig;
  * <li>A declared body larger than {@code quarkus.http.limits.max-body-size} gets 413 before it is read.</li>
  * <li>A body sent to /api or /mcp must be declared JSON (or carry no Content-Type), else 415: a browser's
  * "simple" POST ({@code text/plain}, form, multipart) can never reach a handler.</li>
- * <li>A write without the bearer token gets 401 with {@code WWW-Authenticate: Bearer} ({@link WriteClassifier});
- * for MCP the JSON-RPC body is read first (within the same size cap) to find {@code tools/call} of write tools.</li>
+ * <li>A write without the bearer token gets 401 with {@code WWW-Authenticate: Bearer} ({@link WriteClassifier}).
+ * When a token is configured, every MCP request needs it, {@code initialize} and reads included: a session is
+ * state the server keeps, so only token holders may open one.</li>
  * <li>MCP bodies are parsed with the application's ObjectMapper and its explicit JSON limits, whatever the token:
  * a hostile document gets a JSON-RPC parse error (HTTP 400) before the MCP route sees it.</li>
  * <li>{@code /api/sync/export} needs the token whenever one is configured, even when reads are open: it hands out
@@ -228,9 +228,13 @@ public class HttpGuard {
                 return;
             }
         }
+        if (!authorized && WriteClassifier.isMcpPath(path)) {
+            unauthorized(ctx, false);
+            return;
+        }
         if (WriteClassifier.isMcpPath(path) && method.equals("POST")) {
-            // the JSON-RPC body decides: read it (within the cap), then checkMcpBody parses it with our limits
-            ctx.put(MCP_BODY_CHECK, authorized);
+            // read the body (within the cap), then checkMcpBody parses it with our limits
+            ctx.put(MCP_BODY_CHECK, Boolean.TRUE);
             ctx.next();
             return;
         }
@@ -253,33 +257,21 @@ public class HttpGuard {
 
     /**
      * Parses an MCP POST body with the application's ObjectMapper, so the MCP face gets the same explicit JSON
-     * limits as REST (the MCP extension parses with Vert.x's own Jackson factory and its defaults), then lets a
-     * message through untokened only when it calls no write tool.
+     * limits as REST (the MCP extension parses with Vert.x's own Jackson factory and its defaults).
      */
     void checkMcpBody(RoutingContext ctx) {
-        Boolean authorized = ctx.get(MCP_BODY_CHECK);
-        if (authorized == null) {
+        if (ctx.get(MCP_BODY_CHECK) == null) {
             ctx.next();
             return;
         }
         RequestBody body = ctx.body();
-        JsonNode json = null;
         if (body != null && body.buffer() != null && body.length() > 0) {
             try {
-                json = mapper.readTree(body.buffer().getBytes());
+                mapper.readTree(body.buffer().getBytes());
             } catch (IOException e) {
-                String reason = e instanceof JacksonException j ? j.getOriginalMessage() : e.getMessage();
-                if (!authorized) {
-                    unauthorized(ctx, false); // only a token holder learns why its body does not parse
-                } else {
-                    jsonRpcParseError(ctx, reason);
-                }
+                jsonRpcParseError(ctx, e instanceof JacksonException j ? j.getOriginalMessage() : e.getMessage());
                 return;
             }
-        }
-        if (!authorized && writes.mcpBodyWrites(json)) {
-            unauthorized(ctx, false);
-            return;
         }
         ctx.next();
     }
@@ -308,7 +300,8 @@ public class HttpGuard {
                 wrongToken ? REALM + ", error=\"invalid_token\", error_description=\"the bearer token is not valid\"" : REALM);
         problem(ctx, 401, "Unauthorized", wrongToken
                 ? "the bearer token is not valid; send the token configured on the server (HOMELAB_EVENTS_TOKEN)"
-                : "this request writes (or reads are protected): send 'Authorization: Bearer <token>' with the token "
+                : "this request writes (or reads are protected, or it is MCP, which always needs the token when one is set): "
+                        + "send 'Authorization: Bearer <token>' with the token "
                         + "configured on the server (HOMELAB_EVENTS_TOKEN or HOMELAB_EVENTS_TOKEN_FILE)");
     }
 

@@ -49,7 +49,8 @@ public final class PackagedServer implements AutoCloseable {
         }
         port = port == 0 ? freePort() : port; // a restart keeps its port
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx" + heap, "-jar", JAR.toString()));
+                "-Xmx" + heap, "-Dfile.encoding=UTF-8", "-Dsun.stdout.encoding=UTF-8", "-Dsun.stderr.encoding=UTF-8", "-jar",
+                JAR.toString()));
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         pb.environment().put("HOMELAB_EVENTS_DIR", store.toString());
