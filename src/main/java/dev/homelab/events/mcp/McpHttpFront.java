@@ -54,6 +54,8 @@ public class McpHttpFront {
     static final int PRIORITY = 4990;
     static final String SESSION = "Mcp-Session-Id";
     static final String VERSION = "MCP-Protocol-Version";
+    static final String MCP_METHOD = "Mcp-Method";
+    static final String MCP_NAME = "Mcp-Name";
     private static final String MCP = "/mcp";
     private static final String LEGACY_SSE = "/mcp/sse";
     private static final String LEGACY_MESSAGES = "/mcp/messages/";
@@ -61,6 +63,8 @@ public class McpHttpFront {
 
     @Inject
     McpFront front;
+    @Inject
+    McpModern modern;
     @Inject
     McpSessions sessions;
     @Inject
@@ -101,9 +105,10 @@ public class McpHttpFront {
 
     private boolean versionSupported(RoutingContext ctx) {
         String v = ctx.request().getHeader(VERSION);
-        if (v != null && !McpFront.SUPPORTED_VERSIONS.contains(v.strip())) {
-            refuse(ctx, 400, null, McpFront.INVALID_REQUEST, "Bad Request: unsupported " + VERSION + " '"
-                    + Text.echo(v, 40) + "'; supported: " + String.join(", ", McpFront.SUPPORTED_VERSIONS));
+        if (v != null && !McpModern.supported().contains(v.strip())) {
+            LOG.debugf("MCP %s %s answered 400: unsupported %s", ctx.request().method(), ctx.normalizedPath(), VERSION);
+            // -32022 with the supported list (2026-07-28): a client of either era can pick a version from it
+            json(ctx, 400, modern.unsupported(null, v.strip()));
             return false;
         }
         return true;
@@ -117,6 +122,11 @@ public class McpHttpFront {
         }
         JsonNode body = body(ctx);
         if (body == null) {
+            return;
+        }
+        String headerVersion = ctx.request().getHeader(VERSION);
+        if (McpModern.isModern(body) || McpModern.isModernVersion(headerVersion == null ? null : headerVersion.strip())) {
+            modernPost(ctx, body);
             return;
         }
         String sessionId = ctx.request().getHeader(SESSION);
@@ -159,7 +169,8 @@ public class McpHttpFront {
         }
         if (session == null && !isInitialize(body)) {
             refuse(ctx, 400, id(body), McpFront.INVALID_REQUEST, "Bad Request: " + SESSION + " header is required; "
-                    + "send initialize first and repeat the session id it answers on every request");
+                    + "send initialize first and repeat the session id it answers on every request (or speak protocol "
+                    + "2026-07-28: server/discover, then requests carrying params._meta, no session)");
             return;
         }
         McpFront.Decision d = front.decide(body, sessionId, InitialRequest.Transport.STREAMABLE_HTTP);
@@ -185,6 +196,91 @@ public class McpHttpFront {
             ctx.response().putHeader(SESSION, created.id());
             json(ctx, 200, front.initializeResult(init.id(), init.request().protocolVersion()));
         }
+    }
+
+    /**
+     * A 2026-07-28 POST: one message, no session. The standard headers must agree with the body (SEP-2243, as the
+     * official SDKs check them): MCP-Protocol-Version with {@code _meta}'s version, Mcp-Method with the method,
+     * Mcp-Name with {@code params.name} (tools/call, prompts/get) or {@code params.uri} (resources/read); any
+     * disagreement is 400 with -32020, so a proxy routing on the headers never sees another request than the
+     * server runs. Notifications need no headers. The answer is computed off the event loop (tools read and write
+     * the store) and sent as one JSON response.
+     */
+    private void modernPost(RoutingContext ctx, JsonNode body) {
+        if (!body.isObject()) {
+            refuse(ctx, 400, null, McpFront.INVALID_REQUEST, "Invalid Request: protocol 2026-07-28 has no JSON-RPC "
+                    + "batches; send one message per request");
+            return;
+        }
+        String mismatch = body.has("id") ? headerMismatch(ctx, body) : null;
+        if (mismatch != null) {
+            refuse(ctx, 400, body.get("id"), McpModern.HEADER_MISMATCH, "Header mismatch: " + mismatch);
+            return;
+        }
+        ctx.vertx().executeBlocking(() -> modern.handle(body), false).onComplete(ar -> {
+            if (ar.failed()) {
+                LOG.errorf(ar.cause(), "MCP 2026-07-28 %s failed", body.path("method").asText());
+                json(ctx, 500, front.error(body.get("id"), -32603, "Internal error; the server log has the details"));
+            } else if (ar.result() == null) {
+                ctx.response().setStatusCode(202).end();
+            } else {
+                int code = ar.result().path("error").path("code").asInt(0);
+                json(ctx, code == McpModern.UNSUPPORTED_VERSION ? 400 : 200, ar.result());
+            }
+        });
+    }
+
+    /** Why the standard headers disagree with a 2026-07-28 request, or null when they agree. */
+    private static String headerMismatch(RoutingContext ctx, JsonNode body) {
+        String version = ctx.request().getHeader(VERSION);
+        JsonNode claimed = body.path("params").path("_meta").path(McpModern.META_VERSION);
+        if (version == null) {
+            return "a 2026-07-28 request needs the " + VERSION + " header";
+        }
+        if (claimed.isTextual() && !claimed.textValue().equals(version.strip())) {
+            return VERSION + " '" + Text.echo(version, 40) + "' differs from params._meta's '"
+                    + Text.echo(claimed.textValue(), 40)
+                    + "'";
+        }
+        String method = body.path("method").asText("");
+        String headerMethod = ctx.request().getHeader(MCP_METHOD);
+        if (headerMethod == null) {
+            return "a 2026-07-28 request needs the " + MCP_METHOD + " header";
+        }
+        if (!headerMethod.strip().equals(method)) {
+            return MCP_METHOD + " '" + Text.echo(headerMethod, 64) + "' differs from the method '" + Text.echo(method, 64)
+                    + "'";
+        }
+        String field = switch (method) {
+            case "tools/call", "prompts/get" -> "name";
+            case "resources/read" -> "uri";
+            default -> null;
+        };
+        JsonNode value = field == null ? null : body.path("params").get(field);
+        if (value != null && value.isTextual()) {
+            String headerName = ctx.request().getHeader(MCP_NAME);
+            if (headerName == null) {
+                return "a " + method + " request needs the " + MCP_NAME + " header";
+            }
+            String decoded = decodeParam(headerName.strip());
+            if (!value.textValue().equals(decoded)) {
+                return MCP_NAME + " differs from params." + field;
+            }
+        }
+        return null;
+    }
+
+    /** A header value as the SDKs encode it: plain ASCII, or {@code =?base64?<UTF-8 bytes in Base64>?=}. */
+    static String decodeParam(String header) {
+        if (header.startsWith("=?base64?") && header.endsWith("?=") && header.length() >= 11) {
+            try {
+                return new String(java.util.Base64.getDecoder().decode(header.substring(9, header.length() - 2)),
+                        java.nio.charset.StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                return null;
+            }
+        }
+        return header;
     }
 
     private void get(RoutingContext ctx) {

@@ -66,6 +66,8 @@ public class McpStdio {
     @Inject
     McpFront front;
     @Inject
+    McpModern modern;
+    @Inject
     ObjectMapper mapper;
     @Inject
     ConnectionManager connections;
@@ -161,6 +163,14 @@ public class McpStdio {
                 }
             }
             forward(text);
+            return;
+        }
+        if (McpModern.isModern(msg)) {
+            // 2026-07-28: answered here, in the order of the lines, whether or not a 2025 session is initialized
+            ObjectNode answer = modern.handle(msg);
+            if (answer != null) {
+                answer(answer);
+            }
             return;
         }
         McpFront.Decision d = front.decide(msg, session.id(), InitialRequest.Transport.STDIO);
