@@ -1,7 +1,8 @@
 // Independent MCP client check for protocol 2026-07-28 (issue 14): the official TypeScript SDK 2.x client,
 // pinned to 2026-07-28 (no fallback to initialize), against the packaged server over Streamable HTTP or stdio.
 // It seeds the store through emit_event (the SeedChains fixture, written by the Java test to a JSON file), then
-// goes through server/discover, every tool the server lists, resources, prompts and completion. The SDK validates
+// goes through server/discover, every tool the server lists, subscriptions/listen, resources, prompts and
+// completion. The SDK validates
 // every structuredContent against the tool's outputSchema, so a result that breaks its schema fails here too.
 //
 // Usage: node check-modern.mjs http <endpoint url> <seed.json> [--await-seed]
@@ -142,6 +143,26 @@ for (const name of names) {
   results[name] = await calls[name]();
 }
 
+// subscriptions/listen: watch a chain that does not exist yet, write to it, get notified (the notification may come
+// from either process behind a proxy: each sees the other's files through its index watcher)
+const updated = [];
+client.setNotificationHandler("notifications/resources/updated", (n) => { updated.push(n.params.uri); });
+assert.equal(discover.capabilities.resources.subscribe, true);
+const watched = "homelab://chains/sdk2-watch";
+const subscription = await client.listen({ resourceSubscriptions: [watched] });
+assert.deepEqual(subscription.honoredFilter.resourceSubscriptions, [watched]);
+await call("emit_event", { type: "service_unhealthy", severity: "error", source: "sdk2-check", service: "sdk2-svc",
+  correlation_id: "sdk2-watch" });
+{
+  const deadline = Date.now() + 60_000;
+  while (!updated.includes(watched)) {
+    assert.ok(Date.now() < deadline, `no notifications/resources/updated for ${watched}; got ${updated}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+await subscription.close();
+await assert.rejects(client.listen({ resourceSubscriptions: ["homelab://events/1"] }), /never changes/);
+
 // a bad argument is an isError result naming it, as on 2025-11-25
 const bad = await client.callTool({ name: "list_events", arguments: { limit: 1000 } });
 assert.equal(bad.isError, true);
@@ -193,4 +214,4 @@ assert.deepEqual(eventIds.completion.values, []);
 
 await client.close();
 console.log(`mcp-sdk2-check: protocol ${discover.supportedVersions[0]} over ${mode}; ${names.length} tools called `
-  + `(${names.join(", ")}); resources, prompts and completion verified`);
+  + `(${names.join(", ")}); subscriptions/listen, resources, prompts and completion verified`);

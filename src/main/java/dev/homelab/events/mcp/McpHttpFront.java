@@ -68,6 +68,8 @@ public class McpHttpFront {
     @Inject
     McpSessions sessions;
     @Inject
+    McpSubscriptions subscriptions;
+    @Inject
     ObjectMapper mapper;
 
     void register(@Observes Filters filters) {
@@ -217,6 +219,10 @@ public class McpHttpFront {
             refuse(ctx, 400, body.get("id"), McpModern.HEADER_MISMATCH, "Header mismatch: " + mismatch);
             return;
         }
+        if (McpModern.LISTEN.equals(body.path("method").asText(null))) {
+            listen(ctx, body);
+            return;
+        }
         ctx.vertx().executeBlocking(() -> modern.handle(body), false).onComplete(ar -> {
             if (ar.failed()) {
                 LOG.errorf(ar.cause(), "MCP 2026-07-28 %s failed", body.path("method").asText());
@@ -228,6 +234,36 @@ public class McpHttpFront {
                 json(ctx, code == McpModern.UNSUPPORTED_VERSION ? 400 : 200, ar.result());
             }
         });
+    }
+
+    /**
+     * {@code subscriptions/listen}: the answer is an SSE stream that stays open, starting with the
+     * acknowledgement, then a {@code notifications/resources/updated} whenever a watched chain gains an event
+     * (from any writer). It ends when the client closes it (the SDKs also send notifications/cancelled, which
+     * needs no answer).
+     */
+    private void listen(RoutingContext ctx, JsonNode body) {
+        Object plan = modern.listen(body);
+        if (plan instanceof ObjectNode refused) {
+            int code = refused.path("error").path("code").asInt(0);
+            json(ctx, code == McpModern.UNSUPPORTED_VERSION ? 400 : code == McpFront.SERVER_BUSY ? 503 : 200, refused);
+            return;
+        }
+        McpModern.Listen l = (McpModern.Listen) plan;
+        HttpServerResponse response = ctx.response();
+        response.setChunked(true).putHeader(HttpHeaders.CONTENT_TYPE, "text/event-stream")
+                .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache");
+        McpSubscriptions.Listener listener = new McpSubscriptions.Listener(l.id(), l.uris(), note -> sse(response, note));
+        response.closeHandler(v -> subscriptions.stop(listener));
+        response.exceptionHandler(e -> subscriptions.stop(listener));
+        sse(response, modern.acknowledged(l));
+        subscriptions.start(listener);
+    }
+
+    private void sse(HttpServerResponse response, ObjectNode message) {
+        if (!response.ended() && !response.closed()) {
+            response.write("event: message\ndata: " + front.string(message) + "\n\n");
+        }
     }
 
     /** Why the standard headers disagree with a 2026-07-28 request, or null when they agree. */

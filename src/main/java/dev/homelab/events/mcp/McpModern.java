@@ -3,6 +3,7 @@ package dev.homelab.events.mcp;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -57,6 +58,8 @@ public class McpModern {
     static final String META_VERSION = "io.modelcontextprotocol/protocolVersion";
     static final String META_CAPABILITIES = "io.modelcontextprotocol/clientCapabilities";
     static final String META_SERVER_INFO = "io.modelcontextprotocol/serverInfo";
+    static final String META_SUBSCRIPTION = "io.modelcontextprotocol/subscriptionId";
+    static final String LISTEN = "subscriptions/listen";
 
     /** Unsupported protocol version (2026-07-28 schema); data carries {@code supported} and {@code requested}. */
     public static final int UNSUPPORTED_VERSION = -32022;
@@ -87,6 +90,8 @@ public class McpModern {
     PromptManager promptManager;
     @Inject
     ResourceTemplateManager templateManager;
+    @Inject
+    McpSubscriptions subscriptions;
     @Inject
     McpServersRuntimeConfig serverConfig;
     @ConfigProperty(name = "quarkus.application.version", defaultValue = "unknown")
@@ -145,6 +150,7 @@ public class McpModern {
                 case "resources/templates/list" -> cacheable(id, templates());
                 case "resources/read" -> read(id, p);
                 case "completion/complete" -> completion(id, p);
+                case LISTEN -> invalid(id, LISTEN, "a stream: the transport opens it (this is a bug if seen)");
                 default -> front.error(id, McpFront.METHOD_NOT_FOUND, "Method not found: '" + Text.echo(method, 64)
                         + "' is not a method of protocol 2026-07-28 served here");
             };
@@ -193,14 +199,86 @@ public class McpModern {
         ObjectNode caps = r.putObject("capabilities");
         caps.putObject("tools");
         caps.putObject("prompts");
-        // resources/subscribe exists only with a session (2025-11-25); subscriptions/listen is not served yet
-        caps.putObject("resources");
+        // chains are watched through subscriptions/listen (the 2025 resources/subscribe needs a session)
+        caps.putObject("resources").put("subscribe", true);
         caps.putObject("completions");
         serverConfig.servers().get(McpServer.DEFAULT).serverInfo().instructions()
                 .ifPresent(i -> r.put("instructions", i));
         // the answer depends on nothing but this server's version: no client-specific content to keep private
         r.put("ttlMs", 0).put("cacheScope", "private");
         return r;
+    }
+
+    /** A {@code subscriptions/listen} request that passed its checks: the chains to watch. */
+    public record Listen(JsonNode id, Set<String> uris) {
+    }
+
+    /**
+     * Checks a {@code subscriptions/listen} request (envelope, filter, chain URIs, the cap of open streams): a
+     * {@link Listen} to open, or the error response to send instead. Only {@code resourceSubscriptions} is
+     * honoured: the tool, prompt and resource lists of this server never change while it runs, so there are no
+     * list-changed notifications to ask for, and the acknowledgement says so.
+     */
+    public Object listen(JsonNode msg) {
+        JsonNode id = msg.get("id");
+        JsonNode params = msg.get("params");
+        if (id == null) {
+            return invalid(null, LISTEN, "subscriptions/listen is a request: it needs an id");
+        }
+        if (!(params instanceof ObjectNode p)) {
+            return invalid(id, LISTEN, "params with 'notifications' are required");
+        }
+        ObjectNode refused = checkEnvelope(id, LISTEN, p.path("_meta"));
+        if (refused != null) {
+            return refused;
+        }
+        JsonNode filter = p.get("notifications");
+        if (filter == null || !filter.isObject()) {
+            return invalid(id, LISTEN, "'notifications' (the subscription filter) is required and must be an object");
+        }
+        JsonNode uris = filter.path("resourceSubscriptions");
+        List<String> list = new java.util.ArrayList<>();
+        if (!uris.isMissingNode() && !uris.isNull()) {
+            if (!uris.isArray()) {
+                return invalid(id, LISTEN, "'notifications.resourceSubscriptions' must be an array of URIs");
+            }
+            for (JsonNode u : uris) {
+                if (!u.isTextual()) {
+                    return invalid(id, LISTEN, "'notifications.resourceSubscriptions' must be an array of URIs");
+                }
+                list.add(u.textValue());
+            }
+        }
+        try {
+            Set<String> checked = subscriptions.checkListen(list);
+            if (subscriptions.listenFull()) {
+                return front.error(id, McpFront.SERVER_BUSY, "Server busy: the server holds its maximum of open listen "
+                        + "streams (homelab.mcp.max-sessions); close one, or retry later");
+            }
+            return new Listen(id, checked);
+        } catch (InvalidInputException e) {
+            return invalid(id, LISTEN, e.getMessage());
+        }
+    }
+
+    /** {@code notifications/subscriptions/acknowledged}: the first message of a listen stream, with what is honoured. */
+    public ObjectNode acknowledged(Listen l) {
+        ObjectNode note = mapper.createObjectNode().put("jsonrpc", "2.0").put("method",
+                "notifications/subscriptions/acknowledged");
+        ObjectNode params = note.putObject("params");
+        ObjectNode honoured = params.putObject("notifications");
+        honoured.put("toolsListChanged", false).put("promptsListChanged", false).put("resourcesListChanged", false);
+        l.uris().forEach(honoured.putArray("resourceSubscriptions")::add);
+        params.putObject("_meta").set(META_SUBSCRIPTION, l.id());
+        return note;
+    }
+
+    /** The result that ends a listen stream gracefully (server shutdown). */
+    public ObjectNode ended(Listen l) {
+        ObjectNode r = mapper.createObjectNode();
+        ObjectNode response = complete(l.id(), r);
+        ((ObjectNode) r.get("_meta")).set(META_SUBSCRIPTION, l.id());
+        return response;
     }
 
     private ObjectNode listed(JsonNode id, ObjectNode p, String field,
