@@ -15,7 +15,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -116,7 +115,7 @@ class McpModernClientIT {
 
     /**
      * A plain HTTP reverse proxy on loopback: each request goes to the next backend in turn, body and headers
-     * passed through as they are (hop-by-hop ones aside), the answer returned whole. No session affinity.
+     * passed through as they are (hop-by-hop ones aside), the answer streamed back as it comes. No affinity.
      */
     static final class RoundRobinProxy implements AutoCloseable {
 
@@ -130,7 +129,7 @@ class McpModernClientIT {
         private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
                 .version(HttpClient.Version.HTTP_1_1).build();
         private final HttpServer server;
-        private final ExecutorService pool = Executors.newFixedThreadPool(4);
+        private final ExecutorService pool = Executors.newFixedThreadPool(8);
 
         RoundRobinProxy(List<Integer> backends) throws IOException {
             this.backends = List.copyOf(backends);
@@ -159,27 +158,31 @@ class McpModernClientIT {
                         values.forEach(v -> req.header(name, v));
                     }
                 });
-                HttpResponse<byte[]> res;
+                HttpResponse<InputStream> res;
                 try {
-                    res = http.send(req.build(), HttpResponse.BodyHandlers.ofByteArray());
+                    res = http.send(req.build(), HttpResponse.BodyHandlers.ofInputStream());
                 } catch (IOException e) {
                     failures.incrementAndGet();
                     ex.sendResponseHeaders(502, -1);
                     return;
                 }
                 served.incrementAndGet(i);
-                List<String> skip = new ArrayList<>(HOP_BY_HOP);
                 res.headers().map().forEach((name, values) -> {
-                    if (!skip.contains(name.toLowerCase(Locale.ROOT)) && !name.startsWith(":")) {
+                    if (!HOP_BY_HOP.contains(name.toLowerCase(Locale.ROOT)) && !name.startsWith(":")) {
                         ex.getResponseHeaders().put(name, values);
                     }
                 });
-                byte[] out = res.body();
-                ex.sendResponseHeaders(res.statusCode(), out.length == 0 ? -1 : out.length);
-                if (out.length > 0) {
-                    try (OutputStream os = ex.getResponseBody()) {
-                        os.write(out);
+                long length = res.headers().firstValueAsLong("content-length").orElse(-1);
+                // a stream (subscriptions/listen) has no length: pass it on chunk by chunk, as it comes
+                ex.sendResponseHeaders(res.statusCode(), length == 0 ? -1 : length < 0 ? 0 : length);
+                try (InputStream upstream = res.body(); OutputStream os = ex.getResponseBody()) {
+                    byte[] buf = new byte[8192];
+                    for (int n; (n = upstream.read(buf)) >= 0;) {
+                        os.write(buf, 0, n);
+                        os.flush();
                     }
+                } catch (IOException e) {
+                    // the client closed a stream: closing the upstream body ends it at the server too
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
