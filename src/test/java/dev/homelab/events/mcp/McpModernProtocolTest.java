@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,10 +19,16 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
+
+import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -32,6 +40,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+
+import dev.homelab.events.EventDraft;
+import dev.homelab.events.service.EventService;
 
 /**
  * Protocol 2026-07-28 as raw JSON-RPC over Streamable HTTP (java.net.http, no MCP library on the client side):
@@ -48,6 +59,10 @@ class McpModernProtocolTest {
 
     @TestHTTPResource("/mcp")
     URL mcp;
+    @Inject
+    EventService events;
+    @Inject
+    McpSubscriptions subscriptions;
 
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     final List<LogRecord> errors = Collections.synchronizedList(new ArrayList<>());
@@ -190,6 +205,77 @@ class McpModernProtocolTest {
         // a prompt without its argument
         assertError(modern("prompts/get", Map.of("name", "triage_incident"), Map.of("Mcp-Name", "triage_incident")), 200,
                 McpFront.INVALID_PARAMS, "correlation_id");
+    }
+
+    /**
+     * subscriptions/listen: an SSE stream that opens with the acknowledgement (what is honoured) and then carries
+     * notifications/resources/updated, stamped with the listen request's id, each time the watched chain gains an
+     * event; closing the stream ends the subscription. URIs that cannot be watched are refused at once.
+     */
+    @Test
+    void listenStreamsUpdatesOfWatchedChainsUntilClosed() throws Exception {
+        String cid = "listen-" + UUID.randomUUID().toString().substring(0, 8);
+        String uri = "homelab://chains/" + cid;
+        assertError(modern("subscriptions/listen", Map.of("notifications", Map.of("resourceSubscriptions",
+                List.of("homelab://events/" + UUID.randomUUID())))), 200, McpFront.INVALID_PARAMS, "never changes");
+        assertError(modern("subscriptions/listen", Map.of()), 200, McpFront.INVALID_PARAMS, "'notifications'");
+
+        int listenId = nextId;
+        HttpRequest.Builder b = HttpRequest.newBuilder(mcp.toURI()).header("Content-Type", "application/json")
+                .header("Accept", "application/json, text/event-stream")
+                .POST(HttpRequest.BodyPublishers.ofString(body("subscriptions/listen",
+                        Map.of("notifications", Map.of("resourceSubscriptions", List.of(uri), "toolsListChanged", true)), V)));
+        headers("subscriptions/listen", null).forEach(b::header);
+        HttpResponse<java.io.InputStream> r = http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+        assertEquals(200, r.statusCode());
+        assertEquals("text/event-stream", r.headers().firstValue("Content-Type").orElse(""));
+        BlockingQueue<JsonNode> messages = new LinkedBlockingQueue<>();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
+                for (String line; (line = in.readLine()) != null;) {
+                    if (line.startsWith("data: ")) {
+                        messages.add(MAPPER.readTree(line.substring(6)));
+                    }
+                }
+            } catch (java.io.IOException e) {
+                // the stream was closed by the test
+            }
+        });
+        reader.setDaemon(true);
+        reader.start();
+        try {
+            JsonNode ack = poll(messages);
+            assertEquals("notifications/subscriptions/acknowledged", ack.get("method").asText());
+            assertEquals(List.of(uri), MAPPER.convertValue(ack.at("/params/notifications/resourceSubscriptions"), List.class));
+            assertFalse(ack.at("/params/notifications/toolsListChanged").asBoolean(), "the tool list never changes");
+            assertEquals(listenId, ack.at("/params/_meta/io.modelcontextprotocol~1subscriptionId").asInt());
+
+            events.emit(new EventDraft(null, null, "deployment_started", "info", "listen-test", "svc-" + cid, cid, null));
+            JsonNode note = poll(messages);
+            assertEquals("notifications/resources/updated", note.get("method").asText());
+            assertEquals(uri, note.at("/params/uri").asText());
+            assertEquals(listenId, note.at("/params/_meta/io.modelcontextprotocol~1subscriptionId").asInt());
+            // another chain does not notify this stream
+            events.emit(
+                    new EventDraft(null, null, "deployment_started", "info", "listen-test", "svc-" + cid, cid + "-x", null));
+            events.emit(new EventDraft(null, null, "deployment_completed", "info", "listen-test", "svc-" + cid, cid, null));
+            assertEquals(uri, poll(messages).at("/params/uri").asText());
+        } finally {
+            r.body().close();
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (subscriptions.listening() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertEquals(0, subscriptions.listening(), "closing the stream ends the subscription");
+    }
+
+    private static JsonNode poll(BlockingQueue<JsonNode> messages) throws InterruptedException {
+        JsonNode m = messages.poll(30, TimeUnit.SECONDS);
+        if (m == null) {
+            throw new AssertionError("no message on the listen stream within 30 s");
+        }
+        return m;
     }
 
     private HttpResponse<String> modern(String method, Map<String, Object> params) throws Exception {
