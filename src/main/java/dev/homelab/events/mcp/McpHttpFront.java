@@ -80,8 +80,8 @@ public class McpHttpFront {
         String path = ctx.normalizedPath();
         HttpMethod method = ctx.request().method();
         if (path.equals(MCP)) {
-            if (!versionSupported(ctx)) {
-                return;
+            if (method != HttpMethod.POST && !versionSupported(ctx, null)) {
+                return; // a POST is checked once its body is read, so the answer carries the request's id
             }
             if (method == HttpMethod.POST) {
                 post(ctx);
@@ -105,12 +105,14 @@ public class McpHttpFront {
         }
     }
 
-    private boolean versionSupported(RoutingContext ctx) {
+    private boolean versionSupported(RoutingContext ctx, JsonNode body) {
         String v = ctx.request().getHeader(VERSION);
         if (v != null && !McpModern.supported().contains(v.strip())) {
             LOG.debugf("MCP %s %s answered 400: unsupported %s", ctx.request().method(), ctx.normalizedPath(), VERSION);
             // -32022 with the supported list (2026-07-28): a client of either era can pick a version from it
-            json(ctx, 400, modern.unsupported(null, v.strip()));
+            boolean modernBody = McpModern.isModern(body);
+            json(ctx, 400, modern.unsupported(body == null ? null : id(body), v.strip(),
+                    modernBody ? McpModern.VERSIONS : McpModern.supported()));
             return false;
         }
         return true;
@@ -123,7 +125,7 @@ public class McpHttpFront {
             return;
         }
         JsonNode body = body(ctx);
-        if (body == null) {
+        if (body == null || !versionSupported(ctx, body)) {
             return;
         }
         String headerVersion = ctx.request().getHeader(VERSION);
@@ -230,8 +232,7 @@ public class McpHttpFront {
             } else if (ar.result() == null) {
                 ctx.response().setStatusCode(202).end();
             } else {
-                int code = ar.result().path("error").path("code").asInt(0);
-                json(ctx, code == McpModern.UNSUPPORTED_VERSION ? 400 : 200, ar.result());
+                json(ctx, McpModern.httpStatus(ar.result()), ar.result());
             }
         });
     }
@@ -245,8 +246,7 @@ public class McpHttpFront {
     private void listen(RoutingContext ctx, JsonNode body) {
         Object plan = modern.listen(body);
         if (plan instanceof ObjectNode refused) {
-            int code = refused.path("error").path("code").asInt(0);
-            json(ctx, code == McpModern.UNSUPPORTED_VERSION ? 400 : code == McpFront.SERVER_BUSY ? 503 : 200, refused);
+            json(ctx, McpModern.httpStatus(refused), refused);
             return;
         }
         McpModern.Listen l = (McpModern.Listen) plan;

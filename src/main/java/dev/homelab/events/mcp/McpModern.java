@@ -141,7 +141,6 @@ public class McpModern {
         try {
             return switch (method) {
                 case "server/discover" -> complete(id, discover());
-                case "ping" -> complete(id, mapper.createObjectNode());
                 case "tools/list" -> listed(id, p, "tools", toolManager);
                 case "tools/call" -> toolsCall(id, p);
                 case "prompts/list" -> listed(id, p, "prompts", promptManager);
@@ -166,27 +165,60 @@ public class McpModern {
     private ObjectNode checkEnvelope(JsonNode id, String method, JsonNode meta) {
         JsonNode v = meta.get(META_VERSION);
         if (v == null || !v.isTextual()) {
-            return invalid(id, method, "a 2026-07-28 request carries '" + META_VERSION + "' and '" + META_CAPABILITIES
-                    + "' in params._meta");
+            return envelope(invalid(id, method, "a 2026-07-28 request carries '" + META_VERSION + "' and '"
+                    + META_CAPABILITIES + "' in params._meta"));
         }
         if (!VERSIONS.contains(v.textValue())) {
-            return unsupported(id, v.textValue());
+            return unsupported(id, v.textValue(), VERSIONS);
         }
         if (!meta.path(META_CAPABILITIES).isObject()) {
-            return invalid(id, method, "params._meta lacks the object '" + META_CAPABILITIES + "'");
+            return envelope(invalid(id, method, "params._meta lacks the object '" + META_CAPABILITIES + "'"));
         }
         return null;
     }
 
-    /** -32022 for a protocol version not served, with both eras' versions, so any client can pick one. */
-    public ObjectNode unsupported(JsonNode id, String requested) {
+    /** Marks an error as one of the envelope (answered with HTTP 400 before the method runs). */
+    private static ObjectNode envelope(ObjectNode error) {
+        ((ObjectNode) error.get("error")).putObject("data").put("envelope", true);
+        return error;
+    }
+
+    /**
+     * -32022 for a protocol version not served, with the versions a client of that era can use: a 2026-07-28
+     * request (its {@code _meta} claims a version) gets those server/discover offers, a request named only by its
+     * header every version of both eras.
+     */
+    public ObjectNode unsupported(JsonNode id, String requested, List<String> supported) {
         ObjectNode m = front.error(id, UNSUPPORTED_VERSION, "Unsupported protocol version '" + Text.echo(requested, 40)
-                + "'; supported: " + String.join(", ", supported()));
+                + "'; supported: " + String.join(", ", supported));
         ObjectNode data = ((ObjectNode) m.get("error")).putObject("data");
-        supported().forEach(data.putArray("supported")::add);
+        supported.forEach(data.putArray("supported")::add);
         data.put("requested", Text.echo(requested, 40));
         return m;
     }
+
+    /**
+     * The HTTP status of a 2026-07-28 answer: the request was refused before it ran (a bad envelope, an
+     * unsupported version: 400; a method this revision does not have: 404), else 200, errors of the method
+     * itself included.
+     */
+    public static int httpStatus(ObjectNode answer) {
+        JsonNode error = answer.get("error");
+        if (error == null) {
+            return 200;
+        }
+        int code = error.path("code").asInt(0);
+        if (code == METHOD_NOT_FOUND_CODE) {
+            return 404;
+        }
+        if (code == UNSUPPORTED_VERSION || code == HEADER_MISMATCH || code == McpFront.INVALID_REQUEST
+                || error.path("data").path("envelope").asBoolean(false)) {
+            return 400;
+        }
+        return code == McpFront.SERVER_BUSY ? 503 : 200;
+    }
+
+    private static final int METHOD_NOT_FOUND_CODE = McpFront.METHOD_NOT_FOUND;
 
     /** Every version served on this endpoint, newest first: the modern ones, then those of initialize. */
     public static List<String> supported() {

@@ -165,12 +165,18 @@ class McpModernProtocolTest {
         HttpResponse<String> r = post(body("server/discover", Map.of(), "2099-01-01"),
                 Map.of("MCP-Protocol-Version", "2099-01-01", "Mcp-Method", "server/discover"));
         JsonNode error = assertError(r, 400, McpModern.UNSUPPORTED_VERSION, "2099-01-01");
-        List<?> supported = MAPPER.convertValue(error.at("/data/supported"), List.class);
-        assertEquals(List.of(V, "2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05"), supported);
+        // a 2026-07-28 client is offered what server/discover offers, in an answer to its request's id
+        assertEquals(List.of(V), MAPPER.convertValue(error.at("/data/supported"), List.class));
         assertEquals("2099-01-01", error.at("/data/requested").asText());
-        // the same list when only the header names an unknown version
+        assertEquals(nextId - 1, MAPPER.readTree(r.body()).get("id").asInt());
+        // a 2025 message whose header names an unknown version: every version of both eras
         r = post(rpc("ping", Map.of()), Map.of("MCP-Protocol-Version", "1999-01-01"));
-        assertError(r, 400, McpModern.UNSUPPORTED_VERSION, "1999-01-01");
+        error = assertError(r, 400, McpModern.UNSUPPORTED_VERSION, "1999-01-01");
+        assertEquals(List.of(V, "2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05"),
+                MAPPER.convertValue(error.at("/data/supported"), List.class));
+        // a body claiming another version than its header
+        r = post(body("tools/list", Map.of(), "2099-01-01"), Map.of("MCP-Protocol-Version", V, "Mcp-Method", "tools/list"));
+        assertError(r, 400, McpModern.HEADER_MISMATCH, "2099-01-01");
     }
 
     @Test
@@ -181,9 +187,12 @@ class McpModernProtocolTest {
         // the envelope lacks the client capabilities
         Map<String, Object> meta = Map.of("io.modelcontextprotocol/protocolVersion", V);
         r = post(rpc("tools/list", Map.of("_meta", meta)), headers("tools/list", null));
-        assertError(r, 200, McpFront.INVALID_PARAMS, "clientCapabilities");
-        // a method the revision does not have here (initialize is the 2025 handshake)
-        assertError(modern("initialize", Map.of()), 200, McpFront.METHOD_NOT_FOUND, "initialize");
+        assertError(r, 400, McpFront.INVALID_PARAMS, "clientCapabilities");
+        // methods the revision does not have: 404 (initialize is the 2025 handshake; ping was removed)
+        assertError(modern("initialize", Map.of()), 404, McpFront.METHOD_NOT_FOUND, "initialize");
+        assertError(modern("ping", Map.of()), 404, McpFront.METHOD_NOT_FOUND, "ping");
+        assertError(modern("resources/subscribe", Map.of("uri", "homelab://chains/x")), 404, McpFront.METHOD_NOT_FOUND,
+                "resources/subscribe");
         // a tool call without a name, an unknown tool, arguments that are not an object
         assertError(modern("tools/call", Map.of()), 200, McpFront.INVALID_PARAMS, "'name'");
         assertError(modern("tools/call", Map.of("name", "no_such_tool"), Map.of("Mcp-Name", "no_such_tool")), 200,
