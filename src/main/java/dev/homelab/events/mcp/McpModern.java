@@ -141,9 +141,10 @@ public class McpModern {
         try {
             return switch (method) {
                 case "server/discover" -> complete(id, discover());
-                case "tools/list" -> listed(id, p, "tools", toolManager);
+                case "tools/list" -> listed(id, p, "tools", toolManager,
+                        catalog.visible().stream().map(ToolCatalog.Tool::name).toList());
                 case "tools/call" -> toolsCall(id, p);
-                case "prompts/list" -> listed(id, p, "prompts", promptManager);
+                case "prompts/list" -> listed(id, p, "prompts", promptManager, PromptLibrary.MCP_PROMPTS);
                 case "prompts/get" -> promptsGet(id, p);
                 case "resources/list" -> cacheable(id, emptyList("resources"));
                 case "resources/templates/list" -> cacheable(id, templates());
@@ -313,12 +314,24 @@ public class McpModern {
         return response;
     }
 
+    /**
+     * The library's registrations of what this face serves: the catalog's tools and the prompt library's prompts
+     * (the conformance fixtures, registered with the library in their test profile, are served in the 2025 era
+     * only).
+     */
     private ObjectNode listed(JsonNode id, ObjectNode p, String field,
-            Iterable<? extends io.quarkiverse.mcp.server.FeatureManager.FeatureInfo> infos) {
+            Iterable<? extends io.quarkiverse.mcp.server.FeatureManager.FeatureInfo> infos, List<String> served) {
         if (p.hasNonNull("cursor")) {
             return invalid(id, field + "/list", "unknown cursor (this list has a single page)");
         }
-        return cacheable(id, front.listResult(field, infos));
+        ObjectNode result = front.listResult(field, infos);
+        var items = result.withArray(field).elements();
+        while (items.hasNext()) {
+            if (!served.contains(items.next().path("name").asText())) {
+                items.remove();
+            }
+        }
+        return cacheable(id, result);
     }
 
     private ObjectNode toolsCall(JsonNode id, ObjectNode p) {
