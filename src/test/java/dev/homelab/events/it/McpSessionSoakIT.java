@@ -64,7 +64,8 @@ class McpSessionSoakIT {
     static final ObjectMapper JSON = new ObjectMapper();
     static final Pattern SESSIONS = Pattern.compile("(?m)^mcp_server_connections_active(?:\\{[^}]*\\})? ([0-9.E+-]+)$");
     /** What the server keeps per session beside the library's sessions: GET streams and subscriptions. */
-    static final Pattern TRACKED = Pattern.compile("(?m)^homelab_mcp_sessions_tracked\\{state=\"([a-z]+)\"[^}]*\\} ([0-9.E+-]+)$");
+    static final Pattern TRACKED = Pattern
+            .compile("(?m)^homelab_mcp_sessions_tracked\\{state=\"([a-z]+)\"[^}]*\\} ([0-9.E+-]+)$");
 
     @TempDir
     Path tmp;
@@ -112,11 +113,13 @@ class McpSessionSoakIT {
             long metricsLinesAfter = HostileSoakIT.lines(metrics(server, http));
             String log = server.logText();
 
-            System.out.printf("mcp soak: %d sessions (%d initialized, %d refused as full, %d abandoned) and %d requests "
-                    + "in %d s (%d requests/s); HTTP statuses %s, JSON-RPC error codes %s; sessions open at the end of "
-                    + "the run %d (with streams or subscriptions kept: %d), after the idle timeout and the sweep 0; heap after GC %d -> %d KiB, live threads %d -> %d, "
-                    + "/q/metrics lines %d -> %d, log +%d lines%n", sessions, outcome.initialized.get(),
-                    outcome.full.get(), outcome.abandoned.get(), outcome.requests.get(), seconds,
+            System.out.printf(
+                    "mcp soak: %d sessions (%d initialized, %d refused as full, %d abandoned, %d deleted) and %d requests "
+                            + "in %d s (%d requests/s); HTTP statuses %s, JSON-RPC error codes %s; sessions open at the end of "
+                            + "the run %d (with streams or subscriptions kept: %d), after the idle timeout and the sweep 0; heap after GC %d -> %d KiB, live threads %d -> %d, "
+                            + "/q/metrics lines %d -> %d, log +%d lines%n",
+                    sessions, outcome.initialized.get(),
+                    outcome.full.get(), outcome.abandoned.get(), outcome.deleted.get(), outcome.requests.get(), seconds,
                     outcome.requests.get() / seconds, outcome.statuses, outcome.rpcErrors, openAfterRun, trackedAfterRun,
                     start.heapBytes() / 1024, end.heapBytes() / 1024, start.threads(), end.threads(), metricsLinesBefore,
                     metricsLinesAfter, HostileSoakIT.lines(log) - logLinesBefore);
@@ -182,6 +185,7 @@ class McpSessionSoakIT {
         final AtomicInteger initialized = new AtomicInteger();
         final AtomicInteger full = new AtomicInteger();
         final AtomicInteger abandoned = new AtomicInteger();
+        final AtomicInteger deleted = new AtomicInteger();
         final AtomicInteger requests = new AtomicInteger();
 
         void saw(HttpResponse<String> r) {
@@ -266,9 +270,11 @@ class McpSessionSoakIT {
                 }
             }
             if (i % 2 == 0) {
-                HttpResponse<String> d = http.send(base("/mcp").header("Mcp-Session-Id", id).DELETE().build(),
-                        HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> d = http.send(base("/mcp").header("Mcp-Session-Id", id)
+                        .header("Authorization", "Bearer " + TOKEN).DELETE().build(), HttpResponse.BodyHandlers.ofString());
                 outcome.saw(d);
+                assertEquals(200, d.statusCode(), "DELETE of a session: " + d.body());
+                outcome.deleted.incrementAndGet();
             } else {
                 outcome.abandoned.incrementAndGet();
             }
