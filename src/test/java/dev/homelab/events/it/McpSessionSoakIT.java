@@ -123,6 +123,7 @@ class McpSessionSoakIT {
                     outcome.requests.get() / seconds, outcome.statuses, outcome.rpcErrors, openAfterRun, trackedAfterRun,
                     start.heapBytes() / 1024, end.heapBytes() / 1024, start.threads(), end.threads(), metricsLinesBefore,
                     metricsLinesAfter, HostileSoakIT.lines(log) - logLinesBefore);
+            log.lines().skip(logLinesBefore).limit(20).forEach(l -> System.out.println("mcp soak: server log: " + l));
             assertTrue(outcome.statuses.keySet().stream().allMatch(s -> s < 500 || s == 503),
                     "no MCP request gets a 5xx other than 503 (session cap): " + outcome.statuses);
             assertTrue(outcome.initialized.get() >= sessions / 2, "most sessions could be opened: " + outcome.initialized);

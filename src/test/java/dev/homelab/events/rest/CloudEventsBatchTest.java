@@ -223,4 +223,16 @@ class CloudEventsBatchTest {
         given().contentType("application/cloudevents+json").body(ce.formatted("svc-b")).post("/api/events").then()
                 .statusCode(409).body(containsString("service"));
     }
+
+    @Test
+    void theOpenApiDocumentNamesBothAnswers() throws Exception {
+        JsonNode paths = tree(given().queryParam("format", "json").get("/q/openapi").then().statusCode(200).extract()
+                .asString()).path("paths");
+        for (String path : List.of("/api/events", "/api/chains/{correlation_id}")) {
+            JsonNode content = paths.path(path).path("get").path("responses").path("200").path("content");
+            assertTrue(content.has("application/json") && content.has(BATCH), path + ": " + content);
+        }
+        JsonNode headers = paths.path("/api/events").path("get").path("responses").path("200").path("headers");
+        assertTrue(headers.has("Link") && headers.has(CloudEventsResource.NEXT_CURSOR), headers.toString());
+    }
 }
