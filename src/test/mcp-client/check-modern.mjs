@@ -137,6 +137,12 @@ const calls = {
   },
   sync_now: async () => call("sync_now", {}),
   get_sync_status: async () => call("get_sync_status", {}),
+  verify_audit_trail: async () => {
+    const v = await call("verify_audit_trail", {});
+    assert.equal(typeof v.ok, "boolean");
+    assert.ok(v.checked >= seed.length, JSON.stringify(v));
+    return v;
+  },
 };
 for (const name of names) {
   assert.ok(calls[name], `no check for the tool ${name}: add one to check-modern.mjs`);
