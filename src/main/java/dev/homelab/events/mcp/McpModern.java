@@ -209,7 +209,7 @@ public class McpModern {
             return 200;
         }
         int code = error.path("code").asInt(0);
-        if (code == METHOD_NOT_FOUND_CODE) {
+        if (code == McpFront.METHOD_NOT_FOUND) {
             return 404;
         }
         if (code == UNSUPPORTED_VERSION || code == HEADER_MISMATCH || code == McpFront.INVALID_REQUEST
@@ -218,8 +218,6 @@ public class McpModern {
         }
         return code == McpFront.SERVER_BUSY ? 503 : 200;
     }
-
-    private static final int METHOD_NOT_FOUND_CODE = McpFront.METHOD_NOT_FOUND;
 
     /** Every version served on this endpoint, newest first: the modern ones, then those of initialize. */
     public static List<String> supported() {
