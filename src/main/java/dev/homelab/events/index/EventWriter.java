@@ -3,8 +3,10 @@ package dev.homelab.events.index;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -56,6 +58,7 @@ public class EventWriter {
     private final EventIndex index;
     private final MeterRegistry metrics;
     private final Timer writeTimer;
+    private final List<EventFileListener> listeners = new CopyOnWriteArrayList<>();
 
     public EventWriter(EventStore store, EventIndex index, MeterRegistry metrics) {
         this.store = store;
@@ -72,6 +75,11 @@ public class EventWriter {
 
     public EventStore store() {
         return store;
+    }
+
+    /** Adds a listener told about every file this writer writes, after it is durable and indexed. */
+    public void addListener(EventFileListener listener) {
+        listeners.add(listener);
     }
 
     /**
@@ -95,7 +103,7 @@ public class EventWriter {
         } finally {
             sample.stop(writeTimer);
         }
-        indexWritten(event, relative, "new");
+        indexWritten(event, relative, null, "new");
         return new Written(event, relative.toString());
     }
 
@@ -132,7 +140,7 @@ public class EventWriter {
         }
         return switch (outcome) {
             case WRITTEN -> {
-                indexWritten(event, checked.relativePath(), "import");
+                indexWritten(event, checked.relativePath(), bytes, "import");
                 yield imported(ImportResult.Outcome.WRITTEN, relativePath, null);
             }
             case IDENTICAL -> imported(ImportResult.Outcome.IDENTICAL, relativePath, null);
@@ -142,9 +150,12 @@ public class EventWriter {
     }
 
     /** The one place that indexes and counts a file this process has just durably written. */
-    private void indexWritten(Event event, Path relative, String origin) {
+    private void indexWritten(Event event, Path relative, byte[] bytes, String origin) {
         index.add(Reconciler.entryOf(event, relative.toString()));
         metrics.counter("homelab.events.written", "origin", origin).increment();
+        for (EventFileListener l : listeners) {
+            l.eventFileSeen(relative.toString(), event, bytes);
+        }
     }
 
     private void rejected(String reason) {
