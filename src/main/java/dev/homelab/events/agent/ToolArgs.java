@@ -84,4 +84,10 @@ public final class ToolArgs {
 
     public record GetSyncStatus(@ToolArg("One peer (its configured name); default: every peer") String peer) {
     }
+
+    public record VerifyAuditTrail(
+            @ToolArg("First UTC day to check, yyyy-MM-dd; default: all") String since,
+            @ToolArg("Last UTC day to check, yyyy-MM-dd; default: all") String until,
+            @ToolArg("Only this node's days; default: all") String node) {
+    }
 }

@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.homelab.events.NotFoundException;
 import dev.homelab.events.ReadOnlyTools;
 import dev.homelab.events.Text;
+import dev.homelab.events.audit.AuditReport;
 import dev.homelab.events.config.ToolsConfig;
 import dev.homelab.events.service.Incidents;
 import dev.homelab.events.service.Remediations;
@@ -47,7 +48,7 @@ public class ToolCatalog implements ReadOnlyTools {
     private final ArgBinder binder;
 
     @Inject
-    public ToolCatalog(EventTools t, SyncTools sync, ToolsConfig config, ObjectMapper mapper) {
+    public ToolCatalog(EventTools t, SyncTools sync, AuditTools audit, ToolsConfig config, ObjectMapper mapper) {
         this.readOnlyMode = config.readOnly();
         this.binder = new ArgBinder(mapper);
         this.all = List.of(
@@ -92,7 +93,12 @@ public class ToolCatalog implements ReadOnlyTools {
                 tool("get_sync_status", false, ToolArgs.GetSyncStatus.class, ToolResults.SyncStatus.class,
                         sync::getSyncStatus,
                         "Sync with peer nodes: per peer state (online, failing, offline, never_synced), last_success, "
-                                + "last_error, events_pulled, conflicts, lag_events, lag_seconds."));
+                                + "last_error, events_pulled, conflicts, lag_events, lag_seconds."),
+                tool("verify_audit_trail", false, ToolArgs.VerifyAuditTrail.class, AuditReport.class,
+                        audit::verifyAuditTrail,
+                        "Check that stored events are the ones written: file hashes against their seals, signed daily "
+                                + "digests and their chain. ok=false lists problems (path, reason, kind); notices are not "
+                                + "tampering. Slow on large stores: narrow with since/until."));
     }
 
     @SuppressWarnings("unchecked")
