@@ -170,6 +170,28 @@ final class AuditKeys {
         DurableFiles.forceDirectory(dir);
     }
 
+    /**
+     * Writes the public key into the store ({@code .audit/keys/<signer>.pub}) unless it is there already.
+     * Returns true when another key was there (and is replaced).
+     */
+    boolean publish(AuditLayout layout, String signer) throws IOException {
+        Path pub = layout.publicKey(signer);
+        byte[] pem = publicKeyPem().getBytes(StandardCharsets.US_ASCII);
+        boolean replaced = false;
+        if (Files.exists(pub, LinkOption.NOFOLLOW_LINKS)) {
+            try {
+                if (java.util.Arrays.equals(EventFiles.readAtMost(pub, 64 * 1024), pem)) {
+                    return false;
+                }
+            } catch (IOException e) {
+                // not a readable file: replaced below
+            }
+            replaced = true;
+        }
+        DurableFiles.replace(pub, pem);
+        return replaced;
+    }
+
     static String pem(String type, byte[] der) {
         return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, new byte[]{ '\n' }).encodeToString(der)
                 + "\n-----END " + type + "-----\n";

@@ -1,7 +1,6 @@
 package dev.homelab.events.audit;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -45,7 +44,6 @@ import dev.homelab.events.index.EventIndex;
 import dev.homelab.events.index.EventWriter;
 import dev.homelab.events.index.IndexEntry;
 import dev.homelab.events.index.Reconciler;
-import dev.homelab.events.storage.DurableFiles;
 import dev.homelab.events.storage.EventStore;
 import dev.homelab.events.sync.LocalNode;
 
@@ -133,20 +131,11 @@ public class AuditService {
     }
 
     private void publishPublicKey(String signer) throws IOException {
-        Path pub = layout.publicKey(signer);
-        byte[] pem = keys.publicKeyPem().getBytes(StandardCharsets.US_ASCII);
-        if (Files.exists(pub, LinkOption.NOFOLLOW_LINKS)) {
-            try {
-                if (java.util.Arrays.equals(Files.readAllBytes(pub), pem)) {
-                    return;
-                }
-            } catch (IOException e) {
-                // replaced below
-            }
+        if (keys.publish(layout, signer)) {
             LOG.warnf("Audit: %s held another public key; it now holds this node's (key id %s). Digests signed by the "
-                    + "old key verify only with that key", layout.relative(pub), Verifier.shortId(keys.keyId()));
+                    + "old key verify only with that key", layout.relative(layout.publicKey(signer)),
+                    Verifier.shortId(keys.keyId()));
         }
-        DurableFiles.replace(pub, pem);
     }
 
     @PreDestroy

@@ -53,6 +53,7 @@ final class AuditFixture implements AutoCloseable {
         this.reconciler = new Reconciler(store, index, 1);
         this.layout = new AuditLayout(store.root());
         this.keys = AuditKeys.loadOrCreate(keyFile);
+        keys.publish(layout, "pi4");
         this.anchors = new Anchors(Anchors.fileFor(keyFile, store.root()), store.root());
         startSealer();
         writer.addListener((p, e, b) -> sealer.eventFileSeen(p, e, b));
