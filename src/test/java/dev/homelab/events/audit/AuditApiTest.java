@@ -1,0 +1,122 @@
+package dev.homelab.events.audit;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.matchesPattern;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+
+import dev.homelab.events.storage.EventStore;
+
+/**
+ * The faces of the audit trail against a running server: the public key, verification over REST and as the
+ * {@code verify_audit_trail} tool, and inclusion proofs an outsider can check. Each test works on a node of its
+ * own, so events of other tests in the same store do not matter.
+ */
+@QuarkusTest
+class AuditApiTest {
+
+    @Inject
+    EventStore store;
+
+    static String node() {
+        return "audit-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    static String emit(String node, String timestamp) {
+        return given().contentType(ContentType.JSON).body(Map.of("type", "deployment_started", "severity", "info", "source",
+                "audit-test", "service", "web", "node", node, "timestamp", timestamp, "payload", Map.of("k", "v")))
+                .post("/api/events").then().statusCode(201).extract().path("id");
+    }
+
+    @Test
+    void thePublicKeyIsPublishedByTheApiAndInTheStore() throws Exception {
+        var key = given().get("/api/audit/public-key").then().statusCode(200)
+                .body("algorithm", equalTo("Ed25519")).body("node", equalTo("test-node"))
+                .body("key_id", matchesPattern("[0-9a-f]{64}")).body("pem", containsString("-----BEGIN PUBLIC KEY-----"))
+                .extract();
+        assertEquals(key.<String>path("pem"), Files.readString(store.root().resolve(key.<String>path("store_copy"))));
+    }
+
+    @Test
+    void aClosedDayVerifiesOverRestAndAsATool_andItsProofsCheckOutside() throws Exception {
+        String node = node();
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            ids.add(emit(node, "2025-03-0" + (i + 1) + "T10:00:00Z"));
+        }
+        // these days are long past their grace: each closes at the next closing run (every second in tests); a second
+        // event for one of them could arrive after that, as a late arrival (AuditTrailTest covers those)
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(300))
+                .until(() -> given().get("/api/events/" + ids.get(0) + "/proof").statusCode() == 200);
+        String json = given().get("/api/events/" + ids.get(0) + "/proof").then().statusCode(200)
+                .body("tree_size", equalTo(1)).body("leaf_index", equalTo(0)).body("digest.node", equalTo(node)).extract()
+                .asString();
+        Proof proof = new ObjectMapper().readValue(json, Proof.class);
+        assertEquals(ids.get(0), proof.id());
+        assertTrue(ProofTest.checkIndependently(proof, Files.readAllBytes(store.root().resolve(proof.path()))));
+
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(300))
+                .until(() -> given().queryParam("node", node).get("/api/audit/verify").then().extract()
+                        .<Integer>path("digests") == 3);
+        given().queryParam("node", node).get("/api/audit/verify").then().statusCode(200)
+                .body("ok", equalTo(true)).body("checked", equalTo(3)).body("problems", hasSize(0));
+        given().contentType(ContentType.JSON).body(Map.of("node", node, "since", "2025-03-02"))
+                .post("/api/tools/verify_audit_trail")
+                .then().statusCode(200).body("ok", equalTo(true)).body("checked", equalTo(2)).body("days", equalTo(2))
+                .body("digests", equalTo(2));
+
+        // one changed byte, seen by both faces, named by path
+        Path victim = store.root().resolve(proof.path());
+        byte[] original = Files.readAllBytes(victim);
+        try {
+            Files.writeString(victim,
+                    new String(original, java.nio.charset.StandardCharsets.UTF_8).replace("\"web\"", "\"wab\""));
+            given().queryParam("node", node).get("/api/audit/verify").then().statusCode(200).body("ok", equalTo(false))
+                    .body("problems", hasSize(1)).body("problems[0].path", equalTo(proof.path()))
+                    .body("problems[0].kind", equalTo("modified"));
+            given().contentType(ContentType.JSON).body(Map.of("node", node)).post("/api/tools/verify_audit_trail").then()
+                    .statusCode(200).body("ok", equalTo(false)).body("problems[0].path", equalTo(proof.path()));
+        } finally {
+            Files.write(victim, original);
+        }
+    }
+
+    @Test
+    void noProofWhileTheDayIsOpenAndNoneForAnUnknownEvent() {
+        String id = emit(node(), java.time.Instant.now().toString());
+        given().get("/api/events/" + id + "/proof").then().statusCode(409)
+                .contentType("application/problem+json").body("detail", containsString("not closed yet"));
+        given().get("/api/events/" + UUID.randomUUID() + "/proof").then().statusCode(404);
+        given().get("/api/events/not-a-uuid/proof").then().statusCode(400);
+    }
+
+    @Test
+    void badArgumentsAreNamed() {
+        given().queryParam("since", "last tuesday").get("/api/audit/verify").then().statusCode(400)
+                .body("detail", containsString("since"));
+        given().queryParam("node", "no/slash").get("/api/audit/verify").then().statusCode(400);
+        given().contentType(ContentType.JSON).body(Map.of("until", "soon")).post("/api/tools/verify_audit_trail").then()
+                .statusCode(400);
+    }
+}
