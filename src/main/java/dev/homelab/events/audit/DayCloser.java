@@ -67,6 +67,11 @@ final class DayCloser {
         return d.day().plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant().plus(grace);
     }
 
+    /** True once a first run (the one that sweeps every open node-day) has completed. */
+    synchronized boolean hasRun() {
+        return started;
+    }
+
     /** Sweeps what needs it and closes every due node-day, oldest first. Returns the digests written. */
     synchronized List<Digest> run() throws IOException {
         if (!started) {
