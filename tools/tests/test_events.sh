@@ -4,6 +4,11 @@
 # strace when present and says so when a test is skipped. Works only in temporary directories.
 # Last line: "N passed, N failed, N skipped"; exit status 1 when anything failed.
 
+# Scripts given to `bash -c '...'` are single-quoted on purpose: the child shell expands them.
+# shellcheck disable=SC2016
+
+# Non-ASCII characters are written as UTF-8 bytes ($'\xe2\x80\xae'), never as $'\u202e': bash expands
+# \u by the locale, and the suite must pass whatever the locale is (issue 13).
 set -u
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 TOOLS=$(dirname "$HERE")
@@ -93,8 +98,9 @@ for kind in ("valid", "invalid"):
         args = [ev["type"], ev["severity"], ev["source"], ev["service"], ev.get("correlation_id", "")]
         if "payload_text" in ev:
             args.append(ev["payload_text"])
+        elif "payload_json" in ev:
+            args.append(ev["payload_json"])  # the exact text (pretty-printed: the library must compact it)
         elif "payload" in ev:
-            # not compact on purpose: the library must compact it
             args.append(json.dumps(ev["payload"], ensure_ascii=False, indent=1))
         print("%s_args_%d=(%s)" % (kind, n, " ".join(q(a) for a in args)))
         print("%s_node[%d]=%s" % (kind, n, q(ev.get("node", v["default_node"]))))
@@ -105,7 +111,10 @@ for kind in ("valid", "invalid"):
         n += 1
     print("%s_count=%d" % (kind, n))
 EOF
-# shellcheck disable=SC1091
+# filled in by the generated file
+valid_count=0 invalid_count=0
+declare -a valid_node=() valid_name=() valid_index=() invalid_node=() invalid_name=() invalid_field=()
+# shellcheck disable=SC1091 # generated above
 source "$TMP/vectors.sh"
 
 # ---------------------------------------------------------------------------------------------
@@ -156,9 +165,9 @@ added=$(comm -13 <(grep '^declare -f ' "$TMP/before" | sort) <(grep '^declare -f
   sed 's/^declare -f //' | grep -Ev '^(emit_event|list_events|get_chain|latest_remediation|_hle_[a-z0-9_]+)$')
 assert_eq "only documented functions are defined" "" "$added"
 # every _hle_ helper is documented in the header
-for f in $(grep '^declare -f _hle_' "$TMP/after" | sed 's/^declare -f //'); do
+while read -r f; do
   check "helper $f is documented in the header" grep -q "^#.*\\b$f\\b" "$LIB"
-done
+done < <(grep '^declare -f _hle_' "$TMP/after" | sed 's/^declare -f //')
 if command -v dash >/dev/null 2>&1; then
   out=$(dash -c ". '$LIB'; echo rc=\$?" 2>&1)
   [[ $out == *"bash >= 4.4 is required"* ]]
@@ -223,7 +232,7 @@ run_vectors() { # run_vectors LABEL: every bash vector through emit_event in thi
     fi
     unset -n args
   done
-  check "$label: stored valid vectors hold exactly their fields (check_store.py)" \
+  check "$label: stored valid vectors are the exact bytes of the vectors (check_store.py)" \
     store_ok "$HOMELAB_EVENTS_DIR" --no-temp --expect-count "$valid_count" --vectors "$VECTORS" --ids "$TMP/ids"
   lines=$(list_events --date all | wc -l)
   assert_eq "$label: list_events --date all shows each valid vector once" "$valid_count" "$lines"
@@ -244,19 +253,15 @@ run_vectors() { # run_vectors LABEL: every bash vector through emit_event in thi
     else
       fail "$label invalid vector '${invalid_name[i]}' (field ${invalid_field[i]}): rc=$rc lines=$lines files=$files err=$err"
     fi
-    if [[ $err == *$'\u202e'* || $err == *$'\r'* ]]; then
+    if [[ $err == *$'\xe2\x80\xae'* || $err == *$'\r'* ]]; then
       fail "$label invalid vector '${invalid_name[i]}': raw control character in the message"
     fi
     unset -n args
   done
 }
 
-CURRENT="vectors (jq present)"
-if command -v jq >/dev/null 2>&1; then
-  run_vectors "with jq"
-else
-  skip "jq is not installed: the with-jq run is skipped (the pure-bash run below still runs)"
-fi
+# Once, without jq: emit_event never uses jq, and the files it writes are canonical, which the readers
+# parse in pure bash (jq only helps them with files in another form; see "readers" below).
 CURRENT="vectors (no jq)"
 PATH_SAVED=$PATH
 PATH=$NOJQ
@@ -327,7 +332,7 @@ elif ((EUID == 0)) && command -v setpriv >/dev/null 2>&1; then
   out=$(env -u HOMELAB_EVENTS_DIR -u XDG_DATA_HOME HOME="$TMP/nobody-home" \
     setpriv --reuid=65534 --regid=65534 --clear-groups bash -c 'source "$1"; emit_event node_online info s all ""' _ "$TMP/events-copy.sh" 2>&1)
   [[ -n $(find "$TMP/nobody-home/.local/share/homelab/events" -name "*_$out.json" 2>/dev/null) ]]
-  ok_if "~/.local/share store used without XDG_DATA_HOME: $out"
+  ok_if "\$HOME/.local/share store used without XDG_DATA_HOME: $out"
   [[ ! -e /opt/homelab/events ]]
   ok_if "/opt/homelab/events was not created"
 elif ((EUID != 0)); then
@@ -347,7 +352,7 @@ CURRENT="readers"
 new_store
 id1=$(HOMELAB_NODE=pi5 emit_event deployment_failed error deploy.sh mosquitto deploy-882 '{"stage":"verify","error":"port 1883 not bound\nretry"}')
 id0=$(HOMELAB_NODE=pi4 emit_event deployment_started info deploy.sh mosquitto deploy-882 '{"version":"1.0"}')
-id2=$(HOMELAB_NODE=pi4 emit_event remediation_started warning diagnostics.sh mosquitto deploy-882 $'{"rtl":"\u202eevil","tab":"a\\tb"}')
+id2=$(HOMELAB_NODE=pi4 emit_event remediation_started warning diagnostics.sh mosquitto deploy-882 $'{"rtl":"\xe2\x80\xaeevil","tab":"a\\tb"}')
 id3=$(HOMELAB_NODE=pi4 emit_event service_recovered info healthcheck.sh mosquitto deploy-882)
 id4=$(HOMELAB_NODE=pi5 emit_event remediation_started warning diag.sh ollama other)
 out=$(list_events)
@@ -378,6 +383,42 @@ id5=$(HOMELAB_NODE=pi4 emit_event remediation_completed info diagnostics.sh mosq
 ok_if "latest_remediation: completed"
 latest_remediation redis >/dev/null
 assert_eq "latest_remediation without any: rc 1" 1 "$?"
+
+# ---------------------------------------------------------------------------------------------
+CURRENT="remediation pairing vectors"
+# tests/vectors.json "remediation_pairing": the server's pairing rule, case by case, in one store;
+# run without jq: the files are canonical, so pairing is pure bash
+PAIR_ROOT=$TMP/pairing
+python3 - "$VECTORS" "$PAIR_ROOT" >"$TMP/pairing.tsv" <<'EOF2'
+import json, os, sys
+v = json.load(open(sys.argv[1], encoding="utf-8"))
+for case in v["remediation_pairing"]:
+    for event in case["events"]:
+        path = os.path.join(sys.argv[2], event["path"])
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(event["file"])
+    latest = case["latest"]
+    print("\t".join([case["service"], latest["started"], latest["completed"] or "no", case["name"]]))
+EOF2
+pairing_cases=0
+while IFS=$'\t' read -r svc started completed name; do
+  pairing_cases=$((pairing_cases + 1))
+  out=$(HOMELAB_EVENTS_DIR=$PAIR_ROOT PATH=$NOJQ latest_remediation "$svc")
+  if [[ $completed == no ]]; then
+    want="completed: no"
+  else
+    want="completed: *id=$completed *"
+  fi
+  # shellcheck disable=SC2053 # $want is a pattern
+  if [[ $(head -1 <<<"$out") == *" remediation_started "*" id=$started "* && $(tail -1 <<<"$out") == $want ]]; then
+    pass
+  else
+    fail "$name: expected start $started and completion $completed, got: $out"
+  fi
+done <"$TMP/pairing.tsv"
+((pairing_cases >= 20))
+ok_if "the pairing vectors were run ($pairing_cases)"
 
 # events in other dates and on other nodes, written by Python, hostile strings included
 PYTHONPATH=$TOOLS HOMELAB_NODE=pi9 python3 -c '
@@ -467,7 +508,7 @@ assert_eq "each id has its file" 160 "$(sort -u "$TMP"/conc? | while read -r i; 
 CURRENT="crash (SIGKILL at random points)"
 new_store
 : >"$TMP/acked"
-for round in $(seq 1 12); do
+for _ in $(seq 1 12); do
   setsid bash -c 'source "$1"; while :; do emit_event deployment_started info crash svc c "{\"pad\":\"$2\"}" >>"$3" || exit 1; done' \
     _ "$LIB" "$(head -c 3000 /dev/zero | tr '\0' p)" "$TMP/acked" &
   pid=$!
@@ -631,12 +672,12 @@ EOF
 if ! command -v curl >/dev/null 2>&1; then
   skip "curl is not installed: server mode is not exercised (events go to the local store)"
 else
-  coproc SRV { python3 "$TMP/server.py" 0 "$TMP/requests.log"; }
+  coproc SRV { exec python3 "$TMP/server.py" 0 "$TMP/requests.log"; } # exec: SRV_PID is the server itself
   SERVER_PID=$SRV_PID
   read -r -t 10 sport <&"${SRV[0]}"
   new_store
   export HOMELAB_EVENTS_URL=http://127.0.0.1:$sport HOMELAB_EVENTS_TOKEN='t0k"en'
-  out=$(emit_event deployment_started info ok mosquitto "" $'{"a": "\u00e9\\n"}' 2>"$TMP/err")
+  out=$(emit_event deployment_started info ok mosquitto "" $'{"a": "\xc3\xa9\\n"}' 2>"$TMP/err")
   rc=$?
   [[ $rc == 0 && $out =~ ^[0-9a-f-]{36}$ && ! -s $TMP/err ]]
   ok_if "201: prints the server's id (rc=$rc, $(<"$TMP/err"))"

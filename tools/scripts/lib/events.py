@@ -84,8 +84,9 @@ EVENT_TYPES: Tuple[str, ...] = (
     "remediation_started",
     "remediation_completed",
 )
-#: Types the server itself writes (the audit of questions asked through /api/ask), accepted like custom ones.
-BUILT_IN_CUSTOM_TYPES: Tuple[str, ...] = ("operator_query",)
+#: Types the server itself writes (the audit of questions asked through /api/ask, the console's operator notes),
+#: accepted like custom ones.
+BUILT_IN_CUSTOM_TYPES: Tuple[str, ...] = ("operator_query", "operator_note")
 #: Allowed severities.
 SEVERITIES: Tuple[str, ...] = ("info", "warning", "error", "critical")
 
@@ -706,8 +707,18 @@ def _iter_events(days: Optional[Iterable[str]]) -> Iterator[Dict[str, Any]]:
                     yield event
 
 
+_SIGN = 1 << 63
+
+
+def _id_order(event_id: str) -> Tuple[int, int]:
+    """The server's order of ids (java.util.UUID.compareTo): both 64-bit halves compared as signed."""
+    digits = event_id.replace("-", "")
+    return int(digits[:16], 16) ^ _SIGN, int(digits[16:], 16) ^ _SIGN
+
+
 def _sorted(events: Iterable[Dict[str, Any]]) -> List[Dict[str, Any]]:
-    result = sorted(events, key=lambda e: (e["_moment"], e["node"], e["id"]))
+    """Listing order, the server's: timestamp, then node, then id."""
+    result = sorted(events, key=lambda e: (e["_moment"], e["node"], _id_order(e["id"])))
     for event in result:
         del event["_moment"]
     return result
@@ -750,23 +761,77 @@ def get_chain(correlation_id: str) -> List[Dict[str, Any]]:
     return list_events(date="all", correlation_id=correlation_id)
 
 
+def _payload_text(event: Mapping[str, Any], field: str) -> Optional[str]:
+    """A payload field as the server reads it for pairing: text of a string, number or boolean;
+    None when it is missing, null, an object or an array."""
+    payload = event.get("payload")
+    value = payload.get(field) if isinstance(payload, dict) else None
+    if value is None or isinstance(value, (dict, list)):
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value if isinstance(value, str) else str(value)
+
+
+def _step_key(event: Mapping[str, Any]) -> Optional[str]:
+    """What links a completion to its start: payload ``step``, else ``action``."""
+    step = _payload_text(event, "step")
+    return step if step is not None else _payload_text(event, "action")
+
+
+def _match_start(open_starts: List[Dict[str, Any]], completion: Mapping[str, Any]) -> Optional[Dict[str, Any]]:
+    """The open start a completion closes, or None (the server's rule, ChainAnalysis.matchStart).
+
+    By ``started_event_id`` when the completion has one (and nothing else then), else by step key
+    (the oldest open start with the same key), else, for a completion without a key, the latest
+    open start.
+    """
+    if not open_starts:
+        return None
+    started_id = _payload_text(completion, "started_event_id")
+    if started_id is not None:
+        return next((s for s in open_starts if s["id"] == started_id), None)
+    key = _step_key(completion)
+    if key is None:
+        return open_starts[-1]
+    return next((s for s in open_starts if _step_key(s) == key), None)
+
+
+def _remediation_steps(service: str) -> List[Tuple[Optional[Dict[str, Any]], Optional[Dict[str, Any]]]]:
+    """Every remediation step of ``service`` as (start, completion), in the order of the starts
+    (a completion that closes nothing is a step of its own): the service's remediation events of
+    each correlation id, in listing order, paired as the server pairs them."""
+    steps: List[List[Optional[Dict[str, Any]]]] = []
+    open_by_chain: Dict[str, List[Dict[str, Any]]] = {}
+    step_of: Dict[str, List[Optional[Dict[str, Any]]]] = {}
+    for event in list_events(date="all", service=service):
+        if event["type"] == "remediation_started":
+            open_by_chain.setdefault(event["correlation_id"], []).append(event)
+            step_of[event["id"]] = [event, None]
+            steps.append(step_of[event["id"]])
+        elif event["type"] == "remediation_completed":
+            open_starts = open_by_chain.get(event["correlation_id"], [])
+            start = _match_start(open_starts, event)
+            if start is None:
+                steps.append([None, event])
+            else:
+                open_starts.remove(start)
+                step_of[start["id"]][1] = event
+    return [(s[0], s[1]) for s in steps]
+
+
 def latest_remediation(service: str) -> Optional[Dict[str, Any]]:
     """What was last tried for ``service``.
 
     :returns: None when no ``remediation_started`` event exists for the service, else
-        ``{"started": event, "completed": event_or_None}`` where ``completed`` is the first
-        ``remediation_completed`` event of the same service and correlation id that is not
-        earlier than the start.
+        ``{"started": event, "completed": event_or_None}``: the most recent start (listing
+        order) and the ``remediation_completed`` event that closed it, paired exactly as the
+        server pairs steps: within one correlation id, in listing order, a completion closes the
+        open start named by its payload ``started_event_id``, else the oldest open start with the
+        same step key (payload ``step``, else ``action``), else (no key at all) the latest open start.
     """
-    started = list_events(date="all", event_type="remediation_started", service=service)
+    started = [(s, c) for s, c in _remediation_steps(service) if s is not None]
     if not started:
         return None
-    last = started[-1]
-    start_key = _parse_timestamp(last["timestamp"])
-    completed = None
-    for event in list_events(date="all", event_type="remediation_completed", service=service,
-                             correlation_id=last["correlation_id"]):
-        if _parse_timestamp(event["timestamp"]) >= start_key:  # type: ignore[operator]
-            completed = event
-            break
+    last, completed = started[-1]  # steps come in the listing order of their starts
     return {"started": last, "completed": completed}

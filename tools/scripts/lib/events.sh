@@ -22,14 +22,18 @@
 #       stored (I/O error, failed fsync, server refused it for another reason...).
 #   list_events [--date YYYY-MM-DD|today|all] [--node N] [--type T] [--severity S]
 #               [--service S] [--cid ID]
-#       One line per event, oldest first (timestamp, then node, then id). Default: today (UTC).
+#       One line per event, oldest first (timestamp, then node, then id in the server's order,
+#       java.util.UUID.compareTo). Default: today (UTC).
 #       --date selects the date directory, which is the UTC date of the event's timestamp.
 #   get_chain CORRELATION_ID
 #       Every event with that correlation id, across all dates and nodes, oldest first.
 #   latest_remediation SERVICE
 #       The most recent remediation_started event for SERVICE, then a line "completed: ..."
-#       naming the remediation_completed event (same service, same correlation id, not earlier)
-#       or "completed: no". Returns 1 (and prints nothing) when there is none.
+#       naming the remediation_completed event that closed it, or "completed: no". Returns 1 (and
+#       prints nothing) when there is none. Paired as the server pairs steps: per correlation id,
+#       in listing order, a completion closes the open start named by its payload
+#       started_event_id, else the oldest open start with the same step key (step, else action),
+#       else (no key at all) the latest open start.
 #
 # Line format of the readers (values as they are escaped inside JSON strings, so one event is
 # always one line; control and bidirectional characters are shown as \uXXXX):
@@ -69,14 +73,18 @@
 # _hle_field_error, _hle_show, _hle_json_escape, _hle_is_utf8, _hle_cplen, _hle_has_ctl,
 # _hle_escape_ctl, _hle_check_name, _hle_check_node, _hle_check_type, _hle_json_compact, _hle_jtok, _hle_root,
 # _hle_creatable, _hle_now, _hle_uuid4, _hle_mkdirs, _hle_write, _hle_abort, _hle_post,
-# _hle_read_event, _hle_norm_ts, _hle_uuid3, _hle_unshow, _hle_collect, _hle_format.
+# _hle_read_event, _hle_norm_ts, _hle_uuid3, _hle_unshow, _hle_collect, _hle_format, _hle_id_order,
+# _hle_pair_record, _hle_json_canon, _hle_pair_fields.
 
+# (return when sourced, exit when run: one of the two is always unreachable)
 if [ -z "${BASH_VERSION:-}" ]; then
   echo "events.sh: bash >= 4.4 is required" >&2
+  # shellcheck disable=SC2317
   return 1 2>/dev/null || exit 1
 fi
 if ((BASH_VERSINFO[0] < 4 || (BASH_VERSINFO[0] == 4 && BASH_VERSINFO[1] < 4))); then
   echo "events.sh: bash >= 4.4 is required (this is $BASH_VERSION)" >&2
+  # shellcheck disable=SC2317
   return 1 2>/dev/null || exit 1
 fi
 
@@ -143,7 +151,7 @@ _hle_show() {
 # controls (U+061C, U+200E, U+200F, U+202A-U+202E, U+2066-U+2069) as \uXXXX. Other
 # non-ASCII text passes through as UTF-8. (Bash strings cannot hold NUL.)
 _hle_json_escape() {
-  local s=$2 bs='\' q='"' i=0 hex="" ch=""
+  local s=$2 bs=\\ q='"' i=0 hex="" ch=""
   s=${s//"$bs"/"$bs$bs"}
   s=${s//"$q"/"$bs$q"}
   if [[ $s == *[$'\x01'-$'\x1f'$'\x7f']* ]]; then
@@ -154,7 +162,7 @@ _hle_json_escape() {
     s=${s//$'\f'/"${bs}f"}
     for ((i = 1; i < 32; i++)); do
       printf -v hex '%02x' "$i"
-      printf -v ch "\\x$hex"
+      printf -v ch '%b' "\\x$hex"
       [[ $s == *"$ch"* ]] && s=${s//"$ch"/"${bs}u00$hex"}
     done
   fi
@@ -165,12 +173,12 @@ _hle_json_escape() {
 # _hle_escape_ctl OUTVAR VALUE: DEL, C1 and bidirectional controls in VALUE as \uXXXX
 # (the characters JSON allows raw but a terminal line should not show raw).
 _hle_escape_ctl() {
-  local ec_s=$2 ec_bs='\' ec_i=0 ec_hex="" ec_ch=""
+  local ec_s=$2 ec_bs=\\ ec_i=0 ec_hex="" ec_ch=""
   ec_s=${ec_s//$'\x7f'/"${ec_bs}u007f"}
   if [[ $ec_s == *$'\xc2'[$'\x80'-$'\x9f']* ]]; then
     for ((ec_i = 128; ec_i < 160; ec_i++)); do
       printf -v ec_hex '%02x' "$ec_i"
-      printf -v ec_ch "\\xc2\\x$ec_hex"
+      printf -v ec_ch '%b' "\\xc2\\x$ec_hex"
       [[ $ec_s == *"$ec_ch"* ]] && ec_s=${ec_s//"$ec_ch"/"${ec_bs}u00$ec_hex"}
     done
   fi
@@ -179,11 +187,11 @@ _hle_escape_ctl() {
     ec_s=${ec_s//$'\xe2\x80\x8e'/"${ec_bs}u200e"}
     ec_s=${ec_s//$'\xe2\x80\x8f'/"${ec_bs}u200f"}
     for ec_i in a b c d e; do
-      printf -v ec_ch "\\xe2\\x80\\xa$ec_i"
+      printf -v ec_ch '%b' "\\xe2\\x80\\xa$ec_i"
       ec_s=${ec_s//"$ec_ch"/"${ec_bs}u202$ec_i"}
     done
     for ec_i in 6 7 8 9; do
-      printf -v ec_ch "\\xe2\\x81\\xa$ec_i"
+      printf -v ec_ch '%b' "\\xe2\\x81\\xa$ec_i"
       ec_s=${ec_s//"$ec_ch"/"${ec_bs}u206$ec_i"}
     done
   fi
@@ -268,13 +276,13 @@ _hle_check_type() {
   local fn=$1 v=$2 c="" allowed="" ws=$' \t'
   local -a types=(deployment_started deployment_completed deployment_failed service_unhealthy
     service_recovered node_offline node_online healthcheck_failed remediation_started
-    remediation_completed operator_query) # operator_query: the server's audit of /api/ask, built in like Java's
+    remediation_completed operator_query operator_note) # the server's built-in types: /api/ask audits, console notes
   local -a custom=()
   if [[ -n ${HOMELAB_EVENTS_CUSTOM_TYPES:-} ]]; then
     IFS=, read -r -a custom <<<"$HOMELAB_EVENTS_CUSTOM_TYPES"
     for c in "${custom[@]}"; do
-      c=${c#"${c%%[!$ws]*}"}
-      c=${c%"${c##*[!$ws]}"}
+      c=${c#"${c%%[!"$ws"]*}"}
+      c=${c%"${c##*[!"$ws"]}"}
       [[ -z $c ]] && continue
       if ! [[ $c =~ ^[a-z][a-z0-9_]{0,63}$ ]]; then
         _hle_field_error "$fn" HOMELAB_EVENTS_CUSTOM_TYPES "$c" "each custom type must match [a-z][a-z0-9_]{0,63}"
@@ -669,8 +677,8 @@ emit_event() (
     _hle_check_name "$fn" correlation_id "$cid" 0 0 || return 2
   fi
   # payload: trim JSON white space, empty means {}
-  payload=${payload#"${payload%%[!$ws]*}"}
-  payload=${payload%"${payload##*[!$ws]}"}
+  payload=${payload#"${payload%%[!"$ws"]*}"}
+  payload=${payload%"${payload##*[!"$ws"]}"}
   [[ -z $payload ]] && payload='{}'
   if ! _hle_json_compact compact reason "$payload"; then
     _hle_field_error "$fn" payload "$payload" "$reason (allowed: one JSON object in strict JSON syntax, at most 16 levels deep, at most 65536 bytes)"
@@ -823,10 +831,11 @@ _hle_unshow() {
   printf -v "$1" '%s' "$v"
 }
 
-# _hle_collect FUNC DATE NODE TYPE SEVERITY SERVICE CID: prints a record (see _hle_format) for every
-# matching event (DATE: yyyy-MM-dd or "all"; empty filters match everything).
+# _hle_collect FUNC DATE NODE TYPE SEVERITY SERVICE CID [FORMAT]: prints a record for every matching
+# event (DATE: yyyy-MM-dd or "all"; empty filters match everything): the display record of
+# _hle_format, or with FORMAT "pairing" the record of _hle_pair_record for remediation events only.
 _hle_collect() {
-  local fn=$1 date=$2 fnode=$3 ftype=$4 fsev=$5 fsvc=$6 fcid=$7 root="" d="" n="" f=""
+  local fn=$1 date=$2 fnode=$3 ftype=$4 fsev=$5 fsvc=$6 fcid=$7 format=${8:-} root="" d="" n="" f=""
   local ev_ts="" ev_node="" ev_type="" ev_sev="" ev_src="" ev_svc="" ev_cid="" ev_payload="" ev_id=""
   local -a days=()
   local label='[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?'
@@ -847,7 +856,8 @@ _hle_collect() {
     [[ -d $d && ! -L $d ]] || continue
     for n in "$d"/*; do
       [[ -d $n && ! -L $n ]] || continue
-      ((${#n} - ${#d} - 1 <= 253)) && [[ ${n##*/} =~ $nodere ]] || continue
+      ((${#n} - ${#d} - 1 <= 253)) || continue
+      [[ ${n##*/} =~ $nodere ]] || continue
       for f in "$n"/*.json; do
         ev_ts="" ev_node="" ev_type="" ev_sev="" ev_src="" ev_svc="" ev_cid="" ev_payload="" ev_id=""
         _hle_read_event "$f" "${f#"$root"/}" || continue
@@ -856,16 +866,29 @@ _hle_collect() {
         [[ -z $fsev || $ev_sev == "$fsev" ]] || continue
         [[ -z $fsvc || $ev_svc == "$fsvc" ]] || continue
         [[ -z $fcid || $ev_cid == "$fcid" ]] || continue
-        _hle_format
+        if [[ $format == pairing ]]; then
+          [[ $ev_type == remediation_started || $ev_type == remediation_completed ]] || continue
+          _hle_pair_record
+        else
+          _hle_format
+        fi
       done
     done
   done
   return 0
 }
 
-# _hle_format: prints the caller's ev_* as "ts<TAB>node<TAB>id<TAB>cid<TAB>display line".
+# _hle_id_order OUTVAR ID: a sort key that puts ids in the server's order (java.util.UUID.compareTo
+# compares the two 64-bit halves as signed numbers): the top bit of each half flipped, so that the
+# byte order of `sort` agrees.
+_hle_id_order() {
+  local flip=89abcdef01234567 id=$2
+  printf -v "$1" '%s%s%s%s' "${flip:16#${id:0:1}:1}" "${id:1:18}" "${flip:16#${id:19:1}:1}" "${id:20}"
+}
+
+# _hle_format: prints the caller's ev_* as "ts<TAB>node<TAB>id order<TAB>cid<TAB>display line".
 _hle_format() {
-  local node="" src="" svc="" cid="" payload="" type="" sev=""
+  local node="" src="" svc="" cid="" payload="" type="" sev="" order=""
   _hle_unshow node "$ev_node"
   _hle_unshow type "$ev_type"
   _hle_unshow sev "$ev_sev"
@@ -873,8 +896,160 @@ _hle_format() {
   _hle_unshow svc "$ev_svc"
   _hle_unshow cid "$ev_cid"
   _hle_unshow payload "$ev_payload"
+  _hle_id_order order "$ev_id"
   printf '%s\t%s\t%s\t%s\t%s %s %s %s service=%s source=%s cid=%s id=%s payload=%s\n' \
-    "$ev_ts" "$node" "$ev_id" "$cid" "$ev_ts" "$node" "$sev" "$type" "$svc" "$src" "$cid" "$ev_id" "$payload"
+    "$ev_ts" "$node" "$order" "$cid" "$ev_ts" "$node" "$sev" "$type" "$svc" "$src" "$cid" "$ev_id" "$payload"
+}
+
+# _hle_pair_record: prints the caller's ev_* (a remediation event) as "ts<TAB>node<TAB>id order<TAB>
+# type<TAB>id<TAB>cid<TAB>started_event_id<TAB>step key<TAB>" and the record of _hle_format.
+# started_event_id and the step key are "=<text>" (strings in the form of _hle_json_canon) or "-"
+# when absent.
+_hle_pair_record() {
+  local order="" pf_sid="" pf_step="" pf_action=""
+  _hle_id_order order "$ev_id"
+  _hle_pair_fields "$ev_payload"
+  [[ -n $pf_step ]] || pf_step=$pf_action
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t' "$ev_ts" "$ev_node" "$order" "$ev_type" "$ev_id" "$ev_cid" \
+    "${pf_sid:--}" "${pf_step:--}"
+  _hle_format
+}
+
+# _hle_json_canon OUTVAR TEXT: TEXT (the inside of a valid JSON string) in one canonical escaped
+# form, so that two JSON strings hold the same text exactly when their canonical forms are equal
+# ("caf\u00e9" and "café" alike): escapes are resolved, surrogate pairs joined, and what
+# _hle_json_escape escapes is escaped its way (a lone surrogate stays \uXXXX, lower case).
+_hle_json_canon() {
+  local s=$2 out="" e="" hex="" ch="" cp=0 lo=0 bs=\\
+  while [[ $s == *"$bs"* ]]; do
+    out+=${s%%"$bs"*}
+    s=${s#*"$bs"}
+    e=${s:0:1}
+    s=${s:1}
+    case $e in
+    '"') out+="$bs\"" ;;
+    "$bs") out+="$bs$bs" ;;
+    /) out+=/ ;;
+    b | f | n | r | t) out+="$bs$e" ;;
+    u)
+      cp=$((16#${s:0:4}))
+      s=${s:4}
+      if ((cp >= 0xd800 && cp <= 0xdbff)) && [[ $s =~ ^\\u([dD][c-fC-F][0-9a-fA-F]{2}) ]]; then
+        lo=$((16#${BASH_REMATCH[1]}))
+        s=${s:6}
+        cp=$((0x10000 + ((cp - 0xd800) << 10) + lo - 0xdc00))
+      fi
+      if ((cp == 8)); then
+        out+="${bs}b"
+      elif ((cp == 9)); then
+        out+="${bs}t"
+      elif ((cp == 10)); then
+        out+="${bs}n"
+      elif ((cp == 12)); then
+        out+="${bs}f"
+      elif ((cp == 13)); then
+        out+="${bs}r"
+      elif ((cp < 0x20 || (cp >= 0xd800 && cp <= 0xdfff))); then
+        printf -v hex '%04x' "$cp"
+        out+="${bs}u$hex"
+      elif ((cp == 0x22)); then
+        out+="$bs\""
+      elif ((cp == 0x5c)); then
+        out+="$bs$bs"
+      else
+        if ((cp < 0x80)); then
+          printf -v hex '\\x%02x' "$cp"
+        elif ((cp < 0x800)); then
+          printf -v hex '\\x%02x\\x%02x' $((0xc0 | cp >> 6)) $((0x80 | (cp & 0x3f)))
+        elif ((cp < 0x10000)); then
+          printf -v hex '\\x%02x\\x%02x\\x%02x' $((0xe0 | cp >> 12)) $((0x80 | (cp >> 6 & 0x3f))) $((0x80 | (cp & 0x3f)))
+        else
+          printf -v hex '\\x%02x\\x%02x\\x%02x\\x%02x' $((0xf0 | cp >> 18)) $((0x80 | (cp >> 12 & 0x3f))) \
+            $((0x80 | (cp >> 6 & 0x3f))) $((0x80 | (cp & 0x3f)))
+        fi
+        printf -v ch '%b' "$hex"
+        out+=$ch
+      fi
+      ;;
+    esac
+  done
+  out+=$s
+  _hle_escape_ctl out "$out"
+  printf -v "$1" '%s' "$out"
+}
+
+# _hle_pair_fields PAYLOAD: reads the top-level fields started_event_id, step and action of a
+# compact, valid payload object as the server does (the last of duplicate keys wins; a string,
+# number or boolean is text, null, an object or an array is no value) into the caller's pf_sid,
+# pf_step and pf_action: "=<text>" (strings in the form of _hle_json_canon, other values as
+# written) or "" when absent. Linear time: the text is cut at '"' like in _hle_json_compact.
+_hle_pair_fields() {
+  local seg="" str="" t="" key="" depth=0 instr=0 want="" value="" rc=0
+  pf_sid="" pf_step="" pf_action=""
+  while :; do
+    seg=""
+    IFS= read -r -d '"' seg
+    rc=$?
+    if ((instr)); then
+      str+=$seg
+      [[ $seg =~ (\\*)$ ]]
+      if ((${#BASH_REMATCH[1]} % 2 == 1)); then
+        str+='"' # an escaped quote: the string goes on
+        continue
+      fi
+      instr=0
+      if [[ $want == key ]]; then
+        _hle_json_canon key "$str"
+      elif [[ $want == value ]]; then
+        _hle_json_canon value "$str"
+        case $key in
+        started_event_id) pf_sid="=$value" ;;
+        step) pf_step="=$value" ;;
+        action) pf_action="=$value" ;;
+        esac
+      fi
+      str=""
+      want=""
+    else
+      if [[ $key == started_event_id || $key == step || $key == action ]] && ((depth == 1)) && [[ $seg == :* ]]; then
+        # the value of a wanted key: a string (seg is ":"), or a literal or a container here
+        t=${seg:1}
+        t=${t%%[,\}]*}
+        case $t in
+        '') ;;
+        '{'* | '['* | null) value="" ;;
+        *) value="=$t" ;;
+        esac
+        if [[ -n $t ]]; then
+          case $key in
+          started_event_id) pf_sid=$value ;;
+          step) pf_step=$value ;;
+          action) pf_action=$value ;;
+          esac
+        fi
+      fi
+      if [[ $seg == :* && $seg == ":" ]] && ((depth == 1)); then
+        want=value
+      fi
+      t=${seg//[^\{\}\[\]]/}
+      while [[ -n $t ]]; do
+        case ${t:0:1} in
+        '{' | '[') depth=$((depth + 1)) ;;
+        *) depth=$((depth - 1)) ;;
+        esac
+        t=${t:1}
+      done
+      ((rc != 0)) && break
+      if ((depth == 1)) && [[ $seg == *'{' || $seg == *, ]]; then
+        want=key
+        key=""
+      elif [[ $want != value ]]; then
+        want=""
+      fi
+      instr=1
+    fi
+  done <<<"$1"
+  return 0
 }
 
 list_events() (
@@ -937,30 +1112,58 @@ latest_remediation() (
     _hle_usage_error latest_remediation "usage: latest_remediation SERVICE"
     return 2
   fi
-  local started="" completed="" l="" cid="" skey="" rest=""
-  local -a lines=()
-  mapfile -t lines < <(
-    _hle_collect latest_remediation all "" remediation_started "" "$1" "" | \sort
+  # The server's pairing (get_remediation_history): the service's remediation events of each
+  # correlation id, in listing order; a completion closes the open start named by its
+  # started_event_id, else the oldest open start with the same step key (step, else action), else
+  # (no key at all) the latest open start.
+  local ts="" node="" order="" type="" id="" cid="" sid="" key="" shown="" i=0 j="" match="" last=""
+  local -a records=() ids=() keys=() shows=() open=() rest=()
+  local -A opened=() closed=()
+  mapfile -t records < <(
+    _hle_collect latest_remediation all "" "" "" "$1" "" pairing | \sort
   )
-  ((${#lines[@]})) || return 1
-  started=${lines[${#lines[@]} - 1]}
-  # the key of the started event (ts, node, id) and its correlation id
-  skey=${started%%$'\t'*}
-  rest=${started#*$'\t'*$'\t'*$'\t'}
-  cid=${rest%%$'\t'*}
-  mapfile -t lines < <(
-    _hle_collect latest_remediation all "" remediation_completed "" "$1" "" | \sort
-  )
-  for l in "${lines[@]}"; do
-    [[ ${l%%$'\t'*} < "$skey" ]] && continue
-    rest=${l#*$'\t'*$'\t'*$'\t'}
-    [[ ${rest%%$'\t'*} == "$cid" ]] || continue
-    completed=$l
-    break
+  for ((i = 0; i < ${#records[@]}; i++)); do
+    # no field is empty (absent values are "-"), so tab-splitting keeps every field in place
+    IFS=$'\t' read -r ts node order type id cid sid key shown <<<"${records[i]}"
+    ids[i]=$id keys[i]=$key shows[i]=$shown
+    if [[ $type == remediation_started ]]; then
+      opened["c$cid"]+=" $i"
+      last=$i
+      continue
+    fi
+    read -r -a open <<<"${opened["c$cid"]:-}"
+    ((${#open[@]})) || continue
+    match=""
+    if [[ $sid != - ]]; then
+      for j in "${open[@]}"; do
+        if [[ "=${ids[j]}" == "$sid" ]]; then
+          match=$j
+          break
+        fi
+      done
+    elif [[ $key == - ]]; then
+      match=${open[${#open[@]} - 1]}
+    else
+      for j in "${open[@]}"; do
+        if [[ ${keys[j]} == "$key" ]]; then
+          match=$j
+          break
+        fi
+      done
+    fi
+    [[ -n $match ]] || continue
+    closed["s$match"]=$i
+    rest=()
+    for j in "${open[@]}"; do
+      [[ $j == "$match" ]] || rest+=("$j")
+    done
+    opened["c$cid"]=" ${rest[*]}"
   done
-  printf '%s\n' "${started#*$'\t'*$'\t'*$'\t'*$'\t'}"
-  if [[ -n $completed ]]; then
-    printf 'completed: %s\n' "${completed#*$'\t'*$'\t'*$'\t'*$'\t'}"
+  [[ -n $last ]] || return 1
+  # the display line: the record of _hle_format without its four sort fields
+  printf '%s\n' "${shows[last]#*$'\t'*$'\t'*$'\t'*$'\t'}"
+  if [[ -n ${closed["s$last"]:-} ]]; then
+    printf 'completed: %s\n' "${shows[${closed["s$last"]}]#*$'\t'*$'\t'*$'\t'*$'\t'}"
   else
     printf 'completed: no\n'
   fi

@@ -29,10 +29,13 @@ public final class EventTypes {
 
     /**
      * Custom types this server always accepts, without HOMELAB_EVENTS_CUSTOM_TYPES, because a feature of the
-     * server itself writes them: {@code operator_query} audits each natural-language question (POST /api/ask).
+     * server itself writes them: {@code operator_query} audits each natural-language question (POST /api/ask);
+     * {@code operator_note} is an operator's note or acknowledgement on a chain (the console), which changes no
+     * chain's outcome.
      */
     public static final String OPERATOR_QUERY = "operator_query";
-    public static final List<String> BUILT_IN_CUSTOM = List.of(OPERATOR_QUERY);
+    public static final String OPERATOR_NOTE = "operator_note";
+    public static final List<String> BUILT_IN_CUSTOM = List.of(OPERATOR_QUERY, OPERATOR_NOTE);
 
     private EventTypes() {
     }

@@ -329,4 +329,24 @@ public class EventService {
             return "localhost";
         }
     }
+
+    /** Where one event lives in the store: its id and its file, relative to the root. */
+    public record EventFile(UUID id, String path) {
+    }
+
+    /** The files of a listing page, and whether more events match. */
+    public record EventFiles(List<EventFile> files, boolean hasMore) {
+    }
+
+    /**
+     * The files of a chain's events, newest first, at most {@code max}: from the index only (no file is read),
+     * because files written by other tools may have any name.
+     */
+    public EventFiles chainFiles(String correlationId, int max) {
+        EventQuery q = toQuery(new ListCriteria(null, null, null, null, null, null, null, correlationId, "newest", max,
+                null), max, max, Instant.now());
+        IndexPage page = entries(q);
+        return new EventFiles(page.entries().stream().map(e -> new EventFile(e.id(), e.relativePath())).toList(),
+                page.hasMore());
+    }
 }

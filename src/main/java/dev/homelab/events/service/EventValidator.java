@@ -78,10 +78,10 @@ public class EventValidator {
         return defaultNode;
     }
 
-    /** Validates a draft and builds the event to store, with a fresh id. */
+    /** Validates a draft and builds the event to store, with the draft's id or else a fresh one. */
     public Event toEvent(EventDraft d) {
         List<FieldError> errors = new ArrayList<>();
-        UUID id = UUID.randomUUID();
+        UUID id = d.id() != null ? d.id() : UUID.randomUUID();
 
         Instant now = Timestamps.truncate(clock.instant());
         Instant timestamp = now;

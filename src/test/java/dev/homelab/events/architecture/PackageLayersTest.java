@@ -1,5 +1,6 @@
 package dev.homelab.events.architecture;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
@@ -58,6 +59,15 @@ class PackageLayersTest {
                         "service", "replication", "archive", "sync")
                 .whereLayer("storage").mayOnlyBeAccessedByLayers("faces", "ingest", "security", "ask", "agent",
                         "service", "replication", "archive", "sync", "index")
+                .check(MAIN);
+    }
+
+    /** Faces speak in domain types: no index or storage type appears in a face, the tool catalog or the ask agent. */
+    @Test
+    void facesNeverTouchTheIndexOrTheStorage() {
+        noClasses().that().resideInAnyPackage(BASE + ".rest..", BASE + ".mcp..", BASE + ".health..", BASE + ".console..",
+                BASE + ".security..", BASE + ".agent..", BASE + ".ask..")
+                .should().dependOnClassesThat().resideInAnyPackage(BASE + ".index..", BASE + ".storage..")
                 .check(MAIN);
     }
 }

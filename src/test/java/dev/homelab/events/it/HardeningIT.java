@@ -27,13 +27,19 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.homelab.events.testing.RawHttp;
 import dev.homelab.events.testing.StoreFiles;
 
-/** Hardening checks that need the packaged server as a real process: start-up refusal, SIGKILL, bursts. */
+/**
+ * Hardening checks that need the packaged server as a real process: start-up refusal, SIGKILL, bursts. Every wait
+ * has a deadline; the 20,000-file bursts are soaks ({@code ./mvnw -Psoak verify}).
+ */
 class HardeningIT {
 
     static final String EVENT = "{\"type\":\"deployment_started\",\"severity\":\"info\",\"source\":\"ci\",\"service\":\"web\","
@@ -74,6 +80,7 @@ class HardeningIT {
     }
 
     @Test
+    @Timeout(600)
     void sigkillDuringABurstOfWritesLosesNoAcknowledgedEvent() throws Exception {
         Path store = tmp.resolve("store");
         Set<String> acknowledged = ConcurrentHashMap.newKeySet();
@@ -103,13 +110,18 @@ class HardeningIT {
                 w.start();
                 writers.add(w);
             }
-            while (acknowledged.size() < 500) {
-                Thread.sleep(20);
-            }
+            Awaitility.await("500 writes acknowledged before the kill").atMost(Duration.ofMinutes(3))
+                    .pollInterval(Duration.ofMillis(20))
+                    .until(() -> {
+                        assertTrue(writers.stream().anyMatch(Thread::isAlive) || acknowledged.size() >= 500,
+                                "every writer stopped before 500 writes were acknowledged (see the server log)");
+                        return acknowledged.size() >= 500;
+                    });
             server.kill();
             running.set(false);
             for (Thread w : writers) {
                 w.join(30_000);
+                assertTrue(!w.isAlive(), w.getName() + " still running 30 s after the kill");
             }
             assertEquals(137, server.process().exitValue(), "killed by SIGKILL");
 
@@ -130,22 +142,39 @@ class HardeningIT {
 
     /**
      * Files written behind the server's back faster than any watcher can follow are all indexed by the rescan.
-     * The size is a system property so the documented 100,000-file measurement can be rerun:
-     * {@code ./mvnw verify -Dit.test='HardeningIT#aBurst*' -Dhomelab.burst.files=100000}.
+     * The default run writes 2,000 files; the soak ({@code ./mvnw -Psoak verify}) 20,000, and the documented
+     * 100,000-file measurement can be rerun with
+     * {@code ./mvnw -Psoak verify -Dit.test='HardeningIT#soak*' -Dhomelab.burst.files=100000}.
      */
     @Test
+    @Timeout(600)
     void aBurstOfFilesWrittenBehindTheServersBackIsFullyIndexed() throws Exception {
-        burst("watcher on", Map.of());
+        burst("watcher on", Map.of(), 2_000);
     }
 
     /** The watcher switched off stands for a paused watcher or an overflowed event queue: only the rescan is left. */
     @Test
+    @Timeout(600)
     void aBurstWithTheWatcherOffIsFullyIndexedByTheRescan() throws Exception {
-        burst("watcher off, rescan only", Map.of("HOMELAB_INDEX_WATCH", "false"));
+        burst("watcher off, rescan only", Map.of("HOMELAB_INDEX_WATCH", "false"), 2_000);
     }
 
-    private void burst(String mode, Map<String, String> env) throws Exception {
-        int files = Integer.getInteger("homelab.burst.files", 20_000);
+    @Test
+    @Tag("soak")
+    @Timeout(1800)
+    void soakALargeBurstOfFilesIsFullyIndexed() throws Exception {
+        burst("watcher on", Map.of(), Integer.getInteger("homelab.burst.files", 20_000));
+    }
+
+    @Test
+    @Tag("soak")
+    @Timeout(1800)
+    void soakALargeBurstWithTheWatcherOffIsFullyIndexedByTheRescan() throws Exception {
+        burst("watcher off, rescan only", Map.of("HOMELAB_INDEX_WATCH", "false"),
+                Integer.getInteger("homelab.burst.files", 20_000));
+    }
+
+    private void burst(String mode, Map<String, String> env, int files) throws Exception {
         Path store = tmp.resolve("store");
         try (PackagedServer server = new PackagedServer(store, tmp.resolve("server.log"), env).start()) {
             Instant base = Instant.parse("2026-10-01T00:00:00Z");
@@ -168,16 +197,15 @@ class HardeningIT {
             }
             long wroteMs = (System.nanoTime() - writeStart) / 1_000_000;
             long indexStart = System.nanoTime();
-            long deadline = indexStart + Duration.ofMinutes(5).toNanos();
-            long total = 0;
-            while (System.nanoTime() < deadline && (total = total(get(server.baseUrl() + "/api/events?limit=1"))) < files) {
-                Thread.sleep(200);
-            }
+            // a generous ceiling: how fast is the benchmark's claim (docs/performance.md), this checks that all are
+            Awaitility.await("every file of the burst indexed (" + mode + ")")
+                    .atMost(Duration.ofMinutes(files > 10_000 ? 20 : 5))
+                    .pollInterval(Duration.ofMillis(200))
+                    .until(() -> total(get(server.baseUrl() + "/api/events?limit=1")), n -> n == files);
             long indexedMs = (System.nanoTime() - indexStart) / 1_000_000;
             System.out.printf(
                     "Burst behind the server's back (%s): %d files written in %d ms, all indexed %d ms after the last one%n",
                     mode, files, wroteMs, indexedMs);
-            assertEquals(files, total, "every file indexed within 5 minutes");
         }
     }
 
@@ -194,7 +222,8 @@ class HardeningIT {
     }
 
     int status(String url) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
     static final Pattern ID = Pattern.compile("\"id\":\"([0-9a-f-]{36})\"");

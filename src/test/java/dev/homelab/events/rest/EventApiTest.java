@@ -12,6 +12,9 @@ import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -24,12 +27,30 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 
-/** The REST face against a real server and a real temporary store. Each test uses its own service name or chain. */
+/**
+ * The REST face against a real server and a store of its own (its own test profile, so nothing another test class
+ * wrote is in it). Each test uses its own service name or chain; the demo chain is loaded by the test that checks it.
+ */
 @QuarkusTest
+@TestProfile(EventApiTest.OwnStore.class)
 class EventApiTest {
+
+    /** A store no other test class writes to. */
+    public static class OwnStore implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            try {
+                return Map.of("homelab.events.dir", Files.createTempDirectory("event-api").resolve("events").toString());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
 
     static String unique(String prefix) {
         return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
@@ -282,7 +303,9 @@ class EventApiTest {
 
     @Test
     void demoFlowLoadsOnceAndFormsTheSpecChain() {
-        given().post("/api/store/demo").then().statusCode(200);
+        given().get("/api/chains/deploy-882").then().statusCode(404); // this store has never seen the demo
+        given().post("/api/store/demo").then().statusCode(200).body("correlation_id", equalTo("deploy-882"))
+                .body("written", equalTo(4));
         given().post("/api/store/demo").then().statusCode(200).body("written", equalTo(0));
         given().get("/api/chains/deploy-882").then().statusCode(200)
                 .body("events.type", equalTo(List.of("deployment_started", "deployment_failed", "remediation_started",

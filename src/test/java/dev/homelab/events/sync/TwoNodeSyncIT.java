@@ -20,7 +20,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
 import org.awaitility.Awaitility;
@@ -46,6 +45,9 @@ class TwoNodeSyncIT {
     private static final Path JAR = PackagedServer.JAR;
     private static final String TOKEN_A = "token-of-a";
     private static final String TOKEN_B = "token-of-b";
+    /** Generous ceilings for every wait: they bound a hang, they do not measure speed. */
+    private static final Duration READY = Duration.ofMinutes(3);
+    private static final Duration CEILING = Duration.ofMinutes(3);
 
     @TempDir
     Path tmp;
@@ -96,7 +98,7 @@ class TwoNodeSyncIT {
         }
 
         void awaitReady() {
-            await(name + " ready (see target/it-logs)", Duration.ofSeconds(180), () -> {
+            await(name + " ready", READY, () -> {
                 if (!process.isAlive()) {
                     fail(name + " exited with " + process.exitValue() + "; see target/it-logs");
                 }
@@ -164,15 +166,16 @@ class TwoNodeSyncIT {
     }
 
     @Test
+    @Timeout(1800)
     void bothSidesEmitWhileTheOtherIsStoppedAndEndWithTheUnionAndOneTransitionEach() throws Exception {
         requireJar();
         Node a = new Node("node-a", freePort());
         Node b = new Node("node-b", freePort());
         a.peer(b, TOKEN_B);
         b.peer(a, TOKEN_A);
-        // the window is wider than a cold start, so starting the two processes is not an outage
-        a.env.put("HOMELAB_SYNC_HEARTBEAT_WINDOW", "PT12S");
-        b.env.put("HOMELAB_SYNC_HEARTBEAT_WINDOW", "PT12S");
+        // the window is wider than a cold start on a loaded machine, so starting the two processes is not an outage
+        a.env.put("HOMELAB_SYNC_HEARTBEAT_WINDOW", "PT30S");
+        b.env.put("HOMELAB_SYNC_HEARTBEAT_WINDOW", "PT30S");
         a.start();
         b.start();
         a.awaitReady();
@@ -184,18 +187,18 @@ class TwoNodeSyncIT {
         b.stop();
         a.emit(null);
         a.emit("2026-01-02T03:04:05Z"); // a late event with an old timestamp
-        await("node-a sees node-b offline", Duration.ofSeconds(120), () -> a.peerState().equals("offline"));
+        await("node-a sees node-b offline", CEILING, () -> a.peerState().equals("offline"));
         b.start().awaitReady();
         awaitUnion(a, b);
-        await("node-a sees node-b online", Duration.ofSeconds(120), () -> a.peerState().equals("online"));
+        await("node-a sees node-b online", CEILING, () -> a.peerState().equals("online"));
 
         a.stop();
         b.emit(null);
         b.emit("2026-01-03T03:04:05Z");
-        await("node-b sees node-a offline", Duration.ofSeconds(120), () -> b.peerState().equals("offline"));
+        await("node-b sees node-a offline", CEILING, () -> b.peerState().equals("offline"));
         a.start().awaitReady();
         awaitUnion(a, b);
-        await("node-b sees node-a online", Duration.ofSeconds(120), () -> b.peerState().equals("online"));
+        await("node-b sees node-a online", CEILING, () -> b.peerState().equals("online"));
         awaitUnion(a, b);
 
         Map<String, byte[]> files = Fixtures.files(a.root);
@@ -213,6 +216,7 @@ class TwoNodeSyncIT {
     }
 
     @Test
+    @Timeout(1200)
     void aPullInterruptedByAKilledPeerResumesWithoutLossOrDuplication() throws Exception {
         requireJar();
         Node a = new Node("node-a", freePort());
@@ -230,7 +234,7 @@ class TwoNodeSyncIT {
         Map<String, byte[]> original = Fixtures.files(b.root);
         b.start().awaitReady();
         a.start();
-        await("node-a has pulled part of node-b", Duration.ofSeconds(180), () -> countFiles(a.root) > 0);
+        await("node-a has pulled part of node-b", READY, () -> countFiles(a.root) > 0);
         b.kill();
         int atKill = countFiles(a.root);
         System.out.printf("TwoNodeSyncIT: peer killed after %d of %d files were pulled%n", atKill, total);
@@ -256,7 +260,7 @@ class TwoNodeSyncIT {
     }
 
     private void awaitUnion(Node a, Node b) {
-        await("both stores hold the same files", Duration.ofSeconds(120), () -> {
+        await("both stores hold the same files", CEILING, () -> {
             Map<String, byte[]> fa = Fixtures.files(a.root);
             Map<String, byte[]> fb = Fixtures.files(b.root);
             if (!fa.keySet().equals(fb.keySet())) {
@@ -301,12 +305,16 @@ class TwoNodeSyncIT {
         return PackagedServer.freePort();
     }
 
+    interface Check {
+        boolean ok() throws Exception;
+    }
+
     /**
-     * Waits for a condition with a generous ceiling (a loaded machine is slow; the ceilings are no timing claim).
-     * An exception means "not yet"; a failed assertion fails at once.
+     * Polls {@code check} until it holds, with a generous ceiling (a loaded machine is slow, not wrong). An
+     * AssertionError inside the check fails at once; other exceptions mean "not yet".
      */
-    private static void await(String what, Duration max, Callable<Boolean> check) {
-        Awaitility.await(what).atMost(max).pollInterval(Duration.ofMillis(100))
-                .ignoreExceptionsMatching(e -> !(e instanceof AssertionError)).until(check);
+    private static void await(String what, Duration max, Check check) {
+        Awaitility.await(what + " (see target/it-logs)").atMost(max).pollInterval(Duration.ofMillis(100))
+                .ignoreExceptionsMatching(e -> !(e instanceof AssertionError)).until(check::ok);
     }
 }

@@ -15,15 +15,12 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
 
-import jakarta.inject.Inject;
-
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-
-import dev.homelab.events.storage.EventStore;
 
 /**
  * The libraries next to a running server: the server lists and chains events that bash and Python wrote
@@ -38,9 +35,6 @@ class LibrariesWithServerTest {
             e = emit_event(sys.argv[1], sys.argv[2], "py-lib", sys.argv[4], sys.argv[3], {"from": "python"})
             print(e["id"])
             """;
-
-    @Inject
-    EventStore store;
 
     @TestHTTPResource("/")
     URL server;
@@ -80,24 +74,17 @@ class LibrariesWithServerTest {
     void serverListsAndChainsEventsTheLibrariesWroteIntoItsStoreWithoutRestart() throws Exception {
         Tools.assumeInstalled("bash", "python3");
         String cid = "libs-" + UUID.randomUUID();
-        String first = emitWithBash(env(store.root(), "pi-bash"), "deployment_failed", cid);
-        String second = emitWithPython(env(store.root(), "pi-python"), "remediation_started", cid);
+        Path root = Path.of(given().get("/api/store").then().statusCode(200).extract().<String>path("root"));
+        String first = emitWithBash(env(root, "pi-bash"), "deployment_failed", cid);
+        String second = emitWithPython(env(root, "pi-python"), "remediation_started", cid);
 
-        List<String> ids = List.of();
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < deadline) {
-            // 404 until the watcher or the rescan has indexed the first file
-            var response = given().get("/api/chains/{cid}", cid);
-            if (response.statusCode() == 200) {
-                ids = response.path("events.id");
-                if (ids.size() == 2) {
-                    break;
-                }
-            } else {
-                assertEquals(404, response.statusCode(), response.asString());
-            }
-            Thread.sleep(200);
-        }
+        // 404 until the watcher or the rescan has indexed the files
+        List<String> ids = Awaitility.await("the server chains what the libraries wrote").atMost(Duration.ofMinutes(1))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> {
+                    var response = given().get("/api/chains/{cid}", cid);
+                    return response.statusCode() == 200 ? response.<List<String>>path("events.id") : List.<String>of();
+                }, found -> found.size() == 2);
         assertEquals(List.of(first, second), ids, "the chain, oldest first");
         given().get("/api/chains/{cid}", cid).then()
                 .body("events[0].node", equalTo("pi-bash"))

@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,12 +18,10 @@ import org.junit.jupiter.api.Assumptions;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.homelab.events.service.EventValidator;
-
 /**
  * Runs the bash and Python libraries of {@code tools/} from Java tests: locations, a process runner
- * that never inherits the developer's HOMELAB_* settings, the shared vectors and a validator
- * configured like them.
+ * that never inherits the developer's HOMELAB_* settings, and the shared vectors. Only public faces of the
+ * server are used from here (no internal class), so the tests hold whatever the inside looks like.
  */
 final class Tools {
 
@@ -122,14 +119,6 @@ final class Tools {
         return Map.of("HOMELAB_EVENTS_DIR", root.toString(), "HOMELAB_NODE", vectors.get("default_node").asText(),
                 "HOMELAB_EVENTS_CUSTOM_TYPES", String.join(",", custom), "PYTHONPATH", TOOLS.toString(),
                 "HOME", root.resolveSibling("home").toString());
-    }
-
-    /** The Java validator configured as the libraries are in these tests. */
-    static EventValidator validator(JsonNode vectors) {
-        List<String> custom = new ArrayList<>();
-        vectors.get("custom_types").forEach(t -> custom.add(t.asText()));
-        return new EventValidator(custom, vectors.get("default_node").asText(), 65536, 16, Duration.ofHours(24), MAPPER,
-                Clock.systemUTC());
     }
 
     /** The one file of an event id under a store root. */
