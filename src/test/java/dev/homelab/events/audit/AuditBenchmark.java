@@ -69,14 +69,15 @@ public final class AuditBenchmark {
     // ------------------------------------------------------------------------------------------- emit overhead
 
     static void emit(Path root, int seconds, int rounds) throws Exception {
+        Files.createDirectories(root);
         EventStore store = TestEvents.store(root);
         EventIndex index = new EventIndex();
         AuditLayout layout = new AuditLayout(store.root());
-        for (int writers : new int[] { 1, 8 }) {
+        for (int writers : new int[]{ 1, 8 }) {
             List<Double> plain = new ArrayList<>();
             List<Double> sealed = new ArrayList<>();
             for (int r = 0; r < rounds; r++) {
-                for (boolean seal : new boolean[] { false, true }) {
+                for (boolean seal : new boolean[]{ false, true }) {
                     EventWriter writer = new EventWriter(store, index);
                     Sealer sealer = null;
                     if (seal) {
@@ -107,14 +108,15 @@ public final class AuditBenchmark {
         ExecutorService pool = Executors.newFixedThreadPool(writers);
         AtomicBoolean stop = new AtomicBoolean();
         AtomicLong done = new AtomicLong();
+        List<java.util.concurrent.Future<Object>> futures = new ArrayList<>();
         for (int w = 0; w < writers; w++) {
-            pool.submit(() -> {
+            futures.add(pool.submit(() -> {
                 while (!stop.get()) {
                     writer.append(TestEvents.event("deployment_started", node, "web", "bench", Instant.now()));
                     done.incrementAndGet();
                 }
                 return null;
-            });
+            }));
         }
         Thread.sleep(1000); // warm-up
         long start = System.nanoTime();
@@ -123,8 +125,10 @@ public final class AuditBenchmark {
         long count = done.get() - before;
         double rate = count / ((System.nanoTime() - start) / 1e9);
         stop.set(true);
+        for (var f : futures) {
+            f.get(1, TimeUnit.MINUTES); // a writer that failed fails the benchmark
+        }
         pool.shutdown();
-        pool.awaitTermination(1, TimeUnit.MINUTES);
         return rate;
     }
 
@@ -171,7 +175,8 @@ public final class AuditBenchmark {
             System.out.printf("cold index scan %.2f s, full verification %.2f s (%d files, %d digests)%n", scans.get(r),
                     verifies.get(r), report.checked(), report.digests());
         }
-        System.out.printf("RESULT %d events: cold index scan %.2f s, verification %.2f s (medians of 3, warm page cache, %d threads)%n",
+        System.out.printf(
+                "RESULT %d events: cold index scan %.2f s, verification %.2f s (medians of 3, warm page cache, %d threads)%n",
                 events, median(scans), median(verifies), cores);
     }
 

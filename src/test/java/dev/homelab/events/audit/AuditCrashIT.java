@@ -60,14 +60,19 @@ class AuditCrashIT {
                 writers.submit(() -> {
                     while (!Thread.currentThread().isInterrupted()) {
                         long n = seq.incrementAndGet();
-                        String ts = n % 2 == 0 ? "" : ",\"timestamp\":\"" + past + "T10:" + String.format("%02d:%02d", (n / 60) % 60, n % 60) + ".000"
-                                + String.format("%03d", n % 1000) + "Z\"";
+                        String ts = n % 2 == 0
+                                ? ""
+                                : ",\"timestamp\":\"" + past + "T10:" + String.format("%02d:%02d", (n / 60) % 60, n % 60)
+                                        + ".000"
+                                        + String.format("%03d", n % 1000) + "Z\"";
                         String body = "{\"type\":\"deployment_started\",\"severity\":\"info\",\"source\":\"crash-it\","
                                 + "\"service\":\"web\",\"payload\":{\"n\":" + n + "}" + ts + "}";
                         try {
-                            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/api/events"))
-                                    .header("Content-Type", "application/json").timeout(Duration.ofSeconds(10))
-                                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+                            HttpResponse<String> r = http.send(
+                                    HttpRequest.newBuilder(URI.create(server.baseUrl() + "/api/events"))
+                                            .header("Content-Type", "application/json").timeout(Duration.ofSeconds(10))
+                                            .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                                    HttpResponse.BodyHandlers.ofString());
                             if (r.statusCode() == 201) {
                                 acknowledged.incrementAndGet();
                             }
@@ -98,6 +103,8 @@ class AuditCrashIT {
             int onDisk = StoreFiles.events(store).size();
             assertTrue(onDisk >= acknowledged.get(), onDisk + " files for " + acknowledged.get() + " acknowledged events");
             assertEquals(onDisk, report.get("checked").asInt(), "every event file is sealed and checked: " + report);
+            System.out.printf("AuditCrashIT: %d acknowledged before the kill, %d event files, %d checked, notices: %s%n",
+                    acknowledged.get(), onDisk, report.get("checked").asInt(), report.get("notices").findValuesAsText("kind"));
             for (JsonNode n : report.get("notices")) {
                 String kind = n.get("kind").asText();
                 assertTrue(kind.equals("late_arrival") || kind.equals("torn_line") || kind.equals("open_day"),
