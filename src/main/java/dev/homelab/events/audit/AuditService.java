@@ -93,7 +93,15 @@ public class AuditService {
         }
         Path keyFile = keyFile(config.keyFile(), System.getenv(), Path.of(System.getProperty("user.home")));
         boolean existed = Files.exists(keyFile, LinkOption.NOFOLLOW_LINKS);
-        keys = AuditKeys.loadOrCreate(keyFile);
+        try {
+            keys = AuditKeys.loadOrCreate(keyFile);
+        } catch (IOException | RuntimeException e) {
+            // the events matter more than their seals: serve them, and say loudly what is missing and how to fix it
+            LOG.errorf("Audit trail OFF: the signing key %s cannot be %s (%s). Nothing is sealed until it can: set "
+                    + "HOMELAB_AUDIT_KEY_FILE to a file this user can create, outside the event store", keyFile,
+                    existed ? "read" : "created", e.toString());
+            return;
+        }
         if (!existed) {
             LOG.infof("Audit: created the Ed25519 signing key %s (mode 0600, key id %s); keep it out of the store and "
                     + "back it up apart from it", keyFile, Verifier.shortId(keys.keyId()));
@@ -102,7 +110,15 @@ public class AuditService {
         }
         String signer = localNode.nodeName();
         publishPublicKey(signer);
-        anchors = new Anchors(Anchors.fileFor(keyFile, store.root()), store.root());
+        Path anchorFile = Anchors.fileFor(keyFile, store.root());
+        try {
+            anchors = new Anchors(anchorFile, store.root());
+        } catch (IOException | RuntimeException e) {
+            LOG.warnf("Audit: the chain heads %s are unreadable (%s); starting from the store's own chain", anchorFile,
+                    e.toString());
+            Files.deleteIfExists(anchorFile);
+            anchors = new Anchors(anchorFile, store.root());
+        }
         Sealer s = new Sealer(layout, store.files(), Clock.systemUTC(), config.queueCapacity());
         closer = new DayCloser(layout, s, keys, signer, config.grace(), Clock.systemUTC(), anchors);
         sealer = s;
