@@ -12,7 +12,6 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -129,12 +128,7 @@ final class DayCloser {
             if (contents.lines().isEmpty()) {
                 return null;
             }
-            Map<String, Seal> unique = new LinkedHashMap<>();
-            for (SealFile.Line line : contents.lines()) {
-                unique.putIfAbsent(line.seal().path(), line.seal());
-            }
-            List<Seal> leaves = new ArrayList<>(unique.values());
-            leaves.sort(Seal.LISTING_ORDER);
+            List<Seal> leaves = contents.leaves(contents.length());
             List<byte[]> hashes = new ArrayList<>(leaves.size());
             for (Seal s : leaves) {
                 hashes.add(s.leafHash());

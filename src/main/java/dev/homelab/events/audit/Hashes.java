@@ -12,11 +12,26 @@ final class Hashes {
     private Hashes() {
     }
 
-    static MessageDigest sha256() {
+    private static final MessageDigest PROTOTYPE;
+
+    static {
         try {
-            return MessageDigest.getInstance("SHA-256");
+            PROTOTYPE = MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+    }
+
+    /** A fresh SHA-256 (a clone of a prototype: far cheaper than a provider lookup per leaf and node). */
+    static MessageDigest sha256() {
+        try {
+            return (MessageDigest) PROTOTYPE.clone();
+        } catch (CloneNotSupportedException e) {
+            try {
+                return MessageDigest.getInstance("SHA-256");
+            } catch (NoSuchAlgorithmException impossible) {
+                throw new IllegalStateException(impossible);
+            }
         }
     }
 

@@ -4,9 +4,7 @@ import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 import dev.homelab.events.audit.AuditLayout.NodeDay;
 import dev.homelab.events.audit.ProofResult.Reason;
@@ -43,17 +41,9 @@ final class Proofs {
                 || !Hashes.hex(Hashes.sha256(c.bytes(), (int) g.sealsBytes())).equals(g.sealsSha256())) {
             return new Unavailable(Reason.RECORD_DAMAGED, "the seal record of " + d + " no longer matches its digest");
         }
-        Map<String, Seal> unique = new LinkedHashMap<>();
-        boolean late = false;
-        for (SealFile.Line line : c.lines()) {
-            if (line.end() <= g.sealsBytes()) {
-                unique.putIfAbsent(line.seal().path(), line.seal());
-            } else if (line.seal().path().equals(relativePath)) {
-                late = true;
-            }
-        }
-        List<Seal> leaves = new ArrayList<>(unique.values());
-        leaves.sort(Seal.LISTING_ORDER);
+        boolean late = c.lines().stream()
+                .anyMatch(line -> line.end() > g.sealsBytes() && line.seal().path().equals(relativePath));
+        List<Seal> leaves = c.leaves(g.sealsBytes());
         int index = -1;
         List<byte[]> hashes = new ArrayList<>(leaves.size());
         for (int i = 0; i < leaves.size(); i++) {

@@ -1,12 +1,15 @@
 package dev.homelab.events.audit;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
+import java.util.List;
 import java.util.UUID;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -26,11 +29,23 @@ record Seal(String path, String sha256, long size, Instant sealedAt, Instant tim
 
     static final ObjectMapper JSON = new ObjectMapper();
 
+    private record Keyed(Event key, Seal seal) {
+    }
+
     /**
-     * Listing order, defined once in {@link Event#LISTING_ORDER}: the seal's key is turned into an event that
-     * carries only the fields the order reads.
+     * The seals in listing order, defined once in {@link Event#LISTING_ORDER}: each seal's key becomes an event
+     * that carries only the fields the order reads (made once per seal, not per comparison).
      */
-    static final Comparator<Seal> LISTING_ORDER = Comparator.comparing(Seal::orderKey, Event.LISTING_ORDER);
+    static List<Seal> inListingOrder(Collection<Seal> seals) {
+        List<Keyed> keyed = new ArrayList<>(seals.size());
+        for (Seal s : seals) {
+            keyed.add(new Keyed(s.orderKey(), s));
+        }
+        keyed.sort(Comparator.comparing(Keyed::key, Event.LISTING_ORDER));
+        List<Seal> out = new ArrayList<>(keyed.size());
+        keyed.forEach(k -> out.add(k.seal()));
+        return out;
+    }
 
     static Seal of(String path, byte[] bytes, Instant sealedAt, Event event) {
         return new Seal(path, Hashes.sha256Hex(bytes), bytes.length, sealedAt, event.timestamp(), event.node(), event.id());
@@ -68,33 +83,57 @@ record Seal(String path, String sha256, long size, Instant sealedAt, Instant tim
 
     /** Parses one line (without its newline); throws IllegalArgumentException when it is not a complete seal. */
     static Seal parse(byte[] bytes, int from, int to) {
-        JsonNode o;
-        try {
-            o = JSON.readTree(new String(bytes, from, to - from, StandardCharsets.UTF_8));
+        // a streaming parse: verification reads every seal line of the store, a tree per line would double its cost
+        String path = null;
+        String sha256 = null;
+        String sealedAt = null;
+        String timestamp = null;
+        String node = null;
+        String id = null;
+        long size = -1;
+        try (JsonParser p = JSON.getFactory().createParser(bytes, from, to - from)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw new IllegalArgumentException("not a JSON object");
+            }
+            JsonToken t;
+            while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                JsonToken v = p.nextToken();
+                String text = v == JsonToken.VALUE_STRING ? p.getText() : null;
+                switch (field) {
+                    case "path" -> path = text;
+                    case "sha256" -> sha256 = text;
+                    case "sealed_at" -> sealedAt = text;
+                    case "timestamp" -> timestamp = text;
+                    case "node" -> node = text;
+                    case "id" -> id = text;
+                    case "size" -> size = v == JsonToken.VALUE_NUMBER_INT ? p.getLongValue() : -1;
+                    default -> p.skipChildren();
+                }
+            }
+            if (t != JsonToken.END_OBJECT || p.nextToken() != null) {
+                throw new IllegalArgumentException("not one JSON object");
+            }
         } catch (IOException e) {
             throw new IllegalArgumentException("not JSON", e);
         }
-        if (o == null || !o.isObject()) {
-            throw new IllegalArgumentException("not a JSON object");
-        }
         try {
-            Hashes.unhex32(text(o, "sha256"));
-            JsonNode size = o.get("size");
-            if (size == null || !size.canConvertToLong() || size.asLong() < 0) {
+            Hashes.unhex32(sha256);
+            if (size < 0) {
                 throw new IllegalArgumentException("size is missing");
             }
-            return new Seal(text(o, "path"), text(o, "sha256"), size.asLong(), Instant.parse(text(o, "sealed_at")),
-                    Instant.parse(text(o, "timestamp")), text(o, "node"), UUID.fromString(text(o, "id")));
+            return new Seal(required("path", path), sha256, size, Instant.parse(required("sealed_at", sealedAt)),
+                    Instant.parse(required("timestamp", timestamp)), required("node", node),
+                    UUID.fromString(required("id", id)));
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("not a seal: " + e.getMessage(), e);
         }
     }
 
-    private static String text(JsonNode o, String field) {
-        JsonNode v = o.get(field);
-        if (v == null || !v.isTextual() || v.asText().isEmpty()) {
+    private static String required(String field, String value) {
+        if (value == null || value.isEmpty()) {
             throw new IllegalArgumentException(field + " is missing");
         }
-        return v.asText();
+        return value;
     }
 }

@@ -7,7 +7,9 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -40,6 +42,20 @@ final class SealFile {
 
         long length() {
             return bytes.length;
+        }
+
+        /**
+         * The leaves of a digest covering the first {@code upTo} bytes: the seals of the lines that end there or
+         * before, each path once (its first seal), in listing order.
+         */
+        List<Seal> leaves(long upTo) {
+            Map<String, Seal> unique = new LinkedHashMap<>();
+            for (Line line : lines) {
+                if (line.end() <= upTo) {
+                    unique.putIfAbsent(line.seal().path(), line.seal());
+                }
+            }
+            return Seal.inListingOrder(unique.values());
         }
     }
 

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.security.PublicKey;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -68,18 +69,9 @@ final class Verifier {
     }
 
     AuditReport verify() throws IOException {
-        List<Finding> found = new ArrayList<>();
+        List<Finding> found = Collections.synchronizedList(new ArrayList<>());
         Map<String, PublicKey> keys = trustedKeys(found);
         Map<NodeDay, DigestFile> digests = new TreeMap<>();
-        for (NodeDay d : layout.recorded()) {
-            if (o.node() == null || o.node().equals(d.node())) {
-                DigestFile f = readDigest(d, keys, found);
-                if (f != null) {
-                    digests.put(d, f);
-                }
-            }
-        }
-        checkChains(digests, found);
         List<NodeDay> days = new ArrayList<>();
         for (NodeDay d : layout.nodeDays()) {
             if ((o.node() == null || o.node().equals(d.node())) && inRange(d.date())) {
@@ -87,12 +79,26 @@ final class Verifier {
             }
         }
         long checked = 0;
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(o.threads(), days.size())), r -> {
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, o.threads()), r -> {
             Thread t = new Thread(r, "audit-verify");
             t.setDaemon(true);
             return t;
         });
         try {
+            // every digest of the nodes concerned (the chain needs them all), its signature checked in parallel
+            Map<NodeDay, Future<DigestFile>> reading = new TreeMap<>();
+            for (NodeDay d : layout.recorded()) {
+                if (o.node() == null || o.node().equals(d.node())) {
+                    reading.put(d, pool.submit(() -> readDigest(d, keys, found)));
+                }
+            }
+            for (Map.Entry<NodeDay, Future<DigestFile>> e : reading.entrySet()) {
+                DigestFile f = e.getValue().get();
+                if (f != null) {
+                    digests.put(e.getKey(), f);
+                }
+            }
+            checkChains(digests, found);
             List<Future<DayResult>> results = new ArrayList<>();
             for (NodeDay d : days) {
                 DigestFile digest = digests.get(d);
@@ -404,14 +410,7 @@ final class Verifier {
                     + "covers, were changed", Kind.SEALS_EDITED));
             return;
         }
-        Map<String, Seal> unique = new LinkedHashMap<>();
-        for (SealFile.Line line : c.lines()) {
-            if (line.end() <= g.sealsBytes()) {
-                unique.putIfAbsent(line.seal().path(), line.seal());
-            }
-        }
-        List<Seal> leaves = new ArrayList<>(unique.values());
-        leaves.sort(Seal.LISTING_ORDER);
+        List<Seal> leaves = c.leaves(g.sealsBytes());
         List<byte[]> hashes = new ArrayList<>(leaves.size());
         leaves.forEach(s -> hashes.add(s.leafHash()));
         if (leaves.size() != g.count() || !Hashes.hex(Merkle.root(hashes)).equals(g.merkleRoot())) {
