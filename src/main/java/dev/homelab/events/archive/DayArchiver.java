@@ -63,6 +63,17 @@ public class DayArchiver {
     public record Result(String date, String outcome, int archived, int removed, int leftInPlace, List<String> notes) {
     }
 
+    /** Asked after VERIFIED, before a day's live files are removed; throwing keeps the day live (the audit trail). */
+    public interface RemovalGuard {
+        void beforeRemoval(LocalDate day) throws IOException;
+    }
+
+    private final List<RemovalGuard> guards = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    public void addRemovalGuard(RemovalGuard guard) {
+        guards.add(guard);
+    }
+
     private final EventFiles files;
     private final Path root;
     private final Path archiveDir;
@@ -143,6 +154,9 @@ public class DayArchiver {
             }
         }
         after(Step.VERIFIED, day);
+        for (RemovalGuard guard : guards) {
+            guard.beforeRemoval(day);
+        }
         int removed = 0;
         for (String path : toRemove.keySet()) {
             if (Files.deleteIfExists(root.resolve(path))) {

@@ -124,6 +124,17 @@ public class AuditService {
         sealer = s;
         writer.addListener(s);
         reconciler.addListener(s);
+        archives.addRemovalGuard(new ArchiveGuard(day -> {
+            // files the server has not sealed yet are sealed now (late arrivals, as the watcher would make them);
+            // what is refused is a file changed or removed after its seal, or a broken digest or chain
+            for (AuditLayout.NodeDay d : layout.nodeDays()) {
+                if (d.day().equals(day)) {
+                    s.sweep(d);
+                }
+            }
+            sealNow();
+            return verifyDays(day, day, null);
+        }));
         s.start(config.sealWindow());
         FunctionCounter.builder("homelab.audit.sealed", s, Sealer::sealedCount)
                 .description("Event files sealed into the audit trail").register(metrics);
@@ -226,19 +237,23 @@ public class AuditService {
             closeDueDays();
         }
         sealNow();
+        try {
+            return verifyDays(from, to, node == null || node.isBlank() ? null : node);
+        } catch (IOException e) {
+            throw new StoreUnavailableException("the store could not be read for verification: " + e.getMessage(), false, e);
+        }
+    }
+
+    private AuditReport verifyDays(LocalDate from, LocalDate to, String node) throws IOException {
         AuditKeys k = keys;
         List<PublicKey> trusted = k == null ? List.of() : List.of(k.publicKey());
         Anchors a = anchors;
         LocalDate expiredBefore = archiveConfig.deleteArchivesAfterDays()
                 .map(n -> LocalDate.now(ZoneOffset.UTC).minusDays(n)).orElse(null);
-        Verifier.Options options = new Verifier.Options(store.root(), archives.archiveDir(), trusted, from, to,
-                node == null || node.isBlank() ? null : node, a == null ? Map.of() : a.heads(), expiredBefore,
-                store.fileMaxBytes(), Runtime.getRuntime().availableProcessors());
-        try {
-            return new Verifier(options, store.files()).verify();
-        } catch (IOException e) {
-            throw new StoreUnavailableException("the store could not be read for verification: " + e.getMessage(), false, e);
-        }
+        Verifier.Options options = new Verifier.Options(store.root(), archives.archiveDir(), trusted, from, to, node,
+                a == null ? Map.of() : a.heads(), expiredBefore, store.fileMaxBytes(),
+                Runtime.getRuntime().availableProcessors());
+        return new Verifier(options, store.files()).verify();
     }
 
     /** The inclusion proof of a live event; {@link NotFoundException} for an id the index does not hold. */

@@ -113,6 +113,12 @@ final class AuditFixture implements AutoCloseable {
         return verify(List.of(keys.publicKey()), anchors.heads());
     }
 
+    /** One day, every node, as the archiver's guard asks for it. */
+    AuditReport verifyDay(java.time.LocalDate day) throws IOException {
+        return new Verifier(new Verifier.Options(store.root(), store.root().resolve(".archive"), List.of(keys.publicKey()),
+                day, day, null, anchors.heads(), null, store.fileMaxBytes(), 2), store.files()).verify();
+    }
+
     AuditReport verify(List<PublicKey> trusted, Map<String, ChainHead> heads) throws IOException {
         return new Verifier(new Verifier.Options(store.root(), store.root().resolve(".archive"), trusted, null, null, null,
                 heads, null, store.fileMaxBytes(), 2), store.files()).verify();

@@ -340,6 +340,28 @@ class AuditTrailTest {
     }
 
     @Test
+    void aDayIsRemovedByTheArchiverOnlyWhenItVerifies() throws Exception {
+        var archiver = new dev.homelab.events.archive.DayArchiver(f.store.files(), f.root.resolve(".archive"),
+                new com.fasterxml.jackson.databind.ObjectMapper());
+        archiver.addRemovalGuard(new ArchiveGuard(f::verifyDay));
+        String path = f.written.get(1).relativePath();
+        byte[] original = Files.readAllBytes(f.file(path));
+        Files.writeString(f.file(path), new String(original, StandardCharsets.UTF_8).replace("\"web\"", "\"wab\""));
+
+        IOException refused = org.junit.jupiter.api.Assertions.assertThrows(IOException.class,
+                () -> archiver.archive(java.time.LocalDate.parse(AuditFixture.D1)));
+        assertTrue(refused.getMessage().contains(path), refused.getMessage());
+        assertTrue(Files.exists(f.file(path)), "the day stays live");
+        assertEquals(3, f.written.stream().filter(w -> Files.exists(f.file(w.relativePath()))
+                && w.relativePath().startsWith(AuditFixture.D1)).count());
+
+        Files.write(f.file(path), original);
+        assertEquals("archived", archiver.archive(java.time.LocalDate.parse(AuditFixture.D1)).outcome());
+        assertFalse(Files.exists(f.file(path)));
+        assertOk(f.verify());
+    }
+
+    @Test
     void verifyingADateRangeChecksOnlyThoseDays() throws IOException {
         Files.delete(f.file(f.written.get(0).relativePath())); // D1
         AuditReport r = new Verifier(new Verifier.Options(f.store.root(), null, List.of(f.keys.publicKey()),

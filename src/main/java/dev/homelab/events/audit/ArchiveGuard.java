@@ -1,0 +1,37 @@
+package dev.homelab.events.audit;
+
+import java.io.IOException;
+import java.time.LocalDate;
+
+import dev.homelab.events.archive.DayArchiver;
+
+/**
+ * Verifies a day against the audit trail before the archiver removes its live files: the archive was just checked
+ * to hold the very bytes that are live, so a clean verification of the live day means the archive holds what was
+ * sealed and signed. With any problem the day stays live (the archiver stops before removing anything), so a
+ * changed or added file is never laundered into an archive.
+ */
+final class ArchiveGuard implements DayArchiver.RemovalGuard {
+
+    /** Verifies one UTC day, every node. */
+    interface DayVerifier {
+        AuditReport verify(LocalDate day) throws IOException;
+    }
+
+    private final DayVerifier verifier;
+
+    ArchiveGuard(DayVerifier verifier) {
+        this.verifier = verifier;
+    }
+
+    @Override
+    public void beforeRemoval(LocalDate day) throws IOException {
+        AuditReport r = verifier.verify(day);
+        if (!r.ok()) {
+            Finding first = r.problems().get(0);
+            throw new IOException("the audit trail of " + day + " reports " + r.problems().size() + " problem(s), the first: "
+                    + first.path() + ": " + first.reason() + "; the day stays live until someone looks "
+                    + "(GET /api/audit/verify?since=" + day + "&until=" + day + ")");
+        }
+    }
+}
