@@ -63,7 +63,7 @@ public class DayArchiver {
     public record Result(String date, String outcome, int archived, int removed, int leftInPlace, List<String> notes) {
     }
 
-    /** Asked after VERIFIED, before a day's live files are removed; throwing keeps the day live (the audit trail). */
+    /** Asked before a day is archived and its live files removed; throwing keeps the day live (the audit trail). */
     public interface RemovalGuard {
         void beforeRemoval(LocalDate day) throws IOException;
     }
@@ -124,6 +124,9 @@ public class DayArchiver {
         if (toRemove.isEmpty()) {
             return new Result(day.toString(), "conflicts", 0, 0, left, notes);
         }
+        for (RemovalGuard guard : guards) {
+            guard.beforeRemoval(day); // before anything is written: a refused day leaves no archive behind
+        }
         Files.createDirectories(archiveDir);
         Path temp = DurableFiles.tempFor(archive);
         try {
@@ -154,9 +157,6 @@ public class DayArchiver {
             }
         }
         after(Step.VERIFIED, day);
-        for (RemovalGuard guard : guards) {
-            guard.beforeRemoval(day);
-        }
         int removed = 0;
         for (String path : toRemove.keySet()) {
             if (Files.deleteIfExists(root.resolve(path))) {

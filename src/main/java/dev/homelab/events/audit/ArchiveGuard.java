@@ -6,10 +6,10 @@ import java.time.LocalDate;
 import dev.homelab.events.archive.DayArchiver;
 
 /**
- * Verifies a day against the audit trail before the archiver removes its live files: the archive was just checked
- * to hold the very bytes that are live, so a clean verification of the live day means the archive holds what was
- * sealed and signed. With any problem the day stays live (the archiver stops before removing anything), so a
- * changed or added file is never laundered into an archive.
+ * Verifies a day against the audit trail before the archiver writes its archive and removes its live files: the
+ * archiver then checks that the archive holds the very bytes that are live, so a clean verification of the live day
+ * means the archive holds what was sealed and signed. With any problem nothing is written or removed and the day
+ * stays live, so a changed file is never laundered into an archive.
  */
 final class ArchiveGuard implements DayArchiver.RemovalGuard {
 

@@ -352,6 +352,7 @@ class AuditTrailTest {
                 () -> archiver.archive(java.time.LocalDate.parse(AuditFixture.D1)));
         assertTrue(refused.getMessage().contains(path), refused.getMessage());
         assertTrue(Files.exists(f.file(path)), "the day stays live");
+        assertFalse(Files.exists(f.root.resolve(".archive").resolve(AuditFixture.D1 + ".zip")), "and no archive is written");
         assertEquals(3, f.written.stream().filter(w -> Files.exists(f.file(w.relativePath()))
                 && w.relativePath().startsWith(AuditFixture.D1)).count());
 
