@@ -104,7 +104,10 @@ class AuditCrashIT {
             assertTrue(onDisk >= acknowledged.get(), onDisk + " files for " + acknowledged.get() + " acknowledged events");
             assertEquals(onDisk, report.get("checked").asInt(), "every event file is sealed and checked: " + report);
             System.out.printf("AuditCrashIT: %d acknowledged before the kill, %d event files, %d checked, notices: %s%n",
-                    acknowledged.get(), onDisk, report.get("checked").asInt(), report.get("notices").findValuesAsText("kind"));
+                    acknowledged.get(), onDisk, report.get("checked").asInt(),
+                    report.get("notices").findValuesAsText("kind").stream()
+                            .collect(java.util.stream.Collectors.groupingBy(k -> k, java.util.TreeMap::new,
+                                    java.util.stream.Collectors.counting())));
             for (JsonNode n : report.get("notices")) {
                 String kind = n.get("kind").asText();
                 assertTrue(kind.equals("late_arrival") || kind.equals("torn_line") || kind.equals("open_day"),
