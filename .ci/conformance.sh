@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# The official MCP conformance scenario dns-rebinding-protection against the packaged server:
-# a request with Host/Origin evil.example.com must get a 4xx, one with the server's own loopback
-# Host/Origin a 2xx. Needs target/quarkus-app (./mvnw package), java, node 20+ and npx (npm registry).
-# Exit status: the conformance tool's (0 = every check passed).
+# The whole server suite of the official MCP conformance tool (@modelcontextprotocol/conformance, every
+# scenario, pending ones included) against the packaged server, started with the conformance fixtures of the
+# reference "everything" server (homelab.mcp.conformance=true: test_simple_text, test://static-text, ...; off
+# in every real deployment). Needs target/quarkus-app (./mvnw package), java, node 20+ and npx (npm registry).
+# Exit status: the conformance tool's (0 = every check passed); the server log must hold no ERROR line.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,6 +14,7 @@ command -v npx >/dev/null || { echo "conformance: npx (Node.js 20+) is required"
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/homelab-conformance.XXXXXX")
 SERVER_PID=""
+# shellcheck disable=SC2317  # called by the EXIT trap below
 cleanup() {
   if [ -n "$SERVER_PID" ]; then kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; fi
   rm -rf "$WORK"
@@ -20,8 +22,8 @@ cleanup() {
 trap cleanup EXIT
 
 PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-# default configuration: loopback, no token (the scenario calls initialize, which needs none anyway)
-HOMELAB_EVENTS_DIR="$WORK/store" HOMELAB_NODE=conformance QUARKUS_HTTP_PORT="$PORT" \
+# default configuration (loopback, no token) plus the fixtures the scenarios call
+HOMELAB_EVENTS_DIR="$WORK/store" HOMELAB_NODE=conformance QUARKUS_HTTP_PORT="$PORT" HOMELAB_MCP_CONFORMANCE=true \
   java -Xmx256m -jar "$JAR" >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
 for _ in $(seq 1 600); do
@@ -47,5 +49,12 @@ if (typeof fs.globSync !== 'function') {
 }
 JS
 
+status=0
 NODE_OPTIONS="--import=$WORK/preload.mjs" npx --yes "@modelcontextprotocol/conformance@$VERSION" server \
-  --url "http://127.0.0.1:$PORT/mcp" --scenario dns-rebinding-protection
+  --url "http://127.0.0.1:$PORT/mcp" --suite all || status=$?
+if grep -q " ERROR " "$WORK/server.log"; then
+  echo "conformance: the server logged errors:" >&2
+  grep " ERROR " "$WORK/server.log" | cut -c1-400 >&2
+  status=1
+fi
+exit "$status"

@@ -79,7 +79,9 @@ def main():
     problems = []
     events = {}
     temps = 0
-    for dirpath, _dirs, files in os.walk(args.root):
+    for dirpath, dirs, files in os.walk(args.root):
+        # hidden directories (.locks, .index) are not part of the event layout: readers ignore them
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
         for name in files:
             rel = os.path.relpath(os.path.join(dirpath, name), args.root)
             if name.startswith("."):

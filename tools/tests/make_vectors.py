@@ -13,9 +13,10 @@ Schema of vectors.json:
   ``payload_json``, ``node``, ``timestamp``). A missing ``correlation_id`` means "the event's own id",
   a missing ``payload`` means ``{}``. ``payload_json`` is the payload as text, the exact input of the
   writers that take text (bash, and the server's REST body); ``payload`` is the same as a JSON value
-  for the writers that take one (Python). When a vector is written as text (``payload_text`` in
-  make_vectors.py, for number forms a parser would change), ``payload`` is only what Python's parser
-  makes of it. ``expect`` overrides stored values that differ from the input (``timestamp``: the
+  for the writers that take one (Python). A vector written as text (``payload_text`` in make_vectors.py,
+  for number forms a parser would change) has ``payload_as_text: true`` and no ``payload``: every
+  writer gets ``payload_json`` (Python's ``emit_event`` takes JSON text and keeps its numbers).
+  ``expect`` overrides stored values that differ from the input (``timestamp``: the
   normalized UTC form). ``stored`` is the exact file every writer must write, bytes for bytes, with
   ``<TIMESTAMP>`` standing for the write time when the vector gives no timestamp and ``<ID>`` for the
   event id when it gives no correlation id.
@@ -23,8 +24,8 @@ Schema of vectors.json:
   as ``stored`` says (the tests report them and fail once they match, so the list only shrinks).
 - ``invalid``: ``{"name", "event", "field", "writers"?}``: ``field`` is the one field every writer
   must name when it refuses the event. ``event.payload_text`` (instead of ``payload``) is raw text
-  that is not valid JSON: it is given to bash as is and parsed by Jackson in Java (a parse error
-  counts as refused); Python, which takes a dict, skips it.
+  (not valid JSON, or JSON that must be refused: a repeated key, a lone surrogate): every writer is
+  given the text as is (a parse error in Java counts as refused).
 - ``writers``: which writers a vector applies to (default all three: ``java``, ``bash``,
   ``python``). Bash takes no timestamp and cannot hold a NUL character in an argument.
 """
@@ -102,6 +103,11 @@ VALID = [
     {"name": "number text is kept exactly",
      "event": dict(base(), payload_text='{ "ten": 1.10, "e": 1E2, "neg_zero": -0, "exp": 2.50e-3,\n'
                                         '  "digits": 12345678901234567890.123456789012345 }')},
+    {"name": "every awkward number is stored as written",
+     "event": dict(base(), payload_text='{"ten": 1.10, "E2": 1E2, "e2": 1e2, "neg_zero": -0, "neg_zero_f": -0.0,\n'
+                                        ' "digits35": 12345678901234567890.123456789012345, "huge": 1e400,\n'
+                                        ' "tiny": 1e-400, "int30": 123456789012345678901234567890,\n'
+                                        ' "nested": [1E-7, {"x": -1e400, "y": 0.0}], "plain": [0, -1, 1.5, 100]}')},
     {"name": "non-ASCII names",
      "event": base(type="service_unhealthy", severity="warning",
                    source="\u76e3\u8996-\U0001F600", service="\u30b5\u30fc\u30d3\u30b9",
@@ -133,9 +139,18 @@ VALID = [
     {"name": "timestamp with an offset is normalized to UTC (and to the previous UTC date)",
      "event": base(timestamp="2026-01-01T00:30:00+01:00"),
      "expect": {"timestamp": "2025-12-31T23:30:00.000000Z"}, "writers": NO_BASH},
-    {"name": "timestamp with nanoseconds is truncated to microseconds",
-     "event": base(timestamp="2026-11-26T23:47:51.123456789Z"),
+    {"name": "timestamp with exactly microseconds",
+     "event": base(timestamp="2026-11-26T23:47:51.123456Z"),
      "expect": {"timestamp": "2026-11-26T23:47:51.123456Z"}, "writers": NO_BASH},
+    {"name": "node names are stored in lower case", "event": base(node="PI4.Home-Lab"),
+     "expect": {"node": "pi4.home-lab"}},
+    {"name": "one script per word, several scripts per name",
+     "event": base(source="mosquitto-\u0441\u0435\u0440\u0432\u0435\u0440",
+                   service="\u03b1\u03b2\u03b3 abc caf\u00e9 cafe\u0301",
+                   correlation_id="\u76e3\u8996abc-\u0434\u0435\u043f\u043b\u043e\u0439")},
+    {"name": "emoji sequences with joiners are fine in the payload",
+     "event": base(payload={"family": "\U0001F468\u200D\U0001F469\u200D\U0001F467", "zwsp": "a\u200bb",
+                            "bom": "\ufeff"})},
     {"name": "timestamp without fraction",
      "event": base(timestamp="2026-11-26T23:47:51Z"),
      "expect": {"timestamp": "2026-11-26T23:47:51.000000Z"}, "writers": NO_BASH},
@@ -166,6 +181,18 @@ bad("type", "type: NUL", NO_BASH, type="deployment_started\u0000")
 for value, why in [("INFO", "upper case"), ("fatal", "unknown"), ("", "empty"), ("info ", "trailing space")]:
     bad("severity", "severity: " + why, severity=value)
 
+# Invisible format characters (Unicode Cf) and separators: names that look the same must be the same.
+FORMAT_CHARACTERS = [("mos\u200bquitto", "zero-width space"), ("\ufeffmosquitto", "byte order mark"),
+                     ("mos\u200dquitto", "zero-width joiner"), ("mos\u200cquitto", "zero-width non-joiner"),
+                     ("mos\u2060quitto", "word joiner"), ("mos\u00adquitto", "soft hyphen"),
+                     ("mosquitto\u2029", "paragraph separator"), ("a\u2028b", "line separator"),
+                     ("mosquitto\U000E0041", "tag character"), ("mos\u180equitto", "Mongolian vowel separator"),
+                     ("\u0600x", "Arabic number sign"), ("x\ufff9", "interlinear annotation")]
+# Latin, Greek and Cyrillic letters side by side inside a word: the classic look-alike spoof.
+LOOK_ALIKES = [("m\u043esquitto", "Cyrillic o in a Latin word"), ("p\u0430ypal", "Cyrillic a in a Latin word"),
+               ("dep\u03bfy", "Greek omicron in a Latin word"), ("\u0441\u0435\u0440\u0432\u0435r", "Latin r in a Cyrillic word"),
+               ("mo\u0301\u043esquitto", "a combining mark does not separate")]
+
 for field in ("source", "service"):
     for value, why in [("", "empty"), ("   ", "blank"), ("\u2003\u3000", "blank (Unicode spaces)"),
                        ("\u2028", "blank (line separator)"), ("\t", "tab"), ("a/b", "slash"),
@@ -174,15 +201,19 @@ for field in ("source", "service"):
                        ("a\u202eb", "right-to-left override"), ("a\u200fb", "right-to-left mark"),
                        ("a\u2066b", "bidi isolate"), ("a\u061cb", "Arabic letter mark"),
                        ("a\nb", "newline"), ("a\rb", "carriage return"), ("a\u001bb", "escape"),
-                       ("a\u007fb", "DEL"), ("a\u0085b", "C1 control"), ("a\u009fb", "C1 control (last)")]:
+                       ("a\u007fb", "DEL"), ("a\u0085b", "C1 control"), ("a\u009fb", "C1 control (last)")] \
+            + FORMAT_CHARACTERS + LOOK_ALIKES:
         bad(field, "{}: {}".format(field, why), **{field: value})
     bad(field, field + ": NUL", NO_BASH, **{field: "a\u0000b"})
+    bad(field, field + ": lone surrogate", NO_BASH, **{field: "x\ud800y"})
 
 for value, why in [("c" * 129, "129 characters"), ("\U0001F680" * 129, "129 emoji"), ("a\rb", "carriage return"),
                    ("a\nb", "newline"), ("a\u202eb", "right-to-left override"), ("a\u009fb", "C1 control"),
-                   ("a\u2069", "pop directional isolate"), ("a\tb", "tab")]:
+                   ("a\u2069", "pop directional isolate"), ("a\tb", "tab"), ("   ", "blank"),
+                   ("\u3000", "blank (ideographic space)")] + FORMAT_CHARACTERS + LOOK_ALIKES:
     bad("correlation_id", "correlation_id: " + why, correlation_id=value)
 bad("correlation_id", "correlation_id: NUL", NO_BASH, correlation_id="a\u0000b")
+bad("correlation_id", "correlation_id: lone surrogate", NO_BASH, correlation_id="\udc00")
 
 for value, why in [("../x", "path traversal"), ("a/b", "slash"), ("%2e%2e", "encoded dots"),
                    ("a\\b", "backslash"), ("x" * 300, "300 characters"), ("-pi4", "leading hyphen"),
@@ -204,15 +235,24 @@ for text, why in [('{"a":NaN}', "NaN"), ('{"a":01}', "leading zero"), ('{"a":1,}
                   ('{"a":1', "truncated"), ('{"a":"raw\ttab"}', "raw tab in a string"),
                   ('{"a" "b"}', "missing colon"), ('{"a":tru}', "bad literal"), ('{"a":"\\u12"}', "short \\u escape"),
                   ('{"a":1}}', "extra brace"), ('{"a":-}', "lone minus"), ('{"a":.5}', "no integer part"),
-                  ('// c\n{"a":1}', "comment")]:
-    INVALID.append({"name": "payload: " + why, "event": dict(base(), payload_text=text), "field": "payload",
-                    "writers": ["java", "bash"]})
+                  ('// c\n{"a":1}', "comment"), ('{"a":Infinity}', "Infinity"), ('{"a":-Infinity}', "minus Infinity"),
+                  ('{"a":1,"a":2}', "repeated key"), ('{"o":{"k":1,"k":2}}', "repeated key in a nested object"),
+                  ('{"a":1,"\\u0061":2}', "repeated key written with an escape"),
+                  ('{"a":"x\\ud800y"}', "lone high surrogate"), ('{"a":["\\udc00"]}', "lone low surrogate in an array"),
+                  ('{"a":"\\ude00\\ud83d"}', "surrogates in the wrong order"),
+                  ('{"a":{"b":{"c":"\\udbff"}}}', "lone surrogate deep down"),
+                  ('{"k\\ud800":1}', "lone surrogate in a key")]:
+    # text, so that every writer gets exactly these characters (Python's emit_event takes text too)
+    INVALID.append({"name": "payload: " + why, "event": dict(base(), payload_text=text), "field": "payload"})
 
 for value, why in [("2026-11-26 23:47:51Z", "space instead of T"), ("2026-11-26T23:47:51", "no offset"),
                    ("yesterday", "not a timestamp"), ("2999-01-01T00:00:00Z", "far future"),
                    ("1969-12-31T23:59:59Z", "before 1970"), ("2026-13-01T00:00:00Z", "month 13"),
                    ("2026-11-26T23:47:51+0200", "offset without colon"), ("", "empty"),
-                   ("2026-02-30T00:00:00Z", "February 30")]:
+                   ("2026-02-30T00:00:00Z", "February 30"),
+                   ("2026-11-26T23:47:51.123456789Z", "nanoseconds (at most 6 fraction digits, never cut silently)"),
+                   ("2026-11-26T23:47:51.1234567Z", "7 fraction digits"),
+                   ("2026-11-26T23:47:51.123456000+01:00", "9 fraction digits, even zeros")]:
     bad("timestamp", "timestamp: " + why, NO_BASH, timestamp=value)
 
 
@@ -383,14 +423,17 @@ def finish_valid(vector):
     ev = vector["event"]
     if "payload_text" in ev:
         text = ev.pop("payload_text")
-        ev["payload"] = json.loads(text)
+        json.loads(text)  # valid JSON
         ev["payload_json"] = text
+        # Python's parser would change these numbers (1e400 has no JSON value in Python at all): there is no
+        # "payload" value, every writer gets the text
+        vector["payload_as_text"] = True
     elif "payload" in ev:
         # not compact on purpose: the writers that take text must compact it
         ev["payload_json"] = json.dumps(ev["payload"], ensure_ascii=False, indent=1)
     stored = {
         "timestamp": vector.get("expect", {}).get("timestamp", "<TIMESTAMP>"),
-        "node": ev.get("node", DEFAULT_NODE),
+        "node": vector.get("expect", {}).get("node", ev.get("node", DEFAULT_NODE)),
         "type": ev["type"],
         "severity": ev["severity"],
         "source": ev["source"],
@@ -406,20 +449,7 @@ def finish_valid(vector):
 # kept exactly") fixes them: then the entries go, and SharedVectorsTest and the library suites fail while
 # a fixed vector is still listed here, so this list only shrinks.
 KNOWN_DIVERGENT = [
-    {"name": "characters beyond the BMP (emoji) in the payload", "writers": ["java"],
-     "why": "issue 13: Jackson writes characters beyond the BMP as escaped surrogate pairs (\\uD83D\\uDE00), "
-            "Python and bash as UTF-8"},
-    {"name": "non-ASCII names", "writers": ["java"],
-     "why": "issue 13: the emoji in source and correlation_id are written as escaped surrogate pairs"},
-    {"name": "names at 128 code points (emoji are 4 bytes each)", "writers": ["java"],
-     "why": "issue 13: the emoji in service and correlation_id are written as escaped surrogate pairs"},
-    {"name": "control characters in payload strings", "writers": ["java"],
-     "why": "issue 13: Jackson writes \\u001B (upper-case hex) where Python and bash write \\u001b"},
-    {"name": "numbers as JSON writes them", "writers": ["java"],
-     "why": "issue 13: the server parses payload numbers as doubles and writes -3.0E-7 and 1.0E300"},
-    {"name": "number text is kept exactly", "writers": ["java", "python"],
-     "why": "issue 13: the server and Python's json module turn 1.10 into 1.1, 1E2 into 100.0, -0 into 0 "
-            "and a 35-digit decimal into a double"},
+    # empty since issue 13: the three writers store every valid vector byte for byte
 ]
 
 
@@ -438,9 +468,11 @@ def main():
         "remediation_pairing": pairing_cases(),
     }
     path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "vectors.json")
+    text = json.dumps(vectors, ensure_ascii=False, indent=1)
+    # lone surrogates (invalid vectors) cannot be UTF-8: they are written as the JSON escapes they are
+    text = re.sub("[\ud800-\udfff]", lambda m: "\\u{:04x}".format(ord(m.group())), text)
     with open(path, "w", encoding="utf-8") as out:
-        json.dump(vectors, out, ensure_ascii=False, indent=1)
-        out.write("\n")
+        out.write(text + "\n")
     print("{}: {} valid, {} invalid, {} remediation pairing cases".format(
         path, len(VALID), len(INVALID), len(vectors["remediation_pairing"])))
 

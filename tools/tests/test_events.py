@@ -141,16 +141,19 @@ class VectorTest(StoreTestCase):
                 continue
             with self.subTest(vector["name"]):
                 ev = dict(vector["event"])
+                # numbers that Python's parser would change are given as the text they are written as
+                payload = ev["payload_json"] if vector.get("payload_as_text") else ev.get("payload")
                 stored = events.emit_event(
                     event_type=ev["type"], severity=ev["severity"], source=ev["source"],
                     service=ev["service"], correlation_id=ev.get("correlation_id"),
-                    payload=ev.get("payload"), node=ev.get("node"), timestamp=ev.get("timestamp"))
+                    payload=payload, node=ev.get("node"), timestamp=ev.get("timestamp"))
                 expected = {
                     "node": ev.get("node", VECTORS["default_node"]),
                     "type": ev["type"], "severity": ev["severity"], "source": ev["source"],
                     "service": ev["service"],
                     "correlation_id": ev.get("correlation_id", stored["id"]),
-                    "payload": ev.get("payload", {}),
+                    "payload": events._loads(ev["payload_json"]) if vector.get("payload_as_text")
+                    else ev.get("payload", {}),
                 }
                 expected.update(vector.get("expect", {}))
                 data = check_event_file(self, self.root, stored["path"], expected)
@@ -182,7 +185,8 @@ class VectorTest(StoreTestCase):
                     events.emit_event(
                         event_type=ev["type"], severity=ev["severity"], source=ev["source"],
                         service=ev["service"], correlation_id=ev.get("correlation_id"),
-                        payload=ev.get("payload"), node=ev.get("node"), timestamp=ev.get("timestamp"))
+                        payload=ev.get("payload_text", ev.get("payload")), node=ev.get("node"),
+                        timestamp=ev.get("timestamp"))
                 self.assertEqual(ctx.exception.field, vector["field"])
                 message = str(ctx.exception)
                 self.assertTrue(message.startswith("invalid " + vector["field"] + " "), message)
@@ -391,6 +395,47 @@ class ReadTest(StoreTestCase):
         self.assertEqual(bare["id"], str(uuid.UUID(bytes=bytes(digest))))
         self.assertEqual(bare["correlation_id"], bare["id"])
         self.assertEqual(bare["payload"], {})
+
+    def test_values_are_read_exactly_and_files_that_are_not_unicode_are_skipped(self):
+        good = self.emit(timestamp="2026-11-26T10:00:00Z", node="pi4", correlation_id="c1",
+                         payload='{"ten": 1.10, "e": 1E2, "z": -0, "huge": 1e400, "big": 123456789012345678901234567890}')
+        with open(good["path"], "rb") as f:
+            valid_line = f.read()
+        self.assertIn(b'"payload":{"ten":1.10,"e":1E2,"z":-0,"huge":1e400,"big":123456789012345678901234567890}}',
+                      valid_line)
+        day = "2026-11-26/pi4/"
+        name = "20261126T100000.000000Z_deployment_started_{}.json"
+        # a lone surrogate anywhere, a repeated key: the Java reader reports these files, so they are skipped
+        self.write_raw(day + name.format(uuid.uuid4()), valid_line.replace(b'"ten":', b'"s":"x\\ud800y","ten":'))
+        self.write_raw(day + name.format(uuid.uuid4()), valid_line.replace(b'"t.py"', b'"t\\udc00"'))
+        self.write_raw(day + name.format(uuid.uuid4()), valid_line.replace(b'"ten":1.10', b'"ten":1,"ten":2'))
+        # a hand-written node in capitals is the node in lower case; nanoseconds are read (and cut)
+        upper = self.write_raw("2026-11-26/PI5/" + name.format(uuid.uuid4()), valid_line.replace(
+            b'"node":"pi4"', b'"node":"PI5"').replace(b"10:00:00.000000Z", b"10:00:00.123456789Z"))
+        listed = events.list_events(date="2026-11-26")
+        self.assertEqual(len(listed), 2, [e["path"] for e in listed])
+        mine = next(e for e in listed if e["id"] == good["id"])
+        self.assertEqual(events._dumps(mine["payload"]),
+                         '{"ten":1.10,"e":1E2,"z":-0,"huge":1e400,"big":123456789012345678901234567890}')
+        self.assertEqual(str(mine["payload"]["ten"]), "1.10")
+        self.assertEqual(mine["payload"]["ten"], 1.1)
+        self.assertEqual(next(e for e in listed if e["path"] == upper)["node"], "pi5")
+        self.assertEqual(events.list_events(date="2026-11-26", node="pi5")[0]["path"], upper)
+
+    def test_python_values_are_written_exactly(self):
+        import decimal
+        stored = self.emit(payload={"f": 0.1, "big": 2 ** 70, "d": decimal.Decimal("1.10"), "e": decimal.Decimal("1E+2"),
+                                    "j": events.JsonNumber("-0.0"), "b": True, "n": None, "s": "\u00e9\U0001F600\x1b"})
+        with open(stored["path"], "rb") as f:
+            raw = f.read()
+        self.assertIn('"payload":{"f":0.1,"big":1180591620717411303424,"d":1.10,"e":1E+2,"j":-0.0,"b":true,"n":null,'
+                      '"s":"\u00e9\U0001F600\\u001b"}}\n'.encode("utf-8"), raw)
+        for bad in (float("inf"), float("nan"), decimal.Decimal("NaN"), decimal.Decimal("Infinity")):
+            with self.assertRaises(EventValidationError) as ctx:
+                self.emit(payload={"x": bad})
+            self.assertEqual(ctx.exception.field, "payload")
+        with self.assertRaises(ValueError):
+            events.JsonNumber("1.")
 
     def test_filters_order_chain_and_latest_remediation(self):
         t = "2026-11-26T23:47:51.000000Z"
@@ -634,8 +679,12 @@ class ServerModeTest(StoreTestCase):
         self.assertEqual(path, "/api/events")
         self.assertEqual(headers["Content-Type"], "application/json")
         sent = json.loads(body.decode("utf-8"))
-        self.assertEqual(list(sent), ["timestamp", "node", "type", "severity", "source", "service", "payload"])
+        self.assertEqual(list(sent), ["id", "timestamp", "node", "type", "severity", "source", "service", "payload"])
         self.assertEqual(sent["payload"], {"a": "\u00e9\n"})
+        # numbers reach the server as written
+        self.emit(correlation_id="exact", payload='{"ten": 1.10, "z": -0}')
+        self.assertIn(b'"payload":{"ten":1.10,"z":-0}}', server.requests[1][2])
+        server.requests.pop()
         self.assertRegex(sent["timestamp"], TS_RE)
         self.assertEqual(store_files(self.tmp), [], "nothing written locally")
         self.emit(correlation_id="given")
@@ -668,6 +717,138 @@ class ServerModeTest(StoreTestCase):
         stored = self.emit(payload={"k": 1})
         check_event_file(self, self.root, stored["path"], {"payload": {"k": 1}})
         self.assertEqual([e["id"] for e in events.list_events()], [stored["id"]])
+
+
+class ChosenIdTest(StoreTestCase):
+    """Ids: generated before the server is called, reused by the fallback, chosen by a caller."""
+
+    start_server = ServerModeTest.start_server
+
+    def test_a_chosen_id_is_idempotent_locally_and_other_content_is_a_conflict(self):
+        chosen = str(uuid.uuid4())
+        first = self.emit(event_id=chosen.upper(), payload={"n": 1})
+        self.assertEqual(first["id"], chosen)
+        self.assertEqual(self.emit(event_id=chosen, payload={"n": 1.0})["path"], first["path"])
+        with self.assertRaises(events.EventConflictError) as ctx:
+            self.emit(event_id=chosen, payload={"n": 2})
+        self.assertEqual(ctx.exception.field, "id")
+        self.assertIn("payload", str(ctx.exception))
+        with self.assertRaises(EventValidationError) as bad:
+            self.emit(event_id="deploy-1")
+        self.assertEqual(bad.exception.field, "id")
+        self.assertEqual(len(store_files(self.root)), 1)
+
+    def test_the_fallback_finds_what_a_failing_server_stored_under_the_id(self):
+        written = []
+
+        def reply(body, headers):
+            # stores the event under its own node and clock, then fails the answer
+            stamp = time.strftime("%Y%m%dT%H%M%S.000001Z", time.gmtime())
+            day = time.strftime("%Y-%m-%d", time.gmtime())
+            folder = os.path.join(self.root, day, "server-node")
+            os.makedirs(folder, exist_ok=True)
+            path = os.path.join(folder, "{}_{}_{}.json".format(stamp, body["type"], body["id"]))
+            event = {k: body[k] for k in ("type", "severity", "source", "service")}
+            with open(path, "w", encoding="utf-8") as f:
+                json.dump(dict({"timestamp": time.strftime("%Y-%m-%dT%H:%M:%S.000001Z", time.gmtime()),
+                                "node": "server-node"}, **event,
+                               correlation_id=body.get("correlation_id", body["id"]),
+                               payload=body["payload"]), f)
+            written.append(body["id"])
+            return 503, {"title": "Store unavailable"}
+
+        self.start_server(reply)
+        stored = self.emit()
+        self.assertEqual([stored["id"]], written, "the id sent is the id returned")
+        self.assertEqual(stored["node"], "server-node", "the server's copy is the event")
+        self.assertEqual(len(store_files(self.root)), 1, "no second file")
+
+    def test_a_chosen_id_goes_without_the_default_timestamp(self):
+        server = self.start_server(lambda body, headers: (201, dict(body, correlation_id="c")))
+        chosen = str(uuid.uuid4())
+        self.emit(event_id=chosen)
+        sent = json.loads(server.requests[0][2])
+        self.assertEqual(sent["id"], chosen)
+        self.assertNotIn("timestamp", sent, "the server stamps it, so a retry matches")
+        self.emit(event_id=chosen, timestamp="2026-01-02T03:04:05Z")
+        self.assertEqual(json.loads(server.requests[1][2])["timestamp"], "2026-01-02T03:04:05.000000Z")
+
+    def test_a_conflict_from_the_server_raises_and_writes_nothing(self):
+        self.start_server(lambda body, headers: (409, {
+            "title": "Conflict", "status": 409, "detail": "id: is already stored with different content",
+            "errors": [{"field": "id", "value": body["id"], "message": "x"}]}))
+        with self.assertRaises(events.EventConflictError) as ctx:
+            self.emit(event_id=str(uuid.uuid4()))
+        self.assertEqual(ctx.exception.field, "id")
+        self.assertEqual(store_files(self.tmp), [])
+
+
+class StepLockTest(StoreTestCase):
+    """record_remediation: the server's open rule, and the start marker shared with Java and bash."""
+
+    def record(self, phase, **kw):
+        args = dict(correlation_id="deploy-882", service="mosquitto", action="restart_service",
+                    actor="agent", step="restart-mosquitto")
+        args.update(kw)
+        return events.record_remediation(phase, **args)
+
+    def marker(self, run, suffix=""):
+        key = hashlib.sha256("deploy-882\0mosquitto\0restart-mosquitto".encode()).hexdigest()
+        return os.path.join(self.root, ".locks", "remediation", "{}.{}{}".format(key, run, suffix))
+
+    def test_the_key_is_the_one_java_and_bash_use(self):
+        self.assertEqual(events._step_lock_key("deploy-882", "mosquitto", "restart-mosquitto"),
+                         "e81d637efe8bf2d368cc7610c5d77c5401681e49ac5d26d0028a7946ce37a4f5")
+
+    def test_an_open_step_is_refused_and_a_completed_one_starts_again(self):
+        started = self.record("start")
+        self.assertTrue(os.path.exists(self.marker(0)))
+        with open(self.marker(0), encoding="utf-8") as f:
+            self.assertEqual(json.loads(f.read())["event_id"], started["id"])
+        with self.assertRaises(events.EventConflictError) as ctx:
+            self.record("start", actor="other-agent")
+        self.assertEqual(ctx.exception.field, "step")
+        self.assertIn("already open", str(ctx.exception))
+        self.record("start", service="zigbee2mqtt")  # another service's step
+        done = self.record("complete", note="answers again")
+        self.assertEqual(done["started_event_id"], started["id"])
+        with self.assertRaises(EventValidationError):
+            self.record("complete")
+        again = self.record("start")
+        self.assertTrue(os.path.exists(self.marker(1)))
+        self.assertNotEqual(again["id"], started["id"])
+        stored = [e for e in events.get_chain("deploy-882") if e["id"] == done["id"]][0]
+        self.assertEqual(list(stored["payload"]),
+                         ["action", "step", "actor", "result", "started_event_id", "note"], "the server's order")
+
+    def test_a_retry_with_the_same_id_returns_the_recorded_step(self):
+        chosen = str(uuid.uuid4())
+        first = self.record("start", event_id=chosen)
+        self.assertEqual(self.record("start", event_id=chosen)["path"], first["path"])
+        with self.assertRaises(events.EventConflictError):
+            self.record("start", event_id=chosen, action="other_action", step="restart-mosquitto")
+        self.assertEqual(len([e for e in events.get_chain("deploy-882")]), 1)
+
+    def test_a_young_claim_holds_an_abandoned_one_is_taken_over_once(self):
+        os.makedirs(os.path.dirname(self.marker(0)))
+        dead = str(uuid.uuid4())
+        with open(self.marker(0), "w", encoding="utf-8") as f:
+            f.write(json.dumps({"event_id": dead}) + "\n")
+        with self.assertRaises(events.EventConflictError):
+            self.record("start")  # its writer may still be writing
+        old = time.time() - events.STEP_LOCK_STALE_SECONDS - 5
+        os.utime(self.marker(0), (old, old))
+        taken = self.record("start")  # its writer died before the event: taken over
+        with open(self.marker(0, "." + dead), encoding="utf-8") as f:
+            self.assertEqual(json.loads(f.read())["event_id"], taken["id"])
+        self.assertEqual(len(events.get_chain("deploy-882")), 1)
+
+    def test_a_failed_write_releases_the_claim(self):
+        with mock.patch.object(events, "_write_event_file", side_effect=OSError(errno.ENOSPC, "No space left")):
+            with self.assertRaises(EventWriteError):
+                self.record("start")
+        self.assertFalse(os.path.exists(self.marker(0)), "the step can be started at once")
+        self.record("start")
 
 
 if __name__ == "__main__":

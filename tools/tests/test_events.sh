@@ -162,7 +162,7 @@ if diff "$TMP/after" "$TMP/after-calls" >"$TMP/diff"; then pass; else
   fail "calling the functions changed state: $(head -c 600 "$TMP/diff")"
 fi
 added=$(comm -13 <(grep '^declare -f ' "$TMP/before" | sort) <(grep '^declare -f ' "$TMP/after" | sort) |
-  sed 's/^declare -f //' | grep -Ev '^(emit_event|list_events|get_chain|latest_remediation|_hle_[a-z0-9_]+)$')
+  sed 's/^declare -f //' | grep -Ev '^(emit_event|list_events|get_chain|latest_remediation|record_remediation|_hle_[a-z0-9_]+)$')
 assert_eq "only documented functions are defined" "" "$added"
 # every _hle_ helper is documented in the header
 while read -r f; do
@@ -690,7 +690,7 @@ assert r["path"] == "/api/events", r
 assert r["auth"] == "Bearer t0k\"en", r
 assert r["ctype"] == "application/json", r
 b = r["body"]
-assert list(b) == ["timestamp", "node", "type", "severity", "source", "service", "payload"], list(b)
+assert list(b) == ["id", "timestamp", "node", "type", "severity", "source", "service", "payload"], list(b)
 assert b["payload"] == {"a": "\u00e9\n"} and b["node"] == "vectors-node" and b["service"] == "mosquitto", b
 ' "$req"
   emit_event deployment_started info ok mosquitto given >/dev/null
@@ -733,6 +733,148 @@ rc=$?
 [[ $rc == 0 && $out =~ ^[0-9a-f-]{36}$ && $(<"$TMP/err") == *"curl is not installed"* ]]
 ok_if "without curl, server mode writes locally and says why (rc=$rc: $(<"$TMP/err"))"
 check "the event is in the local store" store_ok "$HOMELAB_EVENTS_DIR" --no-temp --expect-count 1
+
+# ---------------------------------------------------------------------------------------------
+CURRENT="values kept exactly (issue 13)"
+new_store
+for path in "$PATH" "$NOJQ"; do
+  out=$(PATH=$path HOMELAB_NODE=PI4 emit_event deployment_started info s exact "" '{"ten": 1.10, "e": 1E2, "z": -0, "huge": 1e400}')
+  ok_if "emit_event with awkward numbers (PATH ${path##*/})"
+done
+day=$(date -u +%F)
+[[ -d $HOMELAB_EVENTS_DIR/$day/pi4 && ! -e $HOMELAB_EVENTS_DIR/$day/PI4 ]]
+ok_if "the node is stored in lower case"
+files=("$HOMELAB_EVENTS_DIR/$day/pi4/"*.json)
+line=$(<"${files[0]}")
+[[ $line == *'"node":"pi4",'*'"payload":{"ten":1.10,"e":1E2,"z":-0,"huge":1e400}}' ]]
+ok_if "numbers are stored exactly as written: $line"
+# hand-written files: a node in capitals is read in lower case; a lone surrogate or a repeated key
+# makes a file unreadable (the Java reader reports it), so the readers skip it
+mkdir -p "$HOMELAB_EVENTS_DIR/2026-11-26/PI5"
+good='{"timestamp":"2026-11-26T10:00:00.000000Z","node":"PI5","type":"node_online","severity":"info","source":"s","service":"hand","correlation_id":"h1","payload":{"n":1.10}}'
+printf '%s\n' "$good" >"$HOMELAB_EVENTS_DIR/2026-11-26/PI5/20261126T100000.000000Z_node_online_0b6f7a6e-1d0c-4d8e-9a59-3f2f0c7f4a11.json"
+printf '%s\n' "${good/'"n":1.10'/'"s":"x\ud800"'}" >"$HOMELAB_EVENTS_DIR/2026-11-26/PI5/20261126T100000.000000Z_node_online_1b6f7a6e-1d0c-4d8e-9a59-3f2f0c7f4a11.json"
+printf '%s\n' "${good/'"s","service"'/'"s\udc00","service"'}" >"$HOMELAB_EVENTS_DIR/2026-11-26/PI5/20261126T100000.000000Z_node_online_2b6f7a6e-1d0c-4d8e-9a59-3f2f0c7f4a11.json"
+printf '%s\n' "${good/'"n":1.10'/'"n":1,"n":2'}" >"$HOMELAB_EVENTS_DIR/2026-11-26/PI5/20261126T100000.000000Z_node_online_3b6f7a6e-1d0c-4d8e-9a59-3f2f0c7f4a11.json"
+for path in "$PATH" "$NOJQ"; do
+  out=$(PATH=$path list_events --date 2026-11-26 --node Pi5)
+  [[ $out == "2026-11-26T10:00:00.000000Z pi5 info node_online service=hand source=s cid=h1 id=0b6f7a6e-1d0c-4d8e-9a59-3f2f0c7f4a11 payload={\"n\":1.10}" ]]
+  ok_if "readers: the capital node is pi5, what is not Unicode or repeats a key is skipped (PATH ${path##*/}): $out"
+done
+for value in 'x\ud800y' '\udc00' '\ude00\ud83d'; do
+  out=$(emit_event deployment_started info s exact "" "{\"a\":[\"$value\"]}" 2>"$TMP/err")
+  [[ $? == 2 && $(<"$TMP/err") == *"lone surrogate"* ]]
+  ok_if "a lone surrogate ($value) in the payload is refused"
+done
+CURRENT="chosen ids"
+new_store
+cid_id=$(cat /proc/sys/kernel/random/uuid)
+out=$(emit_event deployment_started info ok svc c1 '{"n": 1}' "${cid_id^^}" 2>"$TMP/err")
+assert_eq "a chosen id is the event's id, lower case ($(<"$TMP/err"))" "$cid_id" "$out"
+out=$(emit_event deployment_started info ok svc c1 '{"n":1}' "$cid_id" 2>"$TMP/err")
+rc=$?
+[[ $rc == 0 && $out == "$cid_id" && $(count_files "$HOMELAB_EVENTS_DIR") == 1 ]]
+ok_if "the same id and content again: its id, nothing written (rc=$rc, $(<"$TMP/err"))"
+out=$(emit_event deployment_started info ok svc c1 '{"n":2}' "$cid_id" 2>"$TMP/err")
+rc=$?
+[[ $rc == 3 && -z $out && $(<"$TMP/err") == *"already stored with different content"* ]]
+ok_if "the same id with other content: 3 and a message (rc=$rc, $(<"$TMP/err"))"
+out=$(emit_event deployment_started info ok svc c1 '{}' deploy-1 2>"$TMP/err")
+rc=$?
+[[ $rc == 2 && $(<"$TMP/err") == *'invalid id "deploy-1"'* ]]
+ok_if "an id that is not a UUID: 2 naming id (rc=$rc, $(<"$TMP/err"))"
+assert_eq "one file in all" 1 "$(count_files "$HOMELAB_EVENTS_DIR")"
+
+CURRENT="fallback reuses the id"
+new_store
+# a server that stores the event (under its own node) and then fails the answer
+cat >"$TMP/storing-server.py" <<'EOF2'
+import http.server, json, os, sys, time
+root = sys.argv[1]
+class H(http.server.BaseHTTPRequestHandler):
+    def log_message(self, *a):
+        pass
+    def do_POST(self):
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        folder = os.path.join(root, time.strftime("%Y-%m-%d", time.gmtime()), "server-node")
+        os.makedirs(folder, exist_ok=True)
+        name = "{}_{}_{}.json".format(time.strftime("%Y%m%dT%H%M%S.000001Z", time.gmtime()), body["type"], body["id"])
+        with open(os.path.join(folder, name), "w") as f:
+            json.dump({"timestamp": time.strftime("%Y-%m-%dT%H:%M:%S.000001Z", time.gmtime()), "node": "server-node",
+                       "type": body["type"], "severity": body["severity"], "source": body["source"],
+                       "service": body["service"], "correlation_id": body.get("correlation_id", body["id"]),
+                       "payload": body["payload"]}, f, separators=(",", ":"))
+        self.send_response(503)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+srv = http.server.HTTPServer(("127.0.0.1", 0), H)
+print(srv.server_address[1], flush=True)
+srv.timeout = 1
+deadline = time.time() + 60
+while time.time() < deadline:
+    srv.handle_request()
+EOF2
+if ! command -v curl >/dev/null 2>&1; then
+  skip "curl is not installed: the fallback after a server answer is not exercised"
+else
+  coproc SRV2 { exec python3 "$TMP/storing-server.py" "$HOMELAB_EVENTS_DIR"; }
+  SERVER_PID=$SRV2_PID
+  read -r -t 10 sport <&"${SRV2[0]}"
+  out=$(HOMELAB_EVENTS_URL=http://127.0.0.1:$sport emit_event deployment_failed error ok svc c1 '{}' 2>"$TMP/err")
+  rc=$?
+  found=$(find "$HOMELAB_EVENTS_DIR" -type f -name "*_$out.json")
+  [[ $rc == 0 && $out =~ ^[0-9a-f-]{36}$ && $found == */server-node/* && $(count_files "$HOMELAB_EVENTS_DIR") == 1 ]]
+  ok_if "the server's copy is found by the id: no second file (rc=$rc, $found, $(<"$TMP/err"))"
+  kill "$SERVER_PID" 2>/dev/null
+  wait "$SERVER_PID" 2>/dev/null
+  SERVER_PID=""
+fi
+
+CURRENT="record_remediation and the step lock"
+new_store
+key=$(printf '%s\0%s\0%s' deploy-882 mosquitto restart-mosquitto | sha256sum)
+key=${key%% *}
+assert_eq "the key is the one Java and Python use" e81d637efe8bf2d368cc7610c5d77c5401681e49ac5d26d0028a7946ce37a4f5 "$key"
+locks=$HOMELAB_EVENTS_DIR/.locks/remediation
+s1=$(record_remediation start deploy-882 mosquitto restart_service agent restart-mosquitto 2>"$TMP/err")
+rc=$?
+[[ $rc == 0 && $s1 =~ ^[0-9a-f-]{36}$ && $(<"$locks/$key.0") == "{\"event_id\":\"$s1\","* ]]
+ok_if "start: its id, and a marker for run 0 naming it (rc=$rc, $(<"$TMP/err"))"
+out=$(record_remediation start deploy-882 mosquitto restart_service other restart-mosquitto 2>"$TMP/err")
+rc=$?
+[[ $rc == 3 && -z $out && $(<"$TMP/err") == *"already open"* ]]
+ok_if "an open step is refused with 3 (rc=$rc, $(<"$TMP/err"))"
+record_remediation start deploy-882 zigbee2mqtt restart_service agent restart-mosquitto >/dev/null 2>"$TMP/err"
+ok_if "another service's step starts ($(<"$TMP/err"))"
+c1=$(record_remediation complete deploy-882 mosquitto restart_service agent restart-mosquitto "" "answers again" 2>"$TMP/err")
+ok_if "complete ($(<"$TMP/err"))"
+check "the completion names its start, fields in the server's order" grep -q \
+  "\"payload\":{\"action\":\"restart_service\",\"step\":\"restart-mosquitto\",\"actor\":\"agent\",\"result\":\"succeeded\",\"started_event_id\":\"$s1\",\"note\":\"answers again\"}" \
+  "$(find "$HOMELAB_EVENTS_DIR" -name "*_$c1.json")"
+record_remediation complete deploy-882 mosquitto restart_service agent restart-mosquitto >/dev/null 2>&1
+assert_eq "a step that is not open cannot be completed" 2 "$?"
+s2=$(record_remediation start deploy-882 mosquitto restart_service agent restart-mosquitto 2>"$TMP/err")
+[[ $? == 0 && -f $locks/$key.1 && $s2 != "$s1" ]]
+ok_if "a completed step starts again: run 1 ($(<"$TMP/err"))"
+chosen=$(cat /proc/sys/kernel/random/uuid)
+r1=$(record_remediation start deploy-9 mosquitto restart_service agent "" "" "" "$chosen" 2>&1)
+r2=$(record_remediation start deploy-9 mosquitto restart_service agent "" "" "" "$chosen" 2>&1)
+[[ $r1 == "$chosen" && $r2 == "$chosen" ]]
+ok_if "a retry with its id returns the recorded start ($r1 / $r2)"
+# a claim whose writer died before its event: young it holds, old it is taken over once
+new_store
+locks=$HOMELAB_EVENTS_DIR/.locks/remediation
+mkdir -p "$locks"
+dead=$(cat /proc/sys/kernel/random/uuid)
+printf '{"event_id":"%s"}\n' "$dead" >"$locks/$key.0"
+record_remediation start deploy-882 mosquitto restart_service agent restart-mosquitto >/dev/null 2>&1
+assert_eq "a young claim holds" 3 "$?"
+touch -d '-5 minutes' "$locks/$key.0"
+taken=$(record_remediation start deploy-882 mosquitto restart_service agent restart-mosquitto 2>"$TMP/err")
+[[ $? == 0 && $(<"$locks/$key.0.$dead") == "{\"event_id\":\"$taken\","* ]]
+ok_if "an abandoned claim is taken over in the slot named after it ($(<"$TMP/err"))"
+record_remediation start deploy-882 mosquitto restart_service agent3 restart-mosquitto >/dev/null 2>&1
+assert_eq "and then holds again" 3 "$?"
 
 # ---------------------------------------------------------------------------------------------
 printf '%d passed, %d failed, %d skipped\n' "$PASSED" "$FAILED" "$SKIPPED"

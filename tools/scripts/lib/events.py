@@ -34,9 +34,22 @@ Configuration (environment):
 ``HOMELAB_EVENTS_CUSTOM_TYPES``
     extra event types, comma separated, each ``[a-z][a-z0-9_]{0,63}``.
 ``HOMELAB_EVENTS_URL``, ``HOMELAB_EVENTS_TOKEN``, ``HOMELAB_EVENTS_TIMEOUT``
-    optional server mode: ``emit_event`` POSTs to ``$HOMELAB_EVENTS_URL/api/events`` (bearer
-    token if set) and falls back to the local files when the server cannot be reached or
-    answers 5xx; a 4xx answer raises.
+    optional server mode: ``emit_event`` POSTs to ``$HOMELAB_EVENTS_URL/api/events`` and
+    ``record_remediation`` to ``$HOMELAB_EVENTS_URL/api/tools/record_remediation`` (bearer
+    token if set), and both fall back to the local files when the server cannot be reached,
+    times out or answers 5xx; a 4xx answer raises.
+
+Every event gets its id here, before the server is called, and the id goes with the request: a
+server that stored the event but answered too late never yields a second event, because the
+local fallback looks for the id first (in the event's date directory and the two next to it)
+and returns the stored event instead of writing another. A caller may choose the id
+(``event_id``, a UUID) to make its own retries safe: the same id with the same content returns
+the stored event, with different content raises :class:`EventConflictError`.
+
+Remediation steps (``record_remediation``) are started once: the start claims a marker file in
+``<root>/.locks/remediation/`` with the same link-never-replace commit point as events, so of
+several agents (Java server, bash, Python, in any mix) racing to start one open step exactly one
+records it; see docs/format.md.
 
 Readers skip, silently, everything that is not an event (temporary dot-prefixed names, symlinks,
 non-regular files, files over 1 MiB, empty, truncated, corrupt or non-UTF-8 content) and never
@@ -44,6 +57,7 @@ modify anything.
 """
 
 import datetime as _dt
+import decimal
 import errno
 import hashlib
 import json
@@ -54,6 +68,7 @@ import re
 import secrets
 import socket
 import stat
+import time
 import urllib.error
 import urllib.request
 import uuid
@@ -62,12 +77,15 @@ from typing import Any, Dict, Iterable, Iterator, List, Mapping, Optional, Tuple
 __all__ = [
     "EventValidationError",
     "EventWriteError",
+    "JsonNumber",
+    "EventConflictError",
     "EVENT_TYPES",
     "SEVERITIES",
     "emit_event",
     "list_events",
     "get_chain",
     "latest_remediation",
+    "record_remediation",
     "store_root",
 ]
 
@@ -119,6 +137,131 @@ _BLANK = frozenset(" \u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2008\u200
                    "\u2028\u2029\u205f\u3000")
 # What Java's String.isBlank() treats as white space.
 _JAVA_BLANK = _BLANK | frozenset("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f")
+# Invisible format characters (Unicode category Cf as of Unicode 15) and the line and paragraph
+# separators: zero-width space and joiners, BOM, soft hyphen, bidirectional controls, tags. An
+# explicit list (Names.FORMAT in Java, _hle_has_ctl in bash), not unicodedata, whose version varies.
+_FORMAT_RANGES = ((0x00AD, 0x00AD), (0x0600, 0x0605), (0x061C, 0x061C), (0x06DD, 0x06DD),
+                  (0x070F, 0x070F), (0x0890, 0x0891), (0x08E2, 0x08E2), (0x180E, 0x180E),
+                  (0x200B, 0x200F), (0x2028, 0x202E), (0x2060, 0x2064), (0x2066, 0x206F),
+                  (0xFEFF, 0xFEFF), (0xFFF9, 0xFFFB), (0x110BD, 0x110BD), (0x110CD, 0x110CD),
+                  (0x13430, 0x1343F), (0x1BCA0, 0x1BCA3), (0x1D173, 0x1D17A), (0xE0001, 0xE0001),
+                  (0xE0020, 0xE007F))
+_NUMBER_RE = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
+
+
+class JsonNumber(float):
+    """A JSON number kept as the literal it was written as (``1.10``, ``1E2``, ``-0``, ``1e400``).
+
+    Payload numbers are stored exactly as written (docs/format.md, "Numbers"): the readers of this
+    module return a number that Python's float or int would print differently as a JsonNumber, and
+    ``emit_event`` writes a JsonNumber as its literal. It is a float for arithmetic (``1e400`` is
+    ``inf`` there), and ``str()`` gives the literal. Use it to emit an exact value:
+    ``payload={"ratio": JsonNumber("0.10")}``; ``decimal.Decimal`` values are written exactly too.
+    """
+
+    def __new__(cls, literal: str) -> "JsonNumber":
+        if not isinstance(literal, str) or not _NUMBER_RE.fullmatch(literal):
+            raise ValueError("not a JSON number: {!r}".format(literal))
+        number = float.__new__(cls, literal)
+        number.literal = literal
+        return number
+
+    def __repr__(self) -> str:
+        return "JsonNumber({!r})".format(self.literal)
+
+    def __str__(self) -> str:
+        return self.literal
+
+
+def _parse_float(literal: str) -> Any:
+    number = float(literal)
+    # a float that prints back as the literal stays a float; anything else keeps its literal
+    if math.isfinite(number) and repr(number) == literal:
+        return number
+    return JsonNumber(literal)
+
+
+def _parse_int(literal: str) -> Any:
+    return JsonNumber(literal) if literal == "-0" else int(literal)
+
+
+def _unique_keys(pairs: List[Tuple[str, Any]]) -> Dict[str, Any]:
+    out: Dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise ValueError("duplicate key {}: a key may appear once".format(json.dumps(key)))
+        out[key] = value
+    return out
+
+
+def _loads(text: str) -> Any:
+    """JSON as the format reads it: numbers keep their literal, a repeated key or NaN is refused."""
+    return json.loads(text, parse_float=_parse_float, parse_int=_parse_int,
+                      parse_constant=_reject_constant, object_pairs_hook=_unique_keys)
+
+
+def _dumps(value: Any) -> str:
+    """Compact JSON as the format writes it (the bytes of the Java and bash writers): strings as
+    json.dumps(ensure_ascii=False) writes them, numbers as their literal (JsonNumber, Decimal) or
+    as Python prints them. Raises ValueError for what JSON cannot hold."""
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, JsonNumber):
+        return value.literal
+    if isinstance(value, int):
+        return int.__repr__(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError("numbers must be finite (no NaN or Infinity)")
+        return float.__repr__(value)
+    if isinstance(value, decimal.Decimal):
+        literal = str(value)
+        if not value.is_finite() or not _NUMBER_RE.fullmatch(literal):
+            raise ValueError("numbers must be finite (no NaN or Infinity)")
+        return literal
+    if isinstance(value, dict):
+        return "{" + ",".join(_dumps(k) + ":" + _dumps(v) for k, v in value.items()) + "}"
+    if isinstance(value, (list, tuple)):
+        return "[" + ",".join(_dumps(v) for v in value) + "]"
+    raise ValueError("{} is not a JSON value".format(type(value).__name__))
+
+
+def _is_format(ch: str) -> bool:
+    o = ord(ch)
+    return o >= 0xAD and any(lo <= o <= hi for lo, hi in _FORMAT_RANGES)
+
+
+def _look_alike_script(ch: str) -> Optional[str]:
+    """Latin, Greek or Cyrillic for a letter of those scripts (whose letters look alike), else None."""
+    o = ord(ch)
+    if ("A" <= ch <= "Z") or ("a" <= ch <= "z") or o in (0xAA, 0xBA) \
+            or (0xC0 <= o <= 0x24F and o not in (0xD7, 0xF7)) or 0x1E00 <= o <= 0x1EFF:
+        return "Latin"
+    if 0x370 <= o <= 0x3FF or 0x1F00 <= o <= 0x1FFF:
+        return "Greek"
+    if 0x400 <= o <= 0x52F:
+        return "Cyrillic"
+    return None
+
+
+def _mixed_script(value: str) -> bool:
+    """True when a letter directly follows a letter of another look-alike script (combining
+    marks U+0300-U+036F between them do not count): "m\u043esquitto" with a Cyrillic o."""
+    previous = None
+    for ch in value:
+        if 0x300 <= ord(ch) <= 0x36F:
+            continue
+        script = _look_alike_script(ch)
+        if script is not None and previous is not None and script != previous:
+            return True
+        previous = script
+    return False
 _MIN_TS = _dt.datetime(1970, 1, 1, tzinfo=_dt.timezone.utc)
 _EVENT_FIELDS = ("timestamp", "node", "type", "severity", "source", "service",
                  "correlation_id", "payload")
@@ -145,6 +288,16 @@ class EventWriteError(OSError):
     """
 
 
+class EventConflictError(EventWriteError):
+    """The store already holds something this write contradicts, so nothing was written: the event
+    id is stored with different content (``field`` ``id``), or the remediation step is already open
+    (``field`` ``step``)."""
+
+    def __init__(self, field: str, message: str) -> None:
+        self.field = field
+        super().__init__(errno.EEXIST, message)
+
+
 def _show(value: Any) -> str:
     """``value`` escaped for a one-line message, cut to 80 characters."""
     if not isinstance(value, str):
@@ -160,9 +313,10 @@ def _show(value: Any) -> str:
 
 
 def _has_control(value: str) -> bool:
+    """True when ``value`` holds a control, format (invisible) or separator character."""
     for ch in value:
         o = ord(ch)
-        if o < 0x20 or 0x7F <= o <= 0x9F or ch in _BIDI:
+        if o < 0x20 or 0x7F <= o <= 0x9F or ch in _BIDI or _is_format(ch):
             return True
     return False
 
@@ -177,10 +331,11 @@ def _is_utf8_encodable(value: str) -> bool:
 
 def _check_name(field: str, value: Any, no_slash: bool, not_blank: bool) -> str:
     if no_slash:
-        rule = ("1-128 characters, not blank, no control or bidirectional characters, "
-                "no '/' or '\\'")
+        rule = ("1-128 characters, not blank, no control, invisible format (zero-width, BOM, "
+                "bidirectional) or separator characters, no '/' or '\\'")
     else:
-        rule = "1-128 characters, no control or bidirectional characters"
+        rule = ("1-128 characters, not blank, no control, invisible format (zero-width, BOM, "
+                "bidirectional) or separator characters")
     if not isinstance(value, str):
         raise EventValidationError(field, value, "must be a string; " + rule)
     if not _is_utf8_encodable(value):
@@ -191,6 +346,9 @@ def _check_name(field: str, value: Any, no_slash: bool, not_blank: bool) -> str:
         raise EventValidationError(field, value, rule)
     if not_blank and _is_blank(value):
         raise EventValidationError(field, value, rule)
+    if _mixed_script(value):
+        raise EventValidationError(field, value, "mixes look-alike scripts inside a word (Latin, Greek "
+                                   "and Cyrillic letters side by side); write each word in one script")
     return value
 
 
@@ -204,7 +362,8 @@ def _check_node(value: Any, origin: str) -> str:
             "node", value,
             "must be a hostname{}: letters, digits, '-' and '.', labels of 1-63 characters not "
             "starting or ending with '-', at most 253 characters (set HOMELAB_NODE)".format(origin))
-    return value
+    # DNS names are case-insensitive: one spelling, lower case (PI4 and pi4 are one node)
+    return value.lower()
 
 
 def _event_types() -> Tuple[str, ...]:
@@ -252,10 +411,13 @@ def _payload_problem(value: Any, depth: int) -> Optional[str]:
     elif isinstance(value, str):
         if not _is_utf8_encodable(value):
             return "string is not valid Unicode (lone surrogate)"
-    elif isinstance(value, bool) or value is None or isinstance(value, int):
+    elif isinstance(value, bool) or value is None or isinstance(value, (int, JsonNumber)):
         pass
     elif isinstance(value, float):
         if not math.isfinite(value):
+            return "numbers must be finite (no NaN or Infinity)"
+    elif isinstance(value, decimal.Decimal):
+        if not value.is_finite():
             return "numbers must be finite (no NaN or Infinity)"
     else:
         return "{} is not a JSON value".format(type(value).__name__)
@@ -267,12 +429,19 @@ def _compact_payload(payload: Any) -> str:
         MAX_PAYLOAD_DEPTH, MAX_PAYLOAD_BYTES)
     if payload is None:
         payload = {}
+    if isinstance(payload, (str, bytes)):
+        # JSON text: read as the server reads it, so its numbers are kept exactly as written
+        try:
+            payload = _loads(payload.decode("utf-8") if isinstance(payload, bytes) else payload)
+        except (ValueError, RecursionError) as err:
+            raise EventValidationError("payload", payload, "is not valid JSON ({}); {}".format(err, allowed)) \
+                from None
     if not isinstance(payload, dict):
         raise EventValidationError("payload", payload, "must be a JSON object; " + allowed)
     problem = _payload_problem(payload, 1)
     if problem:
         raise EventValidationError("payload", payload, problem + "; " + allowed)
-    text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    text = _dumps(payload)
     size = len(text.encode("utf-8"))
     if size > MAX_PAYLOAD_BYTES:
         raise EventValidationError("payload", payload,
@@ -365,7 +534,8 @@ def _make_dirs(target: str) -> None:
     missing = []
     probe = target
     while not os.path.isdir(probe):
-        if os.path.lexists(probe):
+        # checked again: a concurrent writer may have made the directory since the line above
+        if os.path.lexists(probe) and not os.path.isdir(probe):
             raise EventWriteError(errno.ENOTDIR, "exists and is not a directory", probe)
         missing.append(probe)
         parent = os.path.dirname(probe)
@@ -427,10 +597,13 @@ def _write_event_file(root: str, day: str, node: str, name: str, content: bytes)
     return final
 
 
-def _post(body: Dict[str, Any]) -> Optional[Dict[str, Any]]:
-    """Sends the event to the server. Returns the stored event, or None when the server cannot
-    be used (connection error, timeout, 5xx) and the event must be written locally."""
-    url = os.environ["HOMELAB_EVENTS_URL"].rstrip("/") + "/api/events"
+def _post(body: Dict[str, Any], payload: Optional[str] = None,
+          path: str = "/api/events") -> Optional[Dict[str, Any]]:
+    """Sends the event (or the tool call) to the server. Returns the server's answer, or None when
+    the server cannot be used (connection error, timeout, 5xx) and the write must be done locally.
+    ``payload``, when given, is the compact payload text, sent as written. A 409 raises
+    :class:`EventConflictError`, another 4xx :class:`EventValidationError` or :class:`EventWriteError`."""
+    url = os.environ["HOMELAB_EVENTS_URL"].rstrip("/") + path
     try:
         timeout = float(os.environ.get("HOMELAB_EVENTS_TIMEOUT", "10"))
     except ValueError:
@@ -439,7 +612,11 @@ def _post(body: Dict[str, Any]) -> Optional[Dict[str, Any]]:
     token = os.environ.get("HOMELAB_EVENTS_TOKEN", "")
     if token:
         headers["Authorization"] = "Bearer " + token
-    data = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    # the payload goes as its compact text, so that its numbers reach the server as written
+    head = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+    if payload is not None:
+        head = head[:-1] + ',"payload":' + payload + "}"
+    data = head.encode("utf-8")
     request = urllib.request.Request(url, data=data, headers=headers, method="POST")
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
@@ -461,6 +638,9 @@ def _post(body: Dict[str, Any]) -> Optional[Dict[str, Any]]:
                         field = problem["field"]
             except (ValueError, OSError):
                 pass
+            if err.code == 409:
+                raise EventConflictError(field if field != "server" else "id", "refused by the server "
+                                         "(HTTP 409): {}".format(detail or err.reason)) from err
             if err.code in (400, 413, 422):
                 raise EventValidationError(field, detail or err.reason,
                                            "refused by the server (HTTP {})".format(err.code)) from err
@@ -471,11 +651,12 @@ def _post(body: Dict[str, Any]) -> Optional[Dict[str, Any]]:
     except (urllib.error.URLError, OSError, ValueError):
         return None
     try:
-        stored = json.loads(answer.decode("utf-8"))
+        stored = _loads(answer.decode("utf-8"))
     except ValueError:
         stored = None
     if not isinstance(stored, dict):
         stored = dict(body)
+        stored["payload"] = _loads(payload)
     return stored
 
 
@@ -488,6 +669,8 @@ def emit_event(
     payload: Optional[Mapping[str, Any]] = None,
     node: Optional[str] = None,
     timestamp: Optional[Union[str, _dt.datetime]] = None,
+    event_id: Optional[str] = None,
+    _local: bool = False,
 ) -> Dict[str, Any]:
     """Validates and stores one event; returns it as stored, with ``id`` and ``path``.
 
@@ -496,14 +679,22 @@ def emit_event(
     :param source: the emitting component, e.g. ``monitor.py`` (1-128 characters, not blank,
         no control or bidirectional characters, no ``/`` or ``\\``).
     :param service: the service concerned, or ``all`` (same rule as ``source``).
-    :param correlation_id: links related events (1-128 characters, no control or bidirectional
-        characters); None or ``""`` means the event's own id.
-    :param payload: a JSON-serializable dict (string keys, finite numbers), at most 16 levels
-        deep and 65,536 bytes compacted; None means ``{}``.
+    :param correlation_id: links related events (1-128 characters, not blank, no control, format
+        or separator characters); None or ``""`` means the event's own id.
+    :param payload: a JSON-serializable dict (string keys, finite numbers), or the JSON text of an
+        object; at most 16 levels deep and 65,536 bytes compacted; None means ``{}``. Numbers are
+        stored exactly: as written in the text, as their literal for :class:`JsonNumber` and
+        ``decimal.Decimal``, as Python prints them for int and float.
     :param node: overrides ``HOMELAB_NODE`` and the hostname.
     :param timestamp: an ISO 8601 instant with an offset (or an aware datetime), normalized to
-        UTC microseconds; at most 24 hours ahead of this clock. None means now.
+        UTC; at most 6 fraction digits (microseconds: finer is refused, not cut); at most 24 hours
+        ahead of this clock. None means now.
+    :param event_id: the event's id, a UUID chosen by the caller so that a retry is safe: when
+        the store already holds it, the stored event is returned if it is the same event (the
+        same fields, the timestamp only when given), else :class:`EventConflictError` is raised.
+        None: a new random id.
     :raises EventValidationError: on a bad argument (``.field`` names it); nothing is written.
+    :raises EventConflictError: when ``event_id`` is stored with different content.
     :raises EventWriteError: when the event could not be stored durably.
 
     In server mode (``HOMELAB_EVENTS_URL``) the returned dict is the server's answer and has no
@@ -517,7 +708,8 @@ def emit_event(
     source = _check_name("source", source, True, True)
     service = _check_name("service", service, True, True)
     if correlation_id is not None and correlation_id != "":
-        correlation_id = _check_name("correlation_id", correlation_id, False, False)
+        # not blank: a blank id would be stored and then be unreachable (the server refuses it too)
+        correlation_id = _check_name("correlation_id", correlation_id, False, True)
     else:
         correlation_id = None
     compact = _compact_payload(payload)
@@ -527,6 +719,8 @@ def emit_event(
                            " (from HOMELAB_NODE)" if env_node else " (from hostname)")
     else:
         node = _check_node(node, "")
+    chosen = event_id is not None
+    event_id = _check_id(event_id) if chosen else str(uuid.uuid4())
     now = _dt.datetime.now(_dt.timezone.utc)
     if timestamp is None:
         moment = now
@@ -536,6 +730,11 @@ def emit_event(
             raise EventValidationError(
                 "timestamp", timestamp if isinstance(timestamp, str) else str(timestamp),
                 "must be an ISO 8601 instant with an offset, e.g. 2026-11-26T23:47:51.123456Z")
+        digits = _TS_RE.fullmatch(timestamp).group(7) if isinstance(timestamp, str) else None
+        if digits is not None and len(digits) > 6:
+            raise EventValidationError("timestamp", timestamp,
+                                       "has {} fraction digits; at most 6 fraction digits (microseconds) "
+                                       "are allowed: round or cut the value".format(len(digits)))
         if moment > now + MAX_FUTURE:
             raise EventValidationError("timestamp", timestamp if isinstance(timestamp, str)
                                        else str(timestamp),
@@ -545,21 +744,29 @@ def emit_event(
                                        else str(timestamp), "must be between 1970 and 9999")
     root = store_root()
     ts = _format_ts(moment)
-    event_payload = json.loads(compact)
+    event_payload = _loads(compact)
 
-    if os.environ.get("HOMELAB_EVENTS_URL"):
-        body: Dict[str, Any] = {"timestamp": ts, "node": node, "type": event_type,
-                                "severity": severity, "source": source, "service": service}
+    fell_back = False
+    if os.environ.get("HOMELAB_EVENTS_URL") and not _local:
+        # The id goes with the request, so that the local fallback below can find what a late
+        # server stored. With a generated id the timestamp goes too: the server's file then has
+        # the very name the fallback would write, so whichever writes second finds the first (the
+        # commit point). A chosen id goes without the default timestamp: the server stamps the
+        # event, and a retry of this call (another timestamp) matches what it stored.
+        body: Dict[str, Any] = {"id": event_id}
+        if timestamp is not None or not chosen:
+            body["timestamp"] = ts
+        body.update({"node": node, "type": event_type, "severity": severity, "source": source,
+                     "service": service})
         if correlation_id is not None:
             body["correlation_id"] = correlation_id
-        body["payload"] = event_payload
-        stored = _post(body)
+        stored = _post(body, compact)
         if stored is not None:
             return stored
+        fell_back = True
         _LOG.warning("server %s unavailable; writing the event to the local store",
                      os.environ.get("HOMELAB_EVENTS_URL"))
 
-    event_id = str(uuid.uuid4())
     event = {
         "timestamp": ts,
         "node": node,
@@ -572,17 +779,111 @@ def emit_event(
     line = json.dumps(event, ensure_ascii=False, separators=(",", ":"))
     content = (line[:-1] + ',"payload":' + compact + "}\n").encode("utf-8")
     name = "{}_{}_{}.json".format(moment.strftime("%Y%m%dT%H%M%S.%fZ"), event_type, event_id)
+    event["payload"] = event_payload
+    # a fresh random id is known to nobody else, unless a server stored it before answering late
+    existing, same_name = _store_once(root, moment, node, name, content, event_id, chosen or fell_back)
+    if existing is not None:
+        if chosen or same_name:
+            # the stored event under this id must be this one: never report another as stored
+            _check_same(existing, event, timestamp is not None or same_name, ())
+        return existing
+    event["id"] = event_id
+    event["path"] = os.path.join(root, moment.strftime("%Y-%m-%d"), node, name)
+    return event
+
+
+_ID_RE = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+
+
+def _check_id(value: Any) -> str:
+    """A caller's event id: a UUID of 36 characters, either case; returned lower case."""
+    if not isinstance(value, str) or not _ID_RE.fullmatch(value):
+        raise EventValidationError(
+            "id", value, "must be a UUID such as 0b6f7a6e-1d0c-4d8e-9a59-3f2f0c7f4a11 (36 characters, "
+            "hexadecimal digits and dashes); omit it to get a new one")
+    return value.lower()
+
+
+def _find_event_file(root: str, moment: _dt.datetime, event_id: str) -> Optional[Dict[str, Any]]:
+    """The stored event whose file name carries ``event_id``, looked for in the date directory of
+    ``moment`` and the two next to it (every node), or None."""
+    suffix = "_{}.json".format(event_id)
+    for delta in (0, -1, 1):
+        try:
+            day = (moment + _dt.timedelta(days=delta)).strftime("%Y-%m-%d")
+        except OverflowError:
+            continue
+        day_dir = os.path.join(root, day)
+        if os.path.islink(day_dir):
+            continue
+        for node in _dirs(day_dir):
+            try:
+                entries = list(os.scandir(os.path.join(day_dir, node)))
+            except OSError:
+                continue
+            for entry in entries:
+                if entry.name.endswith(suffix) and not entry.name.startswith("."):
+                    event = _read_event(entry.path, "{}/{}/{}".format(day, node, entry.name))
+                    if event is not None:
+                        del event["_moment"]
+                        return event
+    return None
+
+
+def _store_once(root: str, moment: _dt.datetime, node: str, name: str, content: bytes,
+                event_id: str, look_first: bool) -> Tuple[Optional[Dict[str, Any]], bool]:
+    """Writes the event file unless its id is already stored; returns the stored event then (else
+    None) and whether it holds the very same name. With ``look_first`` the id is looked for before
+    the write (see :func:`_find_event_file`); the very same name is always found by the commit
+    point."""
+    if look_first:
+        existing = _find_event_file(root, moment, event_id)
+        if existing is not None:
+            return existing, False
+    day = moment.strftime("%Y-%m-%d")
     try:
-        path = _write_event_file(root, moment.strftime("%Y-%m-%d"), node, name, content)
+        _write_event_file(root, day, node, name, content)
+    except FileExistsError as err:
+        # the same name, written by another writer (a server that answered late): never replaced
+        existing = _read_event(os.path.join(root, day, node, name), "{}/{}/{}".format(day, node, name))
+        if existing is None:
+            raise EventConflictError("id", "event not stored: id {} is held by the file {}, which is "
+                                     "not a readable event".format(event_id, err.filename)) from err
+        del existing["_moment"]
+        return existing, True
     except EventWriteError:
         raise
     except OSError as err:
         raise EventWriteError(err.errno, "event not stored: {}".format(err.strerror or err),
                               err.filename) from err
-    event["payload"] = event_payload
-    event["id"] = event_id
-    event["path"] = path
-    return event
+    return None, False
+
+
+def _check_same(stored: Mapping[str, Any], event: Mapping[str, Any], compare_timestamp: bool,
+                ignored_payload: Iterable[str]) -> None:
+    """Raises :class:`EventConflictError` unless ``stored`` is the same event as ``event`` (the
+    server's rule: the eight fields, the timestamp only when the caller gave one, node names in
+    any case, payloads as JSON values, leaving out the payload fields in ``ignored_payload``)."""
+    differ = []
+    if compare_timestamp and _parse_timestamp(stored.get("timestamp")) != _parse_timestamp(event["timestamp"]):
+        differ.append("timestamp")
+    if str(stored.get("node", "")).lower() != event["node"].lower():
+        differ.append("node")
+    for field in ("type", "severity", "source", "service", "correlation_id"):
+        if stored.get(field) != event[field]:
+            differ.append(field)
+    left = dict(stored.get("payload") or {})
+    right = dict(event["payload"])
+    for field in ignored_payload:
+        left.pop(field, None)
+        right.pop(field, None)
+    if left != right:
+        differ.append("payload")
+    if differ:
+        raise EventConflictError(
+            "id", "id {} is already stored with different content ({} differ) at {}; an id names one "
+                  "event: send the same content to get it back, or choose a new id".format(
+                      stored.get("id"), ", ".join(differ), stored.get("path")))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -628,8 +929,14 @@ def _read_event(path: str, rel: str) -> Optional[Dict[str, Any]]:
     finally:
         os.close(fd)
     try:
-        data = json.loads(b"".join(chunks).decode("utf-8"), parse_constant=_reject_constant)
+        data = _loads(b"".join(chunks).decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError):
+        return None
+    # not Unicode (a lone surrogate): the Java reader reports such a file, it never serves it
+    try:
+        if _payload_problem(data, -(1 << 30)) is not None:
+            return None
+    except RecursionError:
         return None
     # the same acceptance rules as the Java store's reader (EventCodec)
     if not isinstance(data, dict):
@@ -640,6 +947,7 @@ def _read_event(path: str, rel: str) -> Optional[Dict[str, Any]]:
     node = data.get("node")
     if not isinstance(node, str) or len(node) > 253 or not _NODE_RE.fullmatch(node):
         return None
+    data["node"] = node.lower()  # DNS names are case-insensitive: a hand-written PI4 is pi4
     if not isinstance(data.get("type"), str) or not _TYPE_RE.fullmatch(data["type"]):
         return None
     if data.get("severity") not in SEVERITIES:
@@ -736,7 +1044,8 @@ def list_events(
 
     :param date: ``None`` or ``"today"`` (UTC), a ``yyyy-MM-dd`` string, a :class:`datetime.date`,
         or ``"all"`` for every date.
-    :param node, event_type, service, correlation_id, severity: exact-match filters (None: any).
+    :param node, event_type, service, correlation_id, severity: exact-match filters (None: any);
+        node names match whatever their case.
     :returns: plain dicts: the stored fields plus ``id`` and ``path``; ordered by timestamp,
         then node, then id.
     """
@@ -750,7 +1059,8 @@ def list_events(
         days = [date]
     else:
         raise EventValidationError("date", date, "must be YYYY-MM-DD, a datetime.date, today or all")
-    wanted = {"node": node, "type": event_type, "service": service,
+    # node names are case-insensitive (stored and read in lower case)
+    wanted = {"node": node.lower() if isinstance(node, str) else node, "type": event_type, "service": service,
               "correlation_id": correlation_id, "severity": severity}
     return _sorted(e for e in _iter_events(days)
                    if all(v is None or e.get(k) == v for k, v in wanted.items()))
@@ -835,3 +1145,243 @@ def latest_remediation(service: str) -> Optional[Dict[str, Any]]:
         return None
     last, completed = started[-1]  # steps come in the listing order of their starts
     return {"started": last, "completed": completed}
+
+
+# ---------------------------------------------------------------------------------------------
+# Recording remediation steps
+
+#: Where the start markers of remediation steps live, under the root (docs/format.md).
+STEP_LOCK_DIR = os.path.join(".locks", "remediation")
+#: A marker whose event did not appear within this many seconds is abandoned (as in Java and bash).
+STEP_LOCK_STALE_SECONDS = 120
+_NOTE_MAX_CHARS = 500
+#: How long a start whose marker an earlier try of the same call linked waits for that try's event.
+_TWIN_WAIT_SECONDS = 5
+_MARKER_ID_RE = re.compile(r'"event_id"\s*:\s*"([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})"')
+
+
+def _step_lock_key(correlation_id: str, service: str, step: str) -> str:
+    """The key of a step: lower-case hex SHA-256 of ``correlation_id \\0 service \\0 step`` in UTF-8."""
+    return hashlib.sha256("{}\0{}\0{}".format(correlation_id, service, step).encode("utf-8")).hexdigest()
+
+
+def _claim_step(root: str, correlation_id: str, service: str, step: str, run: int, event_id: str,
+                recorded: Iterable[str]) -> Tuple[str, bool]:
+    """Claims run ``run`` of a step for ``event_id`` (docs/format.md, "Remediation step locks"):
+    returns the marker and whether this call linked it (False: it already names ``event_id``).
+
+    :raises EventConflictError: when another starter holds the run.
+    """
+    lock_dir = os.path.join(root, STEP_LOCK_DIR)
+    _make_dirs(lock_dir)
+    base = "{}.{}".format(_step_lock_key(correlation_id, service, step), run)
+    content = (json.dumps({"event_id": event_id, "correlation_id": correlation_id, "service": service,
+                           "step": step, "run": run,
+                           "claimed_at": _format_ts(_dt.datetime.now(_dt.timezone.utc))},
+                          ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+    known = set(recorded)
+    slot = base
+    for _ in range(64):
+        marker = os.path.join(lock_dir, slot)
+        tmp = os.path.join(lock_dir, ".{}.{}.{}.tmp".format(slot, os.getpid(), secrets.token_hex(6)))
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+                     | getattr(os, "O_CLOEXEC", 0), 0o644)
+        try:
+            try:
+                os.write(fd, content)
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+            # COMMIT POINT of the claim: the link never replaces a name, one starter gets it
+            os.link(tmp, marker)
+            _fsync_dir(lock_dir)
+            return marker, True
+        except FileExistsError:
+            pass
+        finally:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+        try:
+            fd = os.open(marker, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+            try:
+                info = os.fstat(fd)
+                text = os.read(fd, 4096).decode("utf-8", "replace") if stat.S_ISREG(info.st_mode) else ""
+            finally:
+                os.close(fd)
+        except FileNotFoundError:
+            continue  # withdrawn just now by its owner: try the same slot again
+        except OSError:
+            text, info = "", None
+        found = _MARKER_ID_RE.search(text)
+        holder = found.group(1) if found else None
+        if holder == event_id:
+            return marker, False
+        age = time.time() - info.st_mtime if info is not None else 0.0
+        if holder is None or holder in known or age < STEP_LOCK_STALE_SECONDS:
+            raise EventConflictError(
+                "step", "step {} is already open in {}: another agent started it {} seconds ago{}; read "
+                        "the chain again, then complete it (phase complete) or use another step key".format(
+                            _show(step), _show(correlation_id), int(age),
+                            " (event {})".format(holder) if holder else ""))
+        slot = "{}.{}".format(base, holder)  # abandoned: its writer died before the event
+    raise EventWriteError(errno.EAGAIN, "step not started: gave up after 64 abandoned or withdrawn "
+                                        "claims on {}".format(os.path.join(lock_dir, base)))
+
+
+def record_remediation(
+    phase: str,
+    correlation_id: str,
+    service: str,
+    action: str,
+    actor: str,
+    step: Optional[str] = None,
+    result: Optional[str] = None,
+    note: Optional[str] = None,
+    event_id: Optional[str] = None,
+) -> Dict[str, Any]:
+    """Records a remediation step as an event, as the server's ``record_remediation`` tool does.
+
+    ``phase="start"`` before acting writes ``remediation_started``; ``phase="complete"`` after it
+    writes ``remediation_completed`` linked to the open start (``started_event_id``). The step key
+    is ``step``, default ``action``; a step is one service's step key in one chain.
+
+    A start is refused while the step is open, atomically across processes and languages: of
+    several agents (Java server, bash, Python) racing to start one step, exactly one records it
+    and the others get :class:`EventConflictError` (``field`` ``step``). A completed step may be
+    started again.
+
+    :param result: of a completion: ``succeeded`` (default) or ``failed``.
+    :param note: a short note, at most 500 characters.
+    :param event_id: a UUID chosen by the caller: a retry of a call that already recorded its
+        event returns that event (whatever happened to the step since).
+    :returns: ``id``, ``timestamp``, ``correlation_id``, ``type``, ``step``, ``path`` and, for a
+        completion, ``started_event_id``.
+    :raises EventValidationError: on a bad argument, or a completion of a step that is not open.
+    :raises EventConflictError: when the step is already open, or ``event_id`` is stored with
+        different content.
+    :raises EventWriteError: when the event could not be stored durably.
+    """
+    if phase not in ("start", "complete"):
+        raise EventValidationError("phase", phase, "allowed: start, complete")
+    correlation_id = _check_name("correlation_id", correlation_id, False, True)
+    service = _check_name("service", service, True, True)
+    action = _check_name("action", action, False, True)
+    actor = _check_name("actor", actor, True, True)
+    step = action if step is None or step == "" else _check_name("step", step, False, True)
+    start = phase == "start"
+    if start and result is not None:
+        raise EventValidationError("result", result, "is only allowed with phase=complete")
+    if not start and result not in (None, "succeeded", "failed"):
+        raise EventValidationError("result", result, "allowed: succeeded, failed")
+    if note is not None and (not isinstance(note, str) or len(note) > _NOTE_MAX_CHARS):
+        raise EventValidationError("note", note, "at most {} characters".format(_NOTE_MAX_CHARS))
+    chosen = event_id is not None
+    event_id = _check_id(event_id) if chosen else str(uuid.uuid4())
+    root = store_root()
+
+    fell_back = False
+    if os.environ.get("HOMELAB_EVENTS_URL"):
+        args: Dict[str, Any] = {"phase": phase, "correlation_id": correlation_id, "service": service,
+                                "action": action, "actor": actor, "step": step, "id": event_id}
+        if result is not None:
+            args["result"] = result
+        if note:
+            args["note"] = note
+        answer = _post(args, path="/api/tools/record_remediation")
+        if answer is not None:
+            return answer
+        fell_back = True
+        _LOG.warning("server %s unavailable; recording the step in the local store",
+                     os.environ.get("HOMELAB_EVENTS_URL"))
+
+    payload: Dict[str, Any] = {"action": action, "step": step, "actor": actor}
+    if not start:
+        payload["result"] = result or "succeeded"
+    event_type = "remediation_started" if start else "remediation_completed"
+    severity = "warning" if start else ("error" if result == "failed" else "info")
+    wanted: Dict[str, Any] = {"type": event_type, "severity": severity, "source": actor,
+                              "service": service, "correlation_id": correlation_id,
+                              "payload": payload, "timestamp": "", "node": ""}
+
+    now = _dt.datetime.now(_dt.timezone.utc)
+    if chosen or fell_back:
+        existing = _find_event_file(root, now, event_id)
+        if existing is not None:
+            # a retry: the same step is answered with what was recorded, whatever happened since
+            wanted["node"] = existing["node"]
+            if note:
+                wanted["payload"] = dict(payload, note=note)
+            _check_same(existing, wanted, False, ("started_event_id",))
+            return _recorded(existing, step)
+
+    # the server's open rule (ChainAnalysis.openStarts): the starts of this service in the chain
+    # that no completion closed, paired as the server pairs them
+    chain = get_chain(correlation_id)
+    open_starts: List[Dict[str, Any]] = []
+    runs = 0
+    for event in chain:
+        if event["type"] == "remediation_started" and event["service"] == service:
+            open_starts.append(event)
+            if _step_key(event) == step:
+                runs += 1
+        elif event["type"] == "remediation_completed":
+            closed = _match_start(open_starts, event)
+            if closed is not None:
+                open_starts.remove(closed)
+    started = None
+    for event in open_starts:
+        if _step_key(event) == step:
+            started = event
+    if start and started is not None:
+        raise EventConflictError(
+            "step", "step {} is already open in {}: it was already started at {} (event {}) and not "
+                    "completed; complete it first (phase complete) or use another step key".format(
+                        _show(step), _show(correlation_id), started["timestamp"], started["id"]))
+    if not start and started is None:
+        open_keys = [_step_key(e) or "" for e in open_starts]
+        raise EventValidationError(
+            "step", step, "has no open remediation_started for service {} in {}; open steps: {}. "
+                          "Record phase=start first".format(service, correlation_id,
+                                                            ", ".join(open_keys) or "none"))
+    if not start:
+        payload["started_event_id"] = started["id"]  # type: ignore[index]
+    if note:
+        payload["note"] = note
+    marker: Optional[Tuple[str, bool]] = None
+    if start:
+        marker = _claim_step(root, correlation_id, service, step, runs, event_id,
+                             (e["id"] for e in chain))
+        if not marker[1]:
+            # the marker already names this call's id: an earlier try (a server that timed out)
+            # claimed the run and may be writing the event right now; give it a moment
+            deadline = time.time() + _TWIN_WAIT_SECONDS
+            while True:
+                existing = _find_event_file(root, now, event_id)
+                if existing is not None:
+                    return _recorded(existing, step)
+                if time.time() >= deadline:
+                    break
+                time.sleep(0.1)
+    try:
+        event = emit_event(event_type, severity, actor, service, correlation_id, payload,
+                           event_id=event_id, _local=True)
+    except BaseException:
+        if marker is not None and marker[1]:
+            try:
+                os.unlink(marker[0])  # nothing was stored: the step may be started again at once
+            except OSError:
+                pass
+        raise
+    return _recorded(event, step)
+
+
+def _recorded(event: Mapping[str, Any], step: str) -> Dict[str, Any]:
+    """The answer of :func:`record_remediation`, shaped like the server's."""
+    out = {"id": event["id"], "timestamp": event["timestamp"], "correlation_id": event["correlation_id"],
+           "type": event["type"], "step": step, "path": event.get("path")}
+    started = _payload_text(event, "started_event_id")
+    if started is not None:
+        out["started_event_id"] = started
+    return out

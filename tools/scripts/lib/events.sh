@@ -7,6 +7,7 @@
 #   list_events --date 2026-11-26 --node pi4 --type deployment_failed --service mosquitto --cid deploy-882
 #   get_chain deploy-882
 #   latest_remediation mosquitto
+#   record_remediation start deploy-882 mosquitto restart_service my-agent
 #
 # Events are files in the store described by docs/format.md (on-disk format v1):
 #   <root>/<yyyy-MM-dd>/<node>/<yyyyMMddTHHmmss.ffffffZ>_<type>_<uuid>.json
@@ -14,12 +15,17 @@
 # source, service, correlation_id, payload (in that order) and a trailing newline.
 #
 # Public functions (the only names this file defines besides the private helpers below):
-#   emit_event TYPE SEVERITY SOURCE SERVICE CORRELATION_ID [PAYLOAD_JSON]
+#   emit_event TYPE SEVERITY SOURCE SERVICE CORRELATION_ID [PAYLOAD_JSON [ID]]
 #       Validates, writes the event durably and prints its id. An empty CORRELATION_ID means
-#       "use the event's own id"; an empty or missing PAYLOAD_JSON means {}.
+#       "use the event's own id"; an empty or missing PAYLOAD_JSON means {}. ID: an event id (a
+#       UUID) chosen by the caller so that a retry is safe: when the store already holds it with
+#       the same content (compared byte for byte after the timestamp) its id is printed and
+#       nothing is written; with other content the call fails with 3. Empty or missing: a new
+#       random id, generated before the server is called (see HOMELAB_EVENTS_URL).
 #       Returns 0 on success, 2 on a bad argument or configuration (one line on stderr naming the
 #       field, the value and what is allowed; nothing written), 1 when the event could not be
-#       stored (I/O error, failed fsync, server refused it for another reason...).
+#       stored (I/O error, failed fsync, server refused it for another reason...), 3 when the
+#       ID is already stored with different content (nothing written).
 #   list_events [--date YYYY-MM-DD|today|all] [--node N] [--type T] [--severity S]
 #               [--service S] [--cid ID]
 #       One line per event, oldest first (timestamp, then node, then id in the server's order,
@@ -34,6 +40,18 @@
 #       in listing order, a completion closes the open start named by its payload
 #       started_event_id, else the oldest open start with the same step key (step, else action),
 #       else (no key at all) the latest open start.
+#   record_remediation PHASE CORRELATION_ID SERVICE ACTION ACTOR [STEP [RESULT [NOTE [ID]]]]
+#       Records a remediation step as the server's record_remediation tool does and prints the
+#       event id: PHASE start (before acting: remediation_started) or complete (after it:
+#       remediation_completed linked to the open start by started_event_id). STEP is the step
+#       key (default ACTION); RESULT of a completion succeeded (default) or failed; NOTE at most
+#       500 characters; ID as for emit_event (a retry of a call that recorded its event prints
+#       that id, whatever happened to the step since). A start is refused while the step (this
+#       SERVICE's STEP in this chain) is open, atomically across processes and languages: of
+#       several agents racing to start one step exactly one records it (a marker file in
+#       <root>/.locks/remediation/, see docs/format.md). Returns 0, 2 on a bad argument or a
+#       completion of a step that is not open, 1 when the event could not be stored, 3 when the
+#       step is already open or the ID is stored with different content (nothing written).
 #
 # Line format of the readers (values as they are escaped inside JSON strings, so one event is
 # always one line; control and bidirectional characters are shown as \uXXXX):
@@ -45,8 +63,13 @@
 #   HOMELAB_NODE                 node name (default: the output of `hostname`)
 #   HOMELAB_EVENTS_CUSTOM_TYPES  extra event types, comma separated, each [a-z][a-z0-9_]{0,63}
 #   HOMELAB_EVENTS_URL           optional server (e.g. http://127.0.0.1:8080): emit_event POSTs to
-#                                $HOMELAB_EVENTS_URL/api/events with curl, and falls back to the local
-#                                files when the server cannot be reached or answers 5xx
+#                                $HOMELAB_EVENTS_URL/api/events with curl (record_remediation to
+#                                /api/tools/record_remediation), and falls back to the local
+#                                files when the server cannot be reached, times out or answers 5xx.
+#                                The event id goes with the request; before the fallback writes, it
+#                                looks for that id (in the event's date directory and the two next
+#                                to it), so a server that stored the event but answered too late
+#                                never yields a second one
 #   HOMELAB_EVENTS_TOKEN         bearer token for the server (never put on a command line)
 #   HOMELAB_EVENTS_TIMEOUT       seconds to wait for the server (default 10)
 #
@@ -71,10 +94,12 @@
 #
 # Private helpers (prefix _hle_, not a stable interface): _hle_setup, _hle_usage_error,
 # _hle_field_error, _hle_show, _hle_json_escape, _hle_is_utf8, _hle_cplen, _hle_has_ctl,
-# _hle_escape_ctl, _hle_check_name, _hle_check_node, _hle_check_type, _hle_json_compact, _hle_jtok, _hle_root,
+# _hle_escape_ctl, _hle_mixed_script, _hle_lone_surrogate, _hle_check_name, _hle_check_node,
+# _hle_check_type, _hle_json_compact, _hle_jtok, _hle_root,
 # _hle_creatable, _hle_now, _hle_uuid4, _hle_mkdirs, _hle_write, _hle_abort, _hle_post,
 # _hle_read_event, _hle_norm_ts, _hle_uuid3, _hle_unshow, _hle_collect, _hle_format, _hle_id_order,
-# _hle_pair_record, _hle_json_canon, _hle_pair_fields.
+# _hle_pair_record, _hle_json_canon, _hle_pair_fields, _hle_check_id, _hle_find_id, _hle_same_line,
+# _hle_store, _hle_step_record, _hle_claim_step.
 
 # (return when sourced, exit when run: one of the two is always unreachable)
 if [ -z "${BASH_VERSION:-}" ]; then
@@ -94,7 +119,7 @@ _hle_setup() {
   # a caller's functions named like the tools used here must not be called instead of them
   # (aliases are defeated by writing the tools as \name)
   unset -f date od mkdir sync rm ln curl hostname md5sum jq sort cut command printf read \
-    local set shopt trap mapfile 2>/dev/null
+    local set shopt trap mapfile sha256sum stat sleep 2>/dev/null
   set +e +u +f +C +x +v +a +E +T
   set -o pipefail
   set +o posix 2>/dev/null
@@ -211,24 +236,60 @@ _hle_cplen() {
   printf -v "$1" '%d' "${#t}"
 }
 
-# _hle_has_ctl VALUE: true when VALUE holds a control (U+0001-U+001F, U+007F-U+009F) or a
-# bidirectional control character.
+# _hle_has_ctl VALUE: true when VALUE (valid UTF-8) holds a control (U+0001-U+001F,
+# U+007F-U+009F), an invisible format character (Unicode category Cf as of Unicode 15: soft hyphen,
+# zero-width space and joiners, bidirectional controls, BOM, tags...) or a line or paragraph
+# separator. The same explicit list as Names.FORMAT (Java) and _FORMAT_RANGES (Python).
 _hle_has_ctl() {
   [[ $1 == *[$'\x01'-$'\x1f'$'\x7f']* ]] && return 0
-  [[ $1 == *$'\xc2'[$'\x80'-$'\x9f']* ]] && return 0
-  [[ $1 == *$'\xd8\x9c'* ]] && return 0
-  [[ $1 == *$'\xe2\x80'[$'\x8e'$'\x8f'$'\xaa'-$'\xae']* ]] && return 0
-  [[ $1 == *$'\xe2\x81'[$'\xa6'-$'\xa9']* ]] && return 0
+  [[ $1 == *[$'\x80'-$'\xff']* ]] || return 1
+  [[ $1 == *$'\xc2'[$'\x80'-$'\x9f'$'\xad']* ]] && return 0 # C1, U+00AD
+  [[ $1 == *$'\xd8'[$'\x80'-$'\x85'$'\x9c']* ]] && return 0 # U+0600-0605, U+061C
+  [[ $1 == *$'\xdb\x9d'* || $1 == *$'\xdc\x8f'* ]] && return 0 # U+06DD, U+070F
+  [[ $1 == *$'\xe0\xa2'[$'\x90'$'\x91']* || $1 == *$'\xe0\xa3\xa2'* ]] && return 0 # U+0890-0891, U+08E2
+  [[ $1 == *$'\xe1\xa0\x8e'* ]] && return 0 # U+180E
+  [[ $1 == *$'\xe2\x80'[$'\x8b'-$'\x8f'$'\xa8'-$'\xae']* ]] && return 0 # U+200B-200F, U+2028-202E
+  [[ $1 == *$'\xe2\x81'[$'\xa0'-$'\xa4'$'\xa6'-$'\xaf']* ]] && return 0 # U+2060-2064, U+2066-206F
+  [[ $1 == *$'\xef\xbb\xbf'* || $1 == *$'\xef\xbf'[$'\xb9'-$'\xbb']* ]] && return 0 # U+FEFF, U+FFF9-FFFB
+  [[ $1 == *$'\xf0\x91\x82\xbd'* || $1 == *$'\xf0\x91\x83\x8d'* ]] && return 0 # U+110BD, U+110CD
+  [[ $1 == *$'\xf0\x93\x90'[$'\xb0'-$'\xbf']* ]] && return 0 # U+13430-1343F
+  [[ $1 == *$'\xf0\x9b\xb2'[$'\xa0'-$'\xa3']* ]] && return 0 # U+1BCA0-1BCA3
+  [[ $1 == *$'\xf0\x9d\x85'[$'\xb3'-$'\xba']* ]] && return 0 # U+1D173-1D17A
+  [[ $1 == *$'\xf3\xa0\x80'[$'\x81'$'\xa0'-$'\xbf']* || $1 == *$'\xf3\xa0\x81'[$'\x80'-$'\xbf']* ]] &&
+    return 0 # U+E0001, U+E0020-E007F
   return 1
+}
+
+# _hle_mixed_script VALUE: true when, in VALUE (valid UTF-8), a letter directly follows a letter of
+# another look-alike script among Latin, Greek and Cyrillic ("m\u043esquitto" with a Cyrillic o);
+# combining marks (U+0300-U+036F) between the two do not separate them. Names.firstMixedScript in Java.
+_hle_mixed_script() {
+  [[ $1 == *[$'\x80'-$'\xff']* ]] || return 1
+  local lat=$'([A-Za-z]|\xc2[\xaa\xba]|\xc3[\x80-\x96\x98-\xb6\xb8-\xbf]|[\xc4-\xc8][\x80-\xbf]|\xc9[\x80-\x8f]|\xe1[\xb8-\xbb][\x80-\xbf])'
+  local grk=$'(\xcd[\xb0-\xbf]|[\xce\xcf][\x80-\xbf]|\xe1[\xbc-\xbf][\x80-\xbf])'
+  local cyr=$'([\xd0-\xd3][\x80-\xbf]|\xd4[\x80-\xaf])'
+  local mark=$'(\xcc[\x80-\xbf]|\xcd[\x80-\xaf])*'
+  local re="$lat$mark($grk|$cyr)|$grk$mark($lat|$cyr)|$cyr$mark($lat|$grk)"
+  [[ $1 =~ $re ]]
+}
+
+# _hle_lone_surrogate TEXT: true when TEXT (the inside of a valid JSON string) has an escaped
+# surrogate (\ud800-\udfff) that is not part of a high-low pair: not Unicode, refused everywhere.
+_hle_lone_surrogate() {
+  local bs=\\ t=$1
+  [[ $t == *"${bs}u"[dD][89a-fA-F]* ]] || return 1
+  t=${t//"$bs$bs"/_}
+  t=${t//"${bs}u"[dD][89abAB][0-9a-fA-F][0-9a-fA-F]"${bs}u"[dD][c-fC-F][0-9a-fA-F][0-9a-fA-F]/_}
+  [[ $t == *"${bs}u"[dD][89a-fA-F]* ]]
 }
 
 # _hle_check_name FUNC FIELD VALUE NOSLASH NOTBLANK: the source/service/correlation_id rule.
 _hle_check_name() {
   local fn=$1 field=$2 v=$3 noslash=$4 notblank=$5 n=0 rule=""
   if [[ $noslash == 1 ]]; then
-    rule="1-128 characters, not blank, no control or bidirectional characters, no '/' or '\\'"
+    rule="1-128 characters, not blank, no control, invisible format (zero-width, BOM, bidirectional) or separator characters, no '/' or '\\'"
   else
-    rule="1-128 characters, no control or bidirectional characters"
+    rule="1-128 characters, not blank, no control, invisible format (zero-width, BOM, bidirectional) or separator characters"
   fi
   if ! _hle_is_utf8 "$v"; then
     _hle_field_error "$fn" "$field" "$v" "must be valid UTF-8; $rule"
@@ -256,6 +317,10 @@ _hle_check_name() {
       _hle_field_error "$fn" "$field" "$v" "$rule"
       return 2
     fi
+  fi
+  if _hle_mixed_script "$v"; then
+    _hle_field_error "$fn" "$field" "$v" "mixes look-alike scripts inside a word (Latin, Greek and Cyrillic letters side by side); write each word in one script"
+    return 2
   fi
   return 0
 }
@@ -301,7 +366,8 @@ _hle_check_type() {
 
 # _hle_jtok TOKEN: one step of the JSON grammar check done by _hle_json_compact. TOKEN is a
 # structural character, a scalar, or '"' standing for a (separately checked) string.
-# Works on the caller's locals: state, stack, maxd.
+# Works on the caller's locals: state, stack, maxd, and objn/objs (a serial number per object, the
+# serials of the open objects), which tell the caller in which object a key is.
 _hle_jtok() {
   local t=$1
   case $state in
@@ -310,11 +376,12 @@ _hle_jtok() {
     stack='{'
     maxd=1
     state=O
+    objn=$((objn + 1)) objs+=" $objn"
     return 0
     ;;
   V | A)
     case $t in
-    '{') stack+='{' state=O ;;
+    '{') stack+='{' state=O objn=$((objn + 1)) objs+=" $objn" ;;
     '[') stack+='[' state=A ;;
     ']')
       [[ $state == A ]] || return 1
@@ -337,6 +404,7 @@ _hle_jtok() {
       [[ $state == O ]] || return 1
       stack=${stack%?}
       state=N
+      objs=${objs% *}
       ;;
     *) return 1 ;;
     esac
@@ -351,6 +419,7 @@ _hle_jtok() {
     '}')
       [[ ${stack: -1} == '{' ]] || return 1
       stack=${stack%?}
+      objs=${objs% *}
       ;;
     ']')
       [[ ${stack: -1} == '[' ]] || return 1
@@ -367,12 +436,15 @@ _hle_jtok() {
 }
 
 # _hle_json_compact OUTVAR REASONVAR TEXT: checks that TEXT is exactly one JSON object (strict
-# RFC 8259, valid UTF-8, depth <= 16) and sets OUTVAR to it without insignificant whitespace,
-# every token kept byte for byte. On failure sets REASONVAR and returns 1.
+# RFC 8259, valid UTF-8, depth <= 16, no repeated key, no lone surrogate) and sets OUTVAR to it
+# without insignificant whitespace, every token (numbers included) kept byte for byte. On failure
+# sets REASONVAR and returns 1.
 # Linear time: the text is cut at '"' by `read -d` instead of being indexed per character.
 _hle_json_compact() {
   local text=$3 seg="" out="" str="" joined="" t="" bs="" state=T stack="" maxd=0 instr=0
+  local objn=0 objs="" key=""
   local -a toks=()
+  local -A keys=()
   local restr=$'^([^"\\\\\x01-\x1f]|\\\\["\\\\/bfnrt]|\\\\u[0-9a-fA-F]{4})*$'
   if ! _hle_is_utf8 "$text"; then
     printf -v "$2" '%s' "not valid UTF-8"
@@ -397,9 +469,24 @@ _hle_json_compact() {
         printf -v "$2" '%s' "invalid string (raw control character or bad escape)"
         return 1
       fi
+      if _hle_lone_surrogate "$str"; then
+        printf -v "$2" '%s' "a string holds a lone surrogate (an escaped \\ud800-\\udfff without its pair): not valid Unicode"
+        return 1
+      fi
       if ! _hle_jtok '"'; then
         printf -v "$2" '%s' "invalid JSON syntax"
         return 1
+      fi
+      if [[ $state == C ]]; then
+        # a key: once per object, compared by its text ("a" and "\u0061" are the same key)
+        key=$str
+        [[ $key == *\\* ]] && _hle_json_canon key "$key"
+        key="${objs##* } $key"
+        if [[ -n ${keys[$key]+x} ]]; then
+          printf -v "$2" '%s' "duplicate key \"${str:0:40}\": a key may appear once"
+          return 1
+        fi
+        keys[$key]=1
       fi
       out+="\"$str\""
       str=""
@@ -490,15 +577,17 @@ _hle_root() {
 }
 
 # _hle_now: sets the caller's ts (yyyy-MM-ddTHH:mm:ss.ffffffZ), tsname (yyyyMMddTHHmmss.ffffffZ)
-# and day (yyyy-MM-dd), all UTC, from one reading of the clock.
+# and day (yyyy-MM-dd), all UTC, from one reading of the clock, and epoch (its seconds).
 _hle_now() {
   local TZ=UTC0 er="" s="" us="" a=""
   er=${EPOCHREALTIME:-}
   if [[ $er =~ ^([0-9]+)[.,]([0-9]{6})$ ]]; then
     s=${BASH_REMATCH[1]} us=${BASH_REMATCH[2]}
     printf -v a '%(%Y-%m-%d %H:%M:%S)T' "$s"
+    epoch=$s
   else
-    a=$(\date -u '+%Y-%m-%d %H:%M:%S %6N') || return 1
+    a=$(\date -u '+%Y-%m-%d %H:%M:%S %6N %s') || return 1
+    epoch=${a##* } a=${a% *}
     us=${a##* } a=${a% *}
   fi
   day=${a%% *}
@@ -529,7 +618,8 @@ _hle_mkdirs() {
   local fn=$1 d=$2 x="" err=""
   local -a todo=()
   while [[ ! -d $d ]]; do
-    if [[ -e $d || -L $d ]]; then
+    # checked again: a concurrent writer may have made the directory since the test above
+    if [[ (-e $d || -L $d) && ! -d $d ]]; then
       _hle_usage_error "$fn" "event not stored: $d exists and is not a directory"
       return 1
     fi
@@ -558,7 +648,8 @@ _hle_abort() {
   exit 130
 }
 
-# _hle_write FUNC ROOT DAY NODE NAME CONTENT: the write protocol of docs/format.md.
+# _hle_write FUNC ROOT DAY NODE NAME CONTENT: the write protocol of docs/format.md. Returns 0 when
+# written, 1 on failure (reported), 4 when the name is already taken (nothing written or reported).
 _hle_write() {
   local fn=$1 root=$2 day=$3 node=$4 name=$5 content=$6 err="" dday="" dnode="" final=""
   local tmp=""
@@ -593,6 +684,9 @@ _hle_write() {
   # COMMIT POINT: a hard link never replaces an existing name (-T: never link into a directory)
   if ! err=$(\ln -T -- "$tmp" "$final" 2>&1); then
     \rm -f -- "$tmp"
+    trap - INT TERM HUP
+    # the name carries the id: another writer stored this very event (a server that answered late)
+    [[ $err == *"File exists"* ]] && return 4
     _hle_usage_error "$fn" "event not stored: cannot link $final: ${err//$'\n'/ }"
     return 1
   fi
@@ -608,11 +702,13 @@ _hle_write() {
   return 0
 }
 
-# _hle_post FUNC BODY: sends the event to $HOMELAB_EVENTS_URL. Prints the stored id and returns
-# 0; returns 2 when the server refused it (4xx, reported on stderr); returns 3 when the server
-# could not be used (no curl, connection error, timeout, 5xx) so the caller writes locally.
+# _hle_post FUNC BODY [PATH]: sends the event to $HOMELAB_EVENTS_URL (PATH: /api/events). Prints the
+# stored id and returns 0; returns 2 when the server refused it (4xx, reported on stderr), 4 for a
+# 409 (a conflict: the id is stored with other content, or the step is open; reported); returns 3
+# when the server could not be used (no curl, connection error, timeout, 5xx) so the caller writes
+# locally.
 _hle_post() {
-  local fn=$1 body=$2 url=${HOMELAB_EVENTS_URL%/}/api/events out="" code="" resp="" detail=""
+  local fn=$1 body=$2 url=${HOMELAB_EVENTS_URL%/}${3:-/api/events} out="" code="" resp="" detail=""
   local tok=${HOMELAB_EVENTS_TOKEN:-} timeout=${HOMELAB_EVENTS_TIMEOUT:-10}
   if ! \command -v curl >/dev/null 2>&1; then
     _hle_usage_error "$fn" "warning: curl is not installed, so HOMELAB_EVENTS_URL cannot be used; writing the event to the local store"
@@ -646,6 +742,10 @@ _hle_post() {
       detail=${resp:0:300}
     fi
     _hle_json_escape detail "$detail"
+    if [[ $code == 409 ]]; then
+      _hle_usage_error "$fn" "refused by the server (HTTP 409): $detail"
+      return 4
+    fi
     _hle_usage_error "$fn" "server refused the event (HTTP $code): $detail"
     return 2
   fi
@@ -656,12 +756,12 @@ _hle_post() {
 emit_event() (
   _hle_setup
   local fn=emit_event
-  if (($# < 5 || $# > 6)); then
-    _hle_usage_error "$fn" "usage: emit_event TYPE SEVERITY SOURCE SERVICE CORRELATION_ID [PAYLOAD_JSON] (got $# arguments)"
+  if (($# < 5 || $# > 7)); then
+    _hle_usage_error "$fn" "usage: emit_event TYPE SEVERITY SOURCE SERVICE CORRELATION_ID [PAYLOAD_JSON [ID]] (got $# arguments)"
     return 2
   fi
-  local type=$1 sev=$2 src=$3 svc=$4 cid=$5 payload=${6:-} node=${HOMELAB_NODE:-} origin=""
-  local reason="" compact="" root="" id="" ts="" tsname="" day="" line="" body="" rc=0
+  local type=$1 sev=$2 src=$3 svc=$4 cid=$5 payload=${6:-} id=${7:-} node=${HOMELAB_NODE:-} origin=""
+  local reason="" compact="" root="" ts="" tsname="" day="" epoch="" line="" body="" rc=0 chosen=0 look=0
   local ecid="" esrc="" esvc="" ws=$' \t\n\r'
   _hle_check_type "$fn" "$type" || return 2
   case $sev in
@@ -674,7 +774,8 @@ emit_event() (
   _hle_check_name "$fn" source "$src" 1 1 || return 2
   _hle_check_name "$fn" service "$svc" 1 1 || return 2
   if [[ -n $cid ]]; then
-    _hle_check_name "$fn" correlation_id "$cid" 0 0 || return 2
+    # not blank: a blank id would be stored and then be unreachable (the server refuses it too)
+    _hle_check_name "$fn" correlation_id "$cid" 0 1 || return 2
   fi
   # payload: trim JSON white space, empty means {}
   payload=${payload#"${payload%%[!"$ws"]*}"}
@@ -695,16 +796,26 @@ emit_event() (
     origin=" (from HOMELAB_NODE)"
   fi
   _hle_check_node "$fn" "$node" "$origin" || return 2
+  node=${node,,} # DNS names are case-insensitive: one spelling, lower case (ASCII: LC_ALL=C)
+  if [[ -n $id ]]; then
+    _hle_check_id "$fn" id "$id" || return 2
+    chosen=1 look=1
+  fi
   _hle_root "$fn" root || return 2
-  if ! _hle_uuid4 id || ! _hle_now; then
+  if { [[ -z $id ]] && ! _hle_uuid4 id; } || ! _hle_now; then
     _hle_usage_error "$fn" "event not stored: cannot read the clock or generate an id"
     return 1
   fi
   _hle_json_escape esrc "$src"
   _hle_json_escape esvc "$svc"
   if [[ -n ${HOMELAB_EVENTS_URL:-} ]]; then
-    # the server assigns the id, and so the default correlation id
-    body="{\"timestamp\":\"$ts\",\"node\":\"$node\",\"type\":\"$type\",\"severity\":\"$sev\",\"source\":\"$esrc\",\"service\":\"$esvc\""
+    # The id goes with the request, so that the fallback below finds what a late server stored. With
+    # a generated id the timestamp goes too: the server's file then has the very name the fallback
+    # would write, so whichever writes second finds the first (the commit point). A chosen id goes
+    # without it: the server stamps the event, and a retry of this call matches what it stored.
+    body="{\"id\":\"$id\","
+    ((chosen)) || body+="\"timestamp\":\"$ts\","
+    body+="\"node\":\"$node\",\"type\":\"$type\",\"severity\":\"$sev\",\"source\":\"$esrc\",\"service\":\"$esvc\""
     if [[ -n $cid ]]; then
       _hle_json_escape ecid "$cid"
       body+=",\"correlation_id\":\"$ecid\""
@@ -712,14 +823,78 @@ emit_event() (
     body+=",\"payload\":$compact}"
     _hle_post "$fn" "$body"
     rc=$?
+    ((rc == 4)) && return 3
     ((rc == 3)) || return $rc
+    look=1
   fi
   [[ -z $cid ]] && cid=$id
   _hle_json_escape ecid "$cid"
   line="{\"timestamp\":\"$ts\",\"node\":\"$node\",\"type\":\"$type\",\"severity\":\"$sev\",\"source\":\"$esrc\",\"service\":\"$esvc\",\"correlation_id\":\"$ecid\",\"payload\":$compact}"
-  _hle_write "$fn" "$root" "$day" "$node" "${tsname}_${type}_${id}.json" "$line" || return 1
+  # a fresh random id is known to nobody else, unless a server stored it before answering late
+  _hle_store "$fn" "$root" "$day" "$node" "${tsname}_${type}_${id}.json" "$line" "$id" "$epoch" "$look" "$chosen" || return $?
   printf '%s\n' "$id"
 )
+
+# _hle_check_id FUNC FIELD VALUE: checks that VALUE is a UUID (36 characters, either case) and sets
+# the caller's id to it in lower case; else reports FIELD and returns 2.
+_hle_check_id() {
+  if ! [[ $3 =~ ^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$ ]]; then
+    _hle_field_error "$1" "$2" "$3" "must be a UUID such as 0b6f7a6e-1d0c-4d8e-9a59-3f2f0c7f4a11 (36 characters, hexadecimal digits and dashes); leave it out to get a new one"
+    return 2
+  fi
+  id=${3,,}
+  return 0
+}
+
+# _hle_find_id OUTVAR ROOT EPOCH ID: the path of a file whose name carries ID, looked for in the date
+# directory of EPOCH (seconds) and the two next to it, under every node; "" and 1 when none.
+_hle_find_id() {
+  local fi_root=$2 fi_epoch=$3 fi_id=$4 fi_d="" fi_day="" fi_f="" TZ=UTC0
+  for fi_d in 0 -86400 86400; do
+    printf -v fi_day '%(%Y-%m-%d)T' $((fi_epoch + fi_d))
+    [[ -d $fi_root/$fi_day && ! -L $fi_root/$fi_day ]] || continue
+    for fi_f in "$fi_root/$fi_day"/*/*_"$fi_id".json; do
+      [[ -f $fi_f && ! -L $fi_f ]] || continue
+      printf -v "$1" '%s' "$fi_f"
+      return 0
+    done
+  done
+  printf -v "$1" '%s' ""
+  return 1
+}
+
+# _hle_same_line FILE LINE: true when FILE holds the event LINE, timestamp aside (byte for byte
+# from the field after the timestamp on: the canonical form every writer writes).
+_hle_same_line() {
+  local c=""
+  [[ -f $1 && ! -L $1 ]] || return 1
+  IFS= read -r -d '' -n 1048577 c <"$1"
+  c=${c%$'\n'}
+  [[ ${c#'{"timestamp":"'*'",'} == "${2#'{"timestamp":"'*'",'}" ]]
+}
+
+# _hle_store FUNC ROOT DAY NODE NAME LINE ID EPOCH LOOK CHOSEN: writes the event unless its ID is
+# already stored. LOOK 1: look for the ID first (_hle_find_id); the very same name is always found
+# by the commit point. A stored ID counts as this event when it holds the same content
+# (_hle_same_line), or when it was generated here (CHOSEN 0: a random id nobody else knows) and was
+# found by looking (a late server stored it, formatted its way). Returns 0 (written or found), 1
+# (not stored, reported), 3 (the ID holds another event, reported).
+_hle_store() {
+  local fn=$1 root=$2 day=$3 node=$4 name=$5 line=$6 id=$7 epoch=$8 look=$9 chosen=${10} found="" rc=0
+  ((look)) && _hle_find_id found "$root" "$epoch" "$id"
+  if [[ -z $found ]]; then
+    _hle_write "$fn" "$root" "$day" "$node" "$name" "$line"
+    rc=$?
+    ((rc == 4)) || return $rc
+    found=$root/$day/$node/$name
+    chosen=1 # the same name: it must be the same event, never report another as stored
+  fi
+  if ((chosen)) && ! _hle_same_line "$found" "$line"; then
+    _hle_usage_error "$fn" "event not stored: id $id is already stored with different content at $found; an id names one event: send the same content to get it back, or choose a new id"
+    return 3
+  fi
+  return 0
+}
 
 # ---------------------------------------------------------------------------------------------
 # Readers
@@ -787,12 +962,14 @@ _hle_read_event() {
   local x=""
   for x in "$ev_ts" "$ev_node" "$ev_type" "$ev_sev" "$ev_src" "$ev_svc" "$ev_cid"; do
     [[ $x =~ $restr ]] || return 1
+    _hle_lone_surrogate "$x" && return 1 # not Unicode: the Java reader reports it, never serves it
   done
   _hle_is_utf8 "$c" || return 1
   # the acceptance rules of the Java store's reader (EventCodec)
   local label='[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?'
   local nodere="^$label(\\.$label)*\$"
   ((${#ev_node} <= 253)) && [[ $ev_node =~ $nodere ]] || return 1
+  ev_node=${ev_node,,} # a hand-written PI4 is the node pi4
   [[ $ev_type =~ ^[a-z][a-z0-9_]{0,63}$ ]] || return 1
   [[ $ev_sev == info || $ev_sev == warning || $ev_sev == error || $ev_sev == critical ]] || return 1
   for x in "$ev_src" "$ev_svc"; do
@@ -833,7 +1010,8 @@ _hle_unshow() {
 
 # _hle_collect FUNC DATE NODE TYPE SEVERITY SERVICE CID [FORMAT]: prints a record for every matching
 # event (DATE: yyyy-MM-dd or "all"; empty filters match everything): the display record of
-# _hle_format, or with FORMAT "pairing" the record of _hle_pair_record for remediation events only.
+# _hle_format, or with FORMAT "pairing" the record of _hle_pair_record (FORMAT "steps": of
+# _hle_step_record) for remediation events only.
 _hle_collect() {
   local fn=$1 date=$2 fnode=$3 ftype=$4 fsev=$5 fsvc=$6 fcid=$7 format=${8:-} root="" d="" n="" f=""
   local ev_ts="" ev_node="" ev_type="" ev_sev="" ev_src="" ev_svc="" ev_cid="" ev_payload="" ev_id=""
@@ -866,7 +1044,10 @@ _hle_collect() {
         [[ -z $fsev || $ev_sev == "$fsev" ]] || continue
         [[ -z $fsvc || $ev_svc == "$fsvc" ]] || continue
         [[ -z $fcid || $ev_cid == "$fcid" ]] || continue
-        if [[ $format == pairing ]]; then
+        if [[ $format == steps ]]; then
+          [[ $ev_type == remediation_started || $ev_type == remediation_completed ]] || continue
+          _hle_step_record
+        elif [[ $format == pairing ]]; then
           [[ $ev_type == remediation_started || $ev_type == remediation_completed ]] || continue
           _hle_pair_record
         else
@@ -1065,7 +1246,7 @@ list_events() (
       fi
       case $opt in
       --date) date=$2 ;;
-      --node) node=$2 ;;
+      --node) node=${2,,} ;; # node names match whatever their case
       --type) type=$2 ;;
       --severity) sev=$2 ;;
       --service) svc=$2 ;;
@@ -1168,4 +1349,271 @@ latest_remediation() (
     printf 'completed: no\n'
   fi
   return 0
+)
+
+# ---------------------------------------------------------------------------------------------
+# Recording remediation steps
+
+# _hle_step_record: prints the caller's ev_* (a remediation event) as "ts<TAB>node<TAB>id order<TAB>
+# type<TAB>id<TAB>service<TAB>started_event_id<TAB>step key", the service in the form of
+# _hle_json_canon, started_event_id and the step key as "=<text>" or "-" (see _hle_pair_fields).
+_hle_step_record() {
+  local order="" pf_sid="" pf_step="" pf_action="" svc=""
+  _hle_id_order order "$ev_id"
+  _hle_pair_fields "$ev_payload"
+  [[ -n $pf_step ]] || pf_step=$pf_action
+  _hle_json_canon svc "$ev_svc"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$ev_ts" "$ev_node" "$order" "$ev_type" "$ev_id" "$svc" \
+    "${pf_sid:--}" "${pf_step:--}"
+}
+
+# _hle_claim_step FUNC ROOT CID SERVICE STEP RUN ID KNOWN: claims run RUN of the step for the event
+# ID (docs/format.md, "Remediation step locks"): links <root>/.locks/remediation/<key>.<RUN>, key
+# the SHA-256 of "CID\0SERVICE\0STEP". KNOWN: the ids of the chain's remediation events, space
+# separated (a marker naming one of them is never abandoned). Sets the caller's claimed to the
+# marker it linked ("" when the marker already named ID). Returns 0 when the run is ID's, 3 when
+# another starter holds it (reported), 1 on an I/O error (reported).
+_hle_claim_step() {
+  local fn=$1 root=$2 cid=$3 svc=$4 step=$5 run=$6 id=$7 known=" $8 " dir="" key="" base="" slot=""
+  local marker="" tmp="" content="" err="" c="" holder="" mtime=0 now=0 i=0 ecid="" esvc="" estep=""
+  local ts="" tsname="" day="" epoch="" shown=""
+  claimed=""
+  dir=$root/.locks/remediation
+  _hle_mkdirs "$fn" "$dir" || return 1
+  if [[ -L $root/.locks || -L $dir ]]; then
+    _hle_usage_error "$fn" "step not started: $dir goes through a symbolic link"
+    return 1
+  fi
+  key=$(printf '%s\0%s\0%s' "$cid" "$svc" "$step" | \sha256sum) || {
+    _hle_usage_error "$fn" "step not started: sha256sum failed"
+    return 1
+  }
+  key=${key%% *}
+  base=$key.$run
+  slot=$base
+  _hle_json_escape ecid "$cid"
+  _hle_json_escape esvc "$svc"
+  _hle_json_escape estep "$step"
+  _hle_now || return 1
+  content="{\"event_id\":\"$id\",\"correlation_id\":\"$ecid\",\"service\":\"$esvc\",\"step\":\"$estep\",\"run\":$run,\"claimed_at\":\"$ts\"}"
+  for ((i = 0; i < 64; i++)); do
+    marker=$dir/$slot
+    tmp=$dir/.$slot.$BASHPID.$RANDOM$RANDOM.tmp
+    set -C
+    if ! printf '%s\n' "$content" 2>/dev/null >"$tmp" || ! err=$(\sync -- "$tmp" 2>&1); then
+      set +C
+      \rm -f -- "$tmp"
+      _hle_usage_error "$fn" "step not started: cannot write a marker in $dir ${err//$'\n'/ }"
+      return 1
+    fi
+    set +C
+    # COMMIT POINT of the claim: the link never replaces a name, so exactly one starter gets it
+    if err=$(\ln -T -- "$tmp" "$marker" 2>&1); then
+      \rm -f -- "$tmp"
+      if ! err=$(\sync -- "$dir" 2>&1); then
+        \rm -f -- "$marker"
+        _hle_usage_error "$fn" "step not started: fsync of $dir failed: ${err//$'\n'/ }"
+        return 1
+      fi
+      claimed=$marker
+      return 0
+    fi
+    \rm -f -- "$tmp"
+    if [[ $err != *"File exists"* ]]; then
+      _hle_usage_error "$fn" "step not started: cannot link $marker: ${err//$'\n'/ }"
+      return 1
+    fi
+    [[ -e $marker || -L $marker ]] || continue # withdrawn by its owner just now: try again
+    c="" holder=""
+    [[ -f $marker && ! -L $marker ]] && IFS= read -r -n 4096 c <"$marker"
+    if [[ $c =~ \"event_id\"[[:space:]]*:[[:space:]]*\"([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\" ]]; then
+      holder=${BASH_REMATCH[1]}
+    fi
+    [[ $holder == "$id" ]] && return 0 # an earlier try of this very call
+    printf -v now '%(%s)T' -1
+    mtime=$(\stat -c %Y -- "$marker" 2>/dev/null) || mtime=$now
+    if [[ -z $holder || $known == *" $holder "* ]] || ((now - mtime < 120)); then
+      _hle_show shown "$step"
+      _hle_usage_error "$fn" "step \"$shown\" is already open: another agent started it $((now - mtime)) seconds ago${holder:+ (event $holder)}; read the chain again, then complete it (phase complete) or use another step key"
+      return 3
+    fi
+    slot=$base.$holder # abandoned: its writer died before its event was written
+  done
+  _hle_usage_error "$fn" "step not started: gave up after 64 abandoned or withdrawn claims on $dir/$base"
+  return 1
+}
+
+record_remediation() (
+  _hle_setup
+  local fn=record_remediation
+  if (($# < 5 || $# > 9)); then
+    _hle_usage_error "$fn" "usage: record_remediation PHASE CORRELATION_ID SERVICE ACTION ACTOR [STEP [RESULT [NOTE [ID]]]] (got $# arguments)"
+    return 2
+  fi
+  local phase=$1 cid=$2 svc=$3 action=$4 actor=$5 step=${6:-} result=${7:-} note=${8:-} id=${9:-}
+  local node=${HOMELAB_NODE:-} origin="" root="" chosen=0 look=0 ts="" tsname="" day="" epoch="" rc=0 n=0
+  local ecid="" esvc="" eaction="" eactor="" estep="" enote="" body="" found="" type="" sev="" payload=""
+  local line="" want="" cstep="" csvc="" claimed="" started="" known="" r_type="" r_id="" r_svc="" r_sid="" r_key="" i=0 j="" match=""
+  local -a records=() ids=() keys=() open=() rest=()
+  case $phase in
+  start | complete) ;;
+  *)
+    _hle_field_error "$fn" phase "$phase" "allowed: start, complete"
+    return 2
+    ;;
+  esac
+  _hle_check_name "$fn" correlation_id "$cid" 0 1 || return 2
+  _hle_check_name "$fn" service "$svc" 1 1 || return 2
+  _hle_check_name "$fn" action "$action" 0 1 || return 2
+  _hle_check_name "$fn" actor "$actor" 1 1 || return 2
+  [[ -z $step ]] && step=$action
+  _hle_check_name "$fn" step "$step" 0 1 || return 2
+  if [[ $phase == start && -n $result ]]; then
+    _hle_field_error "$fn" result "$result" "is only allowed with phase complete"
+    return 2
+  fi
+  if [[ $phase == complete && -n $result && $result != succeeded && $result != failed ]]; then
+    _hle_field_error "$fn" result "$result" "allowed: succeeded, failed"
+    return 2
+  fi
+  if [[ -n $note ]]; then
+    _hle_cplen n "$note"
+    if ! _hle_is_utf8 "$note" || ((n > 500)); then
+      _hle_field_error "$fn" note "$note" "valid UTF-8, at most 500 characters"
+      return 2
+    fi
+  fi
+  if [[ -n $id ]]; then
+    _hle_check_id "$fn" id "$id" || return 2
+    chosen=1 look=1
+  fi
+  if [[ -z $node ]]; then
+    node=$(\hostname 2>/dev/null)
+    origin=" (from hostname)"
+  else
+    origin=" (from HOMELAB_NODE)"
+  fi
+  _hle_check_node "$fn" "$node" "$origin" || return 2
+  _hle_root "$fn" root || return 2
+  if { [[ -z $id ]] && ! _hle_uuid4 id; } || ! _hle_now; then
+    _hle_usage_error "$fn" "step not recorded: cannot read the clock or generate an id"
+    return 1
+  fi
+  _hle_json_escape ecid "$cid"
+  _hle_json_escape esvc "$svc"
+  _hle_json_escape eaction "$action"
+  _hle_json_escape eactor "$actor"
+  _hle_json_escape estep "$step"
+  _hle_json_escape enote "$note"
+  if [[ -n ${HOMELAB_EVENTS_URL:-} ]]; then
+    body="{\"phase\":\"$phase\",\"correlation_id\":\"$ecid\",\"service\":\"$esvc\",\"action\":\"$eaction\",\"actor\":\"$eactor\",\"step\":\"$estep\",\"id\":\"$id\""
+    [[ -n $result ]] && body+=",\"result\":\"$result\""
+    [[ -n $note ]] && body+=",\"note\":\"$enote\""
+    body+="}"
+    _hle_post "$fn" "$body" /api/tools/record_remediation
+    rc=$?
+    ((rc == 4)) && return 3
+    ((rc == 3)) || return $rc
+    look=1
+  fi
+  if [[ $phase == start ]]; then
+    type=remediation_started sev=warning
+  else
+    type=remediation_completed sev=info
+    [[ $result == failed ]] && sev=error
+  fi
+  if ((look)) && _hle_find_id found "$root" "$epoch" "$id"; then
+    # a retry of a call that recorded its event: answered with it, whatever happened to the step since
+    if [[ ${found##*/} != *"_${type}_$id.json" ]]; then
+      _hle_usage_error "$fn" "step not recorded: id $id is already stored as another event at $found; choose a new id"
+      return 3
+    fi
+    printf '%s\n' "$id"
+    return 0
+  fi
+  # the server's open rule (ChainAnalysis.openStarts): the starts of this service in the chain that
+  # no completion closed, paired as the server pairs them; and how many starts the step had (its run)
+  _hle_json_canon csvc "$esvc"
+  _hle_json_canon cstep "$estep"
+  want="=$cstep"
+  mapfile -t records < <(_hle_collect "$fn" all "" "" "" "" "$cid" steps | \sort)
+  n=0
+  for ((i = 0; i < ${#records[@]}; i++)); do
+    # the first three fields (time, node, id order) only sort the records
+    IFS=$'\t' read -r _ _ _ r_type r_id r_svc r_sid r_key <<<"${records[i]}"
+    ids[i]=$r_id keys[i]=$r_key
+    known+=" $r_id"
+    if [[ $r_type == remediation_started ]]; then
+      if [[ $r_svc == "$csvc" ]]; then
+        open+=("$i")
+        [[ $r_key == "$want" ]] && n=$((n + 1))
+      fi
+      continue
+    fi
+    ((${#open[@]})) || continue
+    match=""
+    if [[ $r_sid != - ]]; then
+      for j in "${open[@]}"; do
+        if [[ "=${ids[j]}" == "$r_sid" ]]; then
+          match=$j
+          break
+        fi
+      done
+    elif [[ $r_key == - ]]; then
+      match=${open[${#open[@]} - 1]}
+    else
+      for j in "${open[@]}"; do
+        if [[ ${keys[j]} == "$r_key" ]]; then
+          match=$j
+          break
+        fi
+      done
+    fi
+    [[ -n $match ]] || continue
+    rest=()
+    for j in "${open[@]}"; do
+      [[ $j == "$match" ]] || rest+=("$j")
+    done
+    open=("${rest[@]}")
+  done
+  started=""
+  for j in "${open[@]}"; do
+    [[ ${keys[j]} == "$want" ]] && started=${ids[j]}
+  done
+  if [[ $phase == start && -n $started ]]; then
+    _hle_show want "$step"
+    _hle_usage_error "$fn" "step \"$want\" is already open in this chain: it was already started (event $started) and not completed; complete it first (phase complete) or use another step key"
+    return 3
+  fi
+  if [[ $phase == complete && -z $started ]]; then
+    _hle_field_error "$fn" step "$step" "has no open remediation_started for this service in this chain; record phase start first"
+    return 2
+  fi
+  payload="{\"action\":\"$eaction\",\"step\":\"$estep\",\"actor\":\"$eactor\""
+  [[ $phase == complete ]] && payload+=",\"result\":\"${result:-succeeded}\",\"started_event_id\":\"$started\""
+  [[ -n $note ]] && payload+=",\"note\":\"$enote\""
+  payload+="}"
+  if [[ $phase == start ]]; then
+    _hle_claim_step "$fn" "$root" "$cid" "$svc" "$step" "$n" "$id" "$known" || return $?
+    if [[ -z $claimed ]]; then
+      # the marker already names this call's id: an earlier try (a server that timed out) claimed the
+      # run and may be writing the event right now; give it five seconds
+      for ((i = 0; i < 50; i++)); do
+        if _hle_find_id found "$root" "$epoch" "$id"; then
+          printf '%s\n' "$id"
+          return 0
+        fi
+        \sleep 0.1
+      done
+    fi
+  fi
+  line="{\"timestamp\":\"$ts\",\"node\":\"$node\",\"type\":\"$type\",\"severity\":\"$sev\",\"source\":\"$eactor\",\"service\":\"$esvc\",\"correlation_id\":\"$ecid\",\"payload\":$payload}"
+  _hle_store "$fn" "$root" "$day" "$node" "${tsname}_${type}_${id}.json" "$line" "$id" "$epoch" 0 0
+  rc=$?
+  if ((rc != 0)); then
+    # nothing was stored: the step may be started again at once
+    [[ -n $claimed ]] && \rm -f -- "$claimed"
+    return $rc
+  fi
+  printf '%s\n' "$id"
 )

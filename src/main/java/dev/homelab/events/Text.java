@@ -28,8 +28,8 @@ public final class Text {
     }
 
     /**
-     * For log lines: CR and LF as {@code \r} and {@code \n}, every other control or bidirectional character
-     * as {@code \}{@code uXXXX}, so a field holding them cannot forge or reorder a log entry. Null becomes
+     * For log lines: CR and LF as {@code \r} and {@code \n}, every other hidden character
+     * ({@link Names#isHidden}: control, format, separator, lone surrogate) as {@code \}{@code uXXXX}, so a field holding them cannot forge or reorder a log entry. Null becomes
      * {@code "null"}.
      */
     public static String escape(String s) {
@@ -42,7 +42,7 @@ public final class Text {
                 b.append("\\n");
             } else if (cp == '\r') {
                 b.append("\\r");
-            } else if (Names.isControl(cp) || Names.isBidiControl(cp)) {
+            } else if (Names.isHidden(cp)) {
                 b.append(String.format("\\u%04X", cp));
             } else {
                 b.appendCodePoint(cp);
@@ -53,7 +53,7 @@ public final class Text {
 
     /**
      * A rejected value as it is echoed in an error message: its first {@code maxCodePoints} code points, each
-     * control or bidirectional character written as {@code \}{@code uXXXX}, then {@link #ELLIPSIS} when the
+     * hidden character ({@link Names#isHidden}) written as {@code \}{@code uXXXX}, then {@link #ELLIPSIS} when the
      * value was longer. Null stays null.
      */
     public static String echo(String value, int maxCodePoints) {
@@ -62,7 +62,7 @@ public final class Text {
         }
         StringBuilder b = new StringBuilder();
         value.codePoints().limit(maxCodePoints).forEach(cp -> {
-            if (Names.isControl(cp) || Names.isBidiControl(cp)) {
+            if (Names.isHidden(cp)) {
                 b.append(String.format("\\u%04X", cp));
             } else {
                 b.appendCodePoint(cp);

@@ -36,7 +36,11 @@ public final class Timestamps {
         return t != null && !t.isBefore(EARLIEST) && !t.isAfter(LATEST);
     }
 
-    /** Events carry microsecond precision; finer digits are dropped so every writer agrees. */
+    /**
+     * Events carry microsecond precision. Writers refuse a timestamp with more fraction digits
+     * ({@link #MAX_FRACTION_DIGITS}) rather than cut it silently; the reader truncates what a hand-written file
+     * holds (it is read, not dropped), and so does this.
+     */
     public static Instant truncate(Instant t) {
         return t.truncatedTo(ChronoUnit.MICROS);
     }
@@ -48,6 +52,26 @@ public final class Timestamps {
     /** Any ISO 8601 date-time with an offset ({@code Z}, {@code +02:00}); throws on anything else. */
     public static Instant parseIso(String text) throws DateTimeParseException {
         return truncate(OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant());
+    }
+
+    /** The most fraction digits of a second a new event's timestamp may have: microseconds. */
+    public static final int MAX_FRACTION_DIGITS = 6;
+
+    /**
+     * The number of digits after the decimal point of the seconds in an ISO 8601 date-time text
+     * ({@code 2026-11-26T23:47:51.123456789Z} has 9), 0 when there is no fraction.
+     */
+    public static int fractionDigits(String text) {
+        int t = text.indexOf('T');
+        int dot = text.indexOf('.', Math.max(t, 0));
+        if (t < 0 || dot < 0) {
+            return 0;
+        }
+        int end = dot + 1;
+        while (end < text.length() && text.charAt(end) >= '0' && text.charAt(end) <= '9') {
+            end++;
+        }
+        return end - dot - 1;
     }
 
     public static String toJson(Instant t) {

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.homelab.events.FieldError;
 import dev.homelab.events.InvalidInputException;
@@ -55,14 +56,30 @@ final class ArgBinder {
             }
         }
         // types are checked on the JSON before binding: "20" for an integer is a slip to refuse clearly, not to guess at
+        ObjectNode decoded = null;
         for (Map.Entry<String, RecordComponent> e : byName.entrySet()) {
             JsonNode v = args.get(e.getKey());
+            if (v != null && v.isTextual() && JsonNode.class.isAssignableFrom(e.getValue().getType())) {
+                // the strict function-calling schema sends a free-form object as a JSON-encoded string
+                JsonNode parsed = parseObject(v.textValue());
+                if (parsed == null) {
+                    errors.add(new FieldError(e.getKey(), Text.shorten(v.textValue(), VALUE_MAX_CHARS),
+                            "must be a JSON object, or a string holding one"));
+                    continue;
+                }
+                decoded = decoded == null ? ((ObjectNode) args).deepCopy() : decoded;
+                decoded.set(e.getKey(), parsed);
+                continue;
+            }
             if (v != null && !v.isNull()) {
                 String expected = expectedKind(e.getValue().getType());
                 if (!matches(v, e.getValue().getType())) {
                     errors.add(new FieldError(e.getKey(), Text.shorten(v.toString(), VALUE_MAX_CHARS), "must be " + expected));
                 }
             }
+        }
+        if (decoded != null) {
+            args = decoded;
         }
         if (!errors.isEmpty()) {
             throw new InvalidInputException(errors);
@@ -82,6 +99,15 @@ final class ArgBinder {
             throw new InvalidInputException(errors);
         }
         return value;
+    }
+
+    private JsonNode parseObject(String text) {
+        try {
+            JsonNode n = strict.readTree(text);
+            return n != null && n.isObject() ? n : null;
+        } catch (JsonProcessingException e) {
+            return null;
+        }
     }
 
     private static void check(Record value, Map<String, RecordComponent> byName, List<FieldError> errors) {

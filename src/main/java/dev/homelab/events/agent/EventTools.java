@@ -2,6 +2,7 @@ package dev.homelab.events.agent;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -41,10 +42,17 @@ import dev.homelab.events.service.StatusViews;
 @ApplicationScoped
 public class EventTools {
 
-    /** Listing limits of the agent tools: small, because every event costs a model context. */
-    public static final int DEFAULT_LIMIT = 20;
+    /**
+     * Default page sizes of the agent tools: small, because every item costs a model context; measured so each
+     * default answer stays under 1,500 o200k tokens on a busy store (AnswerSizeTest). An agent asks for more with
+     * a larger limit (up to {@link #MAX_LIMIT}) or the cursor.
+     */
+    public static final int DEFAULT_LIMIT = 10;
     public static final int MAX_LIMIT = 200;
-    static final int CHAIN_DEFAULT_LIMIT = 50;
+    static final int CHAIN_DEFAULT_LIMIT = 8;
+    /** Most recent remediation steps in a chain summary (get_remediation_history has them all). */
+    static final int CHAIN_REMEDIATIONS = 5;
+    static final int INCIDENTS_DEFAULT_LIMIT = 8;
 
     @Inject
     EventService service;
@@ -56,15 +64,17 @@ public class EventTools {
     Remediations remediations;
 
     private final PayloadBudget budget;
+    private final PayloadBudget listBudget;
 
     @Inject
     public EventTools(ToolsConfig config) {
         this.budget = new PayloadBudget(config.payloadBudgetBytes());
+        this.listBudget = new PayloadBudget(Math.min(config.listPayloadBudgetBytes(), config.payloadBudgetBytes()));
     }
 
     public ToolResults.Emitted emitEvent(ToolArgs.EmitEvent a) {
         Emitted e = service.emit(new EventDraft(a.timestamp(), a.node(), a.type(), a.severity(), a.source(), a.service(),
-                a.correlationId(), a.payload()));
+                a.correlationId(), a.payload(), EventService.chosenId("id", a.id())));
         Event ev = e.event();
         return new ToolResults.Emitted(ev.id().toString(), Timestamps.toJson(ev.timestamp()), ev.correlationId(), ev.node(),
                 ev.type(), e.path());
@@ -81,11 +91,12 @@ public class EventTools {
             throw new InvalidInputException(e.errors().stream()
                     .map(f -> f.field().equals("type") ? new FieldError("types", f.value(), f.message()) : f).toList());
         }
-        return new EventList(page.events().stream().map(this::view).toList(), page.total(), page.hasMore(), page.nextCursor());
+        return new EventList(page.events().stream().map(e -> view(e, listBudget)).toList(), page.total(), page.hasMore(),
+                page.nextCursor());
     }
 
     public EventView getEvent(ToolArgs.GetEvent a) {
-        return view(service.get(a.id()));
+        return view(service.get(a.id()), budget);
     }
 
     public Chain getCausalChain(ToolArgs.GetCausalChain a) {
@@ -97,42 +108,63 @@ public class EventTools {
         List<ChainEvent> steps = new ArrayList<>();
         for (int i = omitted; i < events.size(); i++) {
             Event e = events.get(i);
-            PayloadBudget.Cut cut = budget.apply(e.payload());
+            PayloadBudget.Cut cut = listBudget.apply(e.payload());
             Long since = i == 0 ? null : Duration.between(events.get(i - 1).timestamp(), e.timestamp()).toSeconds();
             steps.add(new ChainEvent(e.id().toString(), Timestamps.toJson(e.timestamp()), e.node(), e.type(),
-                    e.severity().wireName(), e.source(), e.service(), cut.payload(), cut.truncated(), since));
+                    e.severity().wireName(), e.source(), e.service(), cut.payload(), cut.truncated() ? Boolean.TRUE : null,
+                    since));
         }
-        return new Chain(a.correlationId(), ChainAnalysis.outcome(events), events.size(), distinct(events, Event::service),
-                distinct(events, Event::node), ref(first), ref(last), ChainAnalysis.failure(events),
-                ChainAnalysis.remediations(events), Duration.between(first.timestamp(), last.timestamp()).toSeconds(),
-                steps, omitted);
+        List<String> services = distinct(events, Event::service);
+        List<ChainAnalysis.RemediationStep> all = ChainAnalysis.remediations(events);
+        int stepsOmitted = Math.max(0, all.size() - CHAIN_REMEDIATIONS);
+        List<ToolResults.Step> recent = all.subList(stepsOmitted, all.size()).stream()
+                .map(s -> ToolResults.Step.of(s, false, services.size() > 1, false)).toList();
+        return new Chain(a.correlationId(), ChainAnalysis.outcome(events), events.size(), services,
+                distinct(events, Event::node), ref(first), ref(last), ChainAnalysis.failure(events), recent, stepsOmitted,
+                Duration.between(first.timestamp(), last.timestamp()).toSeconds(), steps, omitted);
     }
 
-    public Remediations.History getRemediationHistory(ToolArgs.GetRemediationHistory a) {
-        return remediations.history(a.service(), a.correlationId(), a.limit() == null ? DEFAULT_LIMIT : a.limit());
+    public ToolResults.History getRemediationHistory(ToolArgs.GetRemediationHistory a) {
+        Remediations.History h = remediations.history(a.service(), a.correlationId(),
+                a.limit() == null ? DEFAULT_LIMIT : a.limit());
+        boolean byService = a.service() != null && !a.service().isBlank();
+        boolean byChain = a.correlationId() != null && !a.correlationId().isBlank();
+        return new ToolResults.History(h.steps().stream().map(s -> ToolResults.Step.of(s, !byChain, !byService, true)).toList(),
+                h.total(), h.hasMore());
     }
 
     public Remediations.Recorded recordRemediation(ToolArgs.RecordRemediation a) {
         return remediations.record(new Remediations.Step(a.phase(), a.correlationId(), a.service(), a.action(), a.actor(),
-                a.step(), a.result(), a.note()));
+                a.step(), a.result(), a.note(), a.id()));
     }
 
     public ServiceStatusList getServiceStatus(ToolArgs.GetServiceStatus a) {
-        return new ServiceStatusList(status.services(a.service()));
+        List<StatusViews.ServiceStatus> all = status.services(a.service()).stream()
+                .sorted(Comparator.comparingInt((StatusViews.ServiceStatus s) -> ATTENTION.indexOf(s.health()))
+                        .thenComparing(StatusViews.ServiceStatus::service))
+                .toList();
+        int limit = a.limit() == null ? DEFAULT_LIMIT : a.limit();
+        return new ServiceStatusList(all.stream().limit(limit)
+                .map(s -> new ToolResults.ServiceView(s.service(), s.health(), s.healthSince(), s.deployment(),
+                        s.lastEventAt(), s.events()))
+                .toList(), all.size(), all.size() > limit);
     }
 
+    /** Health values, the ones needing attention first. */
+    private static final List<String> ATTENTION = List.of("unhealthy", "unknown", "healthy");
+
     public Incidents.IncidentList listOpenIncidents(ToolArgs.ListOpenIncidents a) {
-        return incidents.open(a.since(), a.limit() == null ? DEFAULT_LIMIT : a.limit());
+        return incidents.open(a.since(), a.limit() == null ? INCIDENTS_DEFAULT_LIMIT : a.limit());
     }
 
     public NodeStatusList getNodeStatus(ToolArgs.GetNodeStatus a) {
         return new NodeStatusList(status.nodes(a.node()));
     }
 
-    EventView view(Event e) {
+    static EventView view(Event e, PayloadBudget budget) {
         PayloadBudget.Cut cut = budget.apply(e.payload());
         return new EventView(e.id().toString(), Timestamps.toJson(e.timestamp()), e.node(), e.type(), e.severity().wireName(),
-                e.source(), e.service(), e.correlationId(), cut.payload(), cut.truncated());
+                e.source(), e.service(), e.correlationId(), cut.payload(), cut.truncated() ? Boolean.TRUE : null);
     }
 
     private static EventRef ref(Event e) {

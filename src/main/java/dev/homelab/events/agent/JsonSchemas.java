@@ -3,7 +3,10 @@ package dev.homelab.events.agent;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -12,14 +15,29 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
- * Derives JSON schemas from the argument and result records. Input schemas use only the keywords every face
- * can carry (type, description, enum, items, properties, required, additionalProperties), so MCP, OpenAI
- * function calling and LangChain4j publish the very same schema. Kept deliberately small (no $schema, no $defs,
- * no titles): the catalog is sent to a model on every turn, and every character costs context.
+ * Derives JSON schemas from the argument and result records. The input schema states every rule the server
+ * enforces, so a model learns them from the schema, not from an error: allowed values ({@code enum}, the event
+ * types of this store included), bounds ({@code minimum}, {@code maximum}), lengths ({@code maxLength}) and
+ * formats ({@code uuid}, {@code date-time}). Three variants come from that one schema:
+ * <ul>
+ * <li>{@link #input}: MCP {@code inputSchema} and the default function-calling {@code parameters};</li>
+ * <li>{@link #strict}: OpenAI strict mode ({@code GET /api/tools?strict=true}): every property required, the
+ * optional ones nullable, no free-form object (the payload becomes a JSON-encoded string, decoded on call), only
+ * keywords strict mode accepts;</li>
+ * <li>{@link #portable}: the keywords LangChain4j's schema model carries (it has no minimum, maximum, maxLength
+ * or format; the descriptions say the bounds in words).</li>
+ * </ul>
+ * Kept deliberately small (no $schema, no $defs, no titles): the catalog is sent to a model on every turn.
  */
 public final class JsonSchemas {
 
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
+    /** What LangChain4j's JsonSchemaElement parser knows; everything else it would drop. */
+    private static final Set<String> PORTABLE = Set.of("type", "description", "enum", "items", "properties", "required",
+            "additionalProperties");
+    /** Keywords OpenAI strict mode accepts for a property (it refuses maxLength, for one). */
+    static final Set<String> STRICT = Set.of("type", "description", "enum", "items", "properties", "required",
+            "additionalProperties", "minimum", "maximum", "format", "pattern", "minItems", "maxItems");
 
     private JsonSchemas() {
     }
@@ -33,8 +51,8 @@ public final class JsonSchemas {
         return p != null && !p.value().isEmpty() ? p.value() : c.getName();
     }
 
-    /** Input schema: descriptions, allowed values, bounds and required arguments from {@link ToolArg}. */
-    public static ObjectNode input(Class<? extends Record> type) {
+    /** Input schema from {@link ToolArg}: descriptions, allowed values, bounds, lengths, formats, required. */
+    public static ObjectNode input(Class<? extends Record> type, List<String> eventTypes) {
         ObjectNode schema = F.objectNode().put("type", "object");
         ObjectNode props = schema.putObject("properties");
         ArrayNode required = F.arrayNode();
@@ -44,16 +62,22 @@ public final class JsonSchemas {
                 throw new IllegalStateException(type.getName() + "." + c.getName() + " has no @ToolArg");
             }
             ObjectNode p = of(c.getGenericType(), false);
-            // bounds go into the description, not minimum/maximum: LangChain4j's schema model has no such
-            // keywords, and every face must publish the same schema; ArgBinder enforces them all the same
-            p.put("description", arg.minimum() != Long.MIN_VALUE && arg.maximum() != Long.MAX_VALUE
-                    ? arg.value() + " (" + arg.minimum() + "-" + arg.maximum() + ")"
-                    : arg.value());
-            if (arg.allowed().length > 0) {
-                ArrayNode e = p.putArray("enum");
-                for (String a : arg.allowed()) {
-                    e.add(a);
-                }
+            boolean bounded = arg.minimum() != Long.MIN_VALUE && arg.maximum() != Long.MAX_VALUE;
+            // bounds are also said in words: the LangChain4j face cannot carry minimum/maximum
+            p.put("description", bounded ? arg.value() + " (" + arg.minimum() + "-" + arg.maximum() + ")" : arg.value());
+            List<String> allowed = arg.eventTypes() ? eventTypes : List.of(arg.allowed());
+            if (!allowed.isEmpty()) {
+                ArrayNode e = (p.has("items") ? (ObjectNode) p.get("items") : p).putArray("enum");
+                allowed.forEach(e::add);
+            }
+            if (bounded) {
+                p.put("minimum", arg.minimum()).put("maximum", arg.maximum());
+            }
+            if (arg.maxLength() > 0) {
+                p.put("maxLength", arg.maxLength());
+            }
+            if (!arg.format().isEmpty()) {
+                p.put("format", arg.format());
             }
             props.set(jsonName(c), p);
             if (arg.required()) {
@@ -65,6 +89,55 @@ public final class JsonSchemas {
         }
         schema.put("additionalProperties", false);
         return schema;
+    }
+
+    /**
+     * The OpenAI strict-mode variant of an input schema: every property listed as required, the optional ones
+     * nullable (null means "not given"), free-form objects as a JSON-encoded string, unsupported keywords dropped.
+     */
+    public static ObjectNode strict(ObjectNode input) {
+        ObjectNode schema = F.objectNode().put("type", "object");
+        ObjectNode props = schema.putObject("properties");
+        ArrayNode required = schema.putArray("required");
+        List<String> wasRequired = new ArrayList<>();
+        input.path("required").forEach(n -> wasRequired.add(n.asText()));
+        for (Map.Entry<String, JsonNode> e : input.get("properties").properties()) {
+            ObjectNode p = ((ObjectNode) e.getValue()).deepCopy();
+            p.retain(STRICT);
+            if (p.path("type").asText().equals("object") && !p.has("properties")) {
+                p.put("type", "string");
+                p.put("description", p.path("description").asText() + ". A JSON object encoded as a string");
+            }
+            if (p.has("items")) {
+                ((ObjectNode) p.get("items")).retain(STRICT);
+            }
+            if (!wasRequired.contains(e.getKey())) {
+                String type = p.get("type").asText();
+                p.putArray("type").add(type).add("null");
+                if (p.has("enum")) {
+                    ((ArrayNode) p.get("enum")).addNull();
+                }
+            }
+            props.set(e.getKey(), p);
+            required.add(e.getKey());
+        }
+        schema.put("additionalProperties", false);
+        return schema;
+    }
+
+    /** The keywords LangChain4j's schema model carries, recursively. */
+    public static ObjectNode portable(ObjectNode schema) {
+        ObjectNode out = schema.deepCopy();
+        out.retain(PORTABLE);
+        if (out.get("properties") instanceof ObjectNode props) {
+            for (Map.Entry<String, JsonNode> e : props.properties()) {
+                props.set(e.getKey(), portable((ObjectNode) e.getValue()));
+            }
+        }
+        if (out.get("items") instanceof ObjectNode items) {
+            out.set("items", portable(items));
+        }
+        return out;
     }
 
     /**

@@ -46,7 +46,8 @@ public class LangChain4jTools implements ToolProvider {
 
     ToolSpecification specification(ToolCatalog.Tool t) {
         ObjectNode json = mapper.createObjectNode().put("name", t.name()).put("description", t.description());
-        json.set("parameters", t.inputSchema());
+        // LangChain4j's schema model has no minimum, maximum, maxLength or format: the descriptions say the bounds
+        json.set("parameters", JsonSchemas.portable(t.inputSchema()));
         return ToolSpecification.fromJson(json.toString());
     }
 

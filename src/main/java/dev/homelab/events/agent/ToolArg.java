@@ -20,7 +20,16 @@ public @interface ToolArg {
     /** Allowed values of a string argument (becomes a JSON schema {@code enum}). */
     String[] allowed() default {};
 
+    /** The accepted event types of this store (the ten normalized ones and the custom ones) as the enum. */
+    boolean eventTypes() default false;
+
     long minimum() default Long.MIN_VALUE;
 
     long maximum() default Long.MAX_VALUE;
+
+    /** Longest accepted string in characters (JSON schema {@code maxLength}); 0: not stated. */
+    int maxLength() default 0;
+
+    /** JSON schema {@code format} of a string ({@code uuid}, {@code date-time}); empty: none. */
+    String format() default "";
 }

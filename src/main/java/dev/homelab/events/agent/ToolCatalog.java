@@ -18,6 +18,7 @@ import dev.homelab.events.ReadOnlyTools;
 import dev.homelab.events.Text;
 import dev.homelab.events.audit.AuditReport;
 import dev.homelab.events.config.ToolsConfig;
+import dev.homelab.events.service.EventService;
 import dev.homelab.events.service.Incidents;
 import dev.homelab.events.service.Remediations;
 
@@ -35,7 +36,8 @@ public class ToolCatalog implements ReadOnlyTools {
      * the records, at start.
      */
     public record Tool(String name, String title, String description, boolean write, Class<? extends Record> argsType,
-            Class<?> resultType, ObjectNode inputSchema, ObjectNode outputSchema, Function<Record, Object> handler) {
+            Class<?> resultType, ObjectNode inputSchema, ObjectNode strictSchema, ObjectNode outputSchema,
+            Function<Record, Object> handler) {
 
         /** True for read tools: they change nothing and repeat safely (MCP readOnlyHint and idempotentHint). */
         public boolean readOnly() {
@@ -46,54 +48,52 @@ public class ToolCatalog implements ReadOnlyTools {
     private final List<Tool> all;
     private final boolean readOnlyMode;
     private final ArgBinder binder;
+    private final List<String> eventTypes;
 
     @Inject
-    public ToolCatalog(EventTools t, SyncTools sync, AuditTools audit, ToolsConfig config, ObjectMapper mapper) {
+    public ToolCatalog(EventTools t, SyncTools sync, AuditTools audit, ToolsConfig config, ObjectMapper mapper,
+            EventService events) {
         this.readOnlyMode = config.readOnly();
         this.binder = new ArgBinder(mapper);
+        this.eventTypes = events.types();
         this.all = List.of(
                 tool("emit_event", true, ToolArgs.EmitEvent.class, ToolResults.Emitted.class, t::emitEvent,
-                        "Record one event durably (append-only). Returns id, timestamp, correlation_id and file path. "
-                                + "Reuse a correlation_id to extend a causal chain."),
+                        "Record one event durably (append-only). Reuse a correlation_id to extend a causal chain."),
                 tool("list_events", false, ToolArgs.ListEvents.class, ToolResults.EventList.class, t::listEvents,
-                        "List events newest first, filters combined with AND. Answers total matches, has_more and "
-                                + "next_cursor (pass as cursor for the next page). Large payloads are cut (payload_truncated)."),
+                        "Events newest first, filters ANDed; total, has_more, next_cursor (pass as cursor for more). "
+                                + "Payloads cut to 256 bytes (payload_truncated): get_event has more."),
                 tool("get_event", false, ToolArgs.GetEvent.class, ToolResults.EventView.class, t::getEvent,
-                        "Get one event by id. The full payload is at resource homelab://events/{id}."),
+                        "One event by id; the full payload is at resource homelab://events/{id}."),
                 tool("get_causal_chain", false, ToolArgs.GetCausalChain.class, ToolResults.Chain.class, t::getCausalChain,
-                        "Events of one correlation id, oldest first, across nodes and days, with a summary: first/last "
-                                + "event, failure (stage, error), remediation steps, outcome (resolved, failed, in_progress, "
-                                + "remediating) and seconds between steps."),
+                        "A correlation id's chain across nodes and days: outcome (resolved, failed, in_progress, "
+                                + "remediating), failure (stage, error), first/last, recent remediation steps and "
+                                + "events (oldest first, seconds between), counts of those left out."),
                 tool("get_remediation_history", false, ToolArgs.GetRemediationHistory.class,
-                        Remediations.History.class, t::getRemediationHistory,
-                        "What was already tried for a service and/or correlation id, newest first: each "
-                                + "remediation_started and whether and when it completed. Call before acting, so no fix is "
-                                + "repeated."),
+                        ToolResults.History.class, t::getRemediationHistory,
+                        "Remediation steps already tried for a service and/or chain, newest first, open or completed "
+                                + "with result. Call before acting, so no fix is repeated."),
                 tool("record_remediation", true, ToolArgs.RecordRemediation.class, Remediations.Recorded.class,
                         t::recordRemediation,
-                        "Record a remediation step as an event (append-only): phase=start before acting, "
-                                + "phase=complete after, with the same step key. Refuses to start a step still open or to "
-                                + "complete one never started."),
+                        "Record a remediation step: phase=start before acting, phase=complete after, same step key. "
+                                + "Refuses to start a step still open or to complete one never started."),
                 tool("get_service_status", false, ToolArgs.GetServiceStatus.class, ToolResults.ServiceStatusList.class,
                         t::getServiceStatus,
-                        "Per service: health (healthy, unhealthy, unknown) from the latest service_unhealthy/"
-                                + "healthcheck_failed vs service_recovered, and the latest deployment state."),
+                        "Per service, unhealthy first: health from the latest service_unhealthy/healthcheck_failed vs "
+                                + "service_recovered, latest deployment, last event."),
                 tool("list_open_incidents", false, ToolArgs.ListOpenIncidents.class, Incidents.IncidentList.class,
                         t::listOpenIncidents,
-                        "Chains with a failure whose outcome is not resolved, active in the last 30 days unless since "
-                                + "says otherwise, most recently active first, compact. "
-                                + "Use get_causal_chain for details."),
+                        "Chains with a failure not resolved, active in the last 30 days (or since), most recent first; "
+                                + "get_causal_chain for details."),
                 tool("get_node_status", false, ToolArgs.GetNodeStatus.class, ToolResults.NodeStatusList.class,
                         t::getNodeStatus,
-                        "Per node: online, offline or unknown from the latest node_online/node_offline, and the time "
-                                + "of its last event."),
+                        "Per node: online, offline or unknown from the latest node_online/node_offline; last event."),
                 tool("sync_now", true, ToolArgs.SyncNow.class, ToolResults.SyncRun.class, sync::syncNow,
-                        "Pull missing events from the configured peer nodes now, ignoring backoff. Per peer: ok, "
-                                + "written, identical (skipped), conflicts (never overwritten), error. Returns when done."),
+                        "Pull missing events from the peer nodes now, ignoring backoff; per peer: ok, written, "
+                                + "identical, conflicts (never overwritten), error."),
                 tool("get_sync_status", false, ToolArgs.GetSyncStatus.class, ToolResults.SyncStatus.class,
                         sync::getSyncStatus,
-                        "Sync with peer nodes: per peer state (online, failing, offline, never_synced), last_success, "
-                                + "last_error, events_pulled, conflicts, lag_events, lag_seconds."),
+                        "Per peer node: state (online, failing, offline, never_synced), last success and error, "
+                                + "events pulled, conflicts, lag."),
                 tool("verify_audit_trail", false, ToolArgs.VerifyAuditTrail.class, AuditReport.class,
                         audit::verifyAuditTrail,
                         "Check that stored events are the ones written: file hashes against their seals, signed daily "
@@ -102,11 +102,11 @@ public class ToolCatalog implements ReadOnlyTools {
     }
 
     @SuppressWarnings("unchecked")
-    private static <A extends Record> Tool tool(String name, boolean write, Class<A> args, Class<?> result,
+    private <A extends Record> Tool tool(String name, boolean write, Class<A> args, Class<?> result,
             Function<A, Object> run, String description) {
-        return new Tool(name, title(name), description, write, args, result, JsonSchemas.input(args),
-                JsonSchemas.output(result),
-                r -> run.apply((A) r));
+        ObjectNode input = JsonSchemas.input(args, eventTypes);
+        return new Tool(name, title(name), description, write, args, result, input, JsonSchemas.strict(input),
+                JsonSchemas.output(result), r -> run.apply((A) r));
     }
 
     /** A human title from the snake_case name: get_causal_chain becomes "Get causal chain". */

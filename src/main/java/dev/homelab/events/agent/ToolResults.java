@@ -33,7 +33,7 @@ public final class ToolResults {
             String service,
             @JsonProperty("correlation_id") String correlationId,
             ObjectNode payload,
-            @JsonProperty("payload_truncated") boolean payloadTruncated) {
+            @JsonProperty("payload_truncated") Boolean payloadTruncated) {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -69,8 +69,45 @@ public final class ToolResults {
             String source,
             String service,
             ObjectNode payload,
-            @JsonProperty("payload_truncated") boolean payloadTruncated,
+            @JsonProperty("payload_truncated") Boolean payloadTruncated,
             @JsonProperty("since_previous_seconds") Long sincePreviousSeconds) {
+    }
+
+    /**
+     * One remediation step as a tool answers it: what the chain or the filter already says is left out
+     * ({@code correlation_id}, {@code service}; {@code step} when it is the action, its default). The history
+     * carries the ids of the start and completion events (an agent cites them); a chain summary does not, its
+     * events carry them.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Step(
+            @JsonProperty("correlation_id") String correlationId,
+            String service,
+            String step,
+            String action,
+            String actor,
+            String status,
+            @JsonProperty("started_at") String startedAt,
+            @JsonProperty("started_event_id") String startedEventId,
+            @JsonProperty("completed_at") String completedAt,
+            @JsonProperty("completed_event_id") String completedEventId,
+            String result,
+            @JsonProperty("elapsed_seconds") Long elapsedSeconds) {
+
+        static Step of(ChainAnalysis.RemediationStep s, boolean withChain, boolean withService, boolean withIds) {
+            return new Step(withChain ? s.correlationId() : null, withService ? s.service() : null,
+                    s.step() != null && s.step().equals(s.action()) ? null : s.step(), s.action(), s.actor(), s.status(),
+                    s.startedAt(), withIds ? s.startedEventId() : null, s.completedAt(),
+                    withIds ? s.completedEventId() : null, s.result(), s.elapsedSeconds());
+        }
+    }
+
+    /** get_remediation_history: a page of steps, newest first, how many matched, whether there are more. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record History(
+            List<Step> steps,
+            int total,
+            @JsonProperty("has_more") boolean hasMore) {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -83,13 +120,29 @@ public final class ToolResults {
             EventRef first,
             EventRef last,
             ChainAnalysis.Failure failure,
-            List<ChainAnalysis.RemediationStep> remediations,
+            List<Step> remediations,
+            @JsonProperty("remediations_omitted") int remediationsOmitted,
             @JsonProperty("elapsed_seconds") long elapsedSeconds,
             List<ChainEvent> events,
             @JsonProperty("events_omitted") int eventsOmitted) {
     }
 
-    public record ServiceStatusList(List<StatusViews.ServiceStatus> services) {
+    /** One service's status, compact (the id of the health event is left out: list_events finds it). */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record ServiceView(
+            String service,
+            String health,
+            @JsonProperty("health_since") String healthSince,
+            StatusViews.Deployment deployment,
+            @JsonProperty("last_event_at") String lastEventAt,
+            int events) {
+    }
+
+    /** Services that need attention first (unhealthy, then unknown, then healthy), by name within each. */
+    public record ServiceStatusList(
+            List<ServiceView> services,
+            int total,
+            @JsonProperty("has_more") boolean hasMore) {
     }
 
     public record NodeStatusList(List<StatusViews.NodeStatus> nodes) {

@@ -1,6 +1,7 @@
 package dev.homelab.events.config;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -40,6 +41,15 @@ public interface SecurityConfig {
     /** Exact browser origins accepted besides those whose host is allowed (HOMELAB_SECURITY_ALLOWED_ORIGINS), e.g. https://dash.lan:3000. */
     @WithName("allowed-origins")
     Optional<List<String>> allowedOrigins();
+
+    /**
+     * How long a request body may take to arrive once the request head has (HOMELAB_SECURITY_BODY_TIMEOUT): a slower
+     * upload, such as a client trickling a byte now and then to stay under the idle timeout, gets 408 and its
+     * connection is closed.
+     */
+    @WithName("body-timeout")
+    @WithDefault("30s")
+    Duration bodyTimeout();
 
     Json json();
 

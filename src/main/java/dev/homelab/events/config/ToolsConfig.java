@@ -17,4 +17,12 @@ public interface ToolsConfig {
     @WithName("payload-budget-bytes")
     @WithDefault("2048")
     int payloadBudgetBytes();
+
+    /**
+     * The payload budget of each event inside a list (list_events, the events of get_causal_chain), where many events
+     * share one answer; get_event uses {@link #payloadBudgetBytes()} (HOMELAB_TOOLS_LIST_PAYLOAD_BUDGET_BYTES).
+     */
+    @WithName("list-payload-budget-bytes")
+    @WithDefault("256")
+    int listPayloadBudgetBytes();
 }

@@ -81,6 +81,8 @@ public class EventIndex {
     private final QueryEngine queries = new QueryEngine(nodeDict, typeDict, sourceDict, serviceDict, chains);
     private final StatusViews statusViews = new StatusViews(nodeDict, typeDict, serviceDict);
 
+    private final List<Consumer<Set<String>>> chainListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     /** What readers see; assigned only under this object's monitor. */
     private volatile IndexState state;
 
@@ -107,10 +109,34 @@ public class EventIndex {
      */
     public synchronized List<Duplicate> addAll(Collection<IndexEntry> entries) {
         List<Duplicate> duplicates = new ArrayList<>(0);
+        Set<String> grown = chainListeners.isEmpty() ? Set.of() : newChains(entries);
         if (writer.addAll(entries, duplicates)) {
             state = writer.state();
         }
+        if (!grown.isEmpty()) {
+            chainListeners.forEach(l -> l.accept(grown));
+        }
         return duplicates;
+    }
+
+    /**
+     * Tells {@code listener} the correlation ids of the chains that gained events, after each change is
+     * published, whoever wrote the files (this server, another process through the watcher, sync). Called under
+     * this object's monitor: a listener must only hand the work off (the MCP subscriptions do).
+     */
+    public void onChainsGrown(Consumer<Set<String>> listener) {
+        chainListeners.add(listener);
+    }
+
+    private Set<String> newChains(Collection<IndexEntry> entries) {
+        IndexState s = state;
+        Set<String> out = new java.util.HashSet<>();
+        for (IndexEntry e : entries) {
+            if (s.row(e.id().getMostSignificantBits(), e.id().getLeastSignificantBits()) < 0) {
+                out.add(e.correlationId() != null ? e.correlationId() : e.id().toString());
+            }
+        }
+        return out;
     }
 
     /**

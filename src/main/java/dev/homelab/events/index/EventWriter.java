@@ -2,18 +2,25 @@ package dev.homelab.events.index;
 
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
+import dev.homelab.events.ConflictException;
 import dev.homelab.events.Event;
 import dev.homelab.events.storage.EventStore;
+import dev.homelab.events.storage.ReadResult;
 
 /**
  * THE write path above the store. Every event that enters this store through this process goes here: new
@@ -30,13 +37,30 @@ import dev.homelab.events.storage.EventStore;
  * (every copy offered, by outcome).
  *
  * <p>
- * Thread-safety: stateless; the store's commit point arbitrates races between writers, the index is safe for
- * concurrent writers.
+ * Ids are unique in the whole store. A random id ({@link #append}) needs no check. An id the caller chose
+ * ({@link #appendOnce}) and the id of a copy ({@link #importFile}) are checked against the index and written
+ * under a lock of that id, so two concurrent requests with one id in this process yield exactly one file.
+ * Across processes the commit point decides: a link never replaces a name, and the name carries the id.
+ *
+ * <p>
+ * Listeners ({@link #addListener}: the audit trail's sealer) hear of every file after its commit point and its
+ * index entry, on the writer's thread and possibly under an id lock, so they must only queue the work.
+ *
+ * <p>
+ * Thread-safety: no state but the per-id locks and a copy-on-write listener list; the store's commit point
+ * arbitrates races between writers, the index is safe for concurrent writers.
  */
 public class EventWriter {
 
     /** A new event, durably stored and indexed, and its path relative to the store root. */
     public record Written(Event event, String relativePath) {
+    }
+
+    /**
+     * What {@link #appendOnce} did: {@code created} when it wrote the event, else {@code event} and
+     * {@code relativePath} are the stored event with that id (the same content: a retry).
+     */
+    public record Appended(Event event, String relativePath, boolean created) {
     }
 
     /** What {@link #importFile} did with one copy, with a detail message for anything but a plain write. */
@@ -58,6 +82,9 @@ public class EventWriter {
     private final EventIndex index;
     private final MeterRegistry metrics;
     private final Timer writeTimer;
+    /** Per-id locks, striped: a check of an id and the write that follows it are one step for this process. */
+    private final ReentrantLock[] idLocks = new ReentrantLock[64];
+    /** Told about every file after its commit point and its index entry (the audit trail seals them). */
     private final List<EventFileListener> listeners = new CopyOnWriteArrayList<>();
 
     public EventWriter(EventStore store, EventIndex index, MeterRegistry metrics) {
@@ -66,6 +93,9 @@ public class EventWriter {
         this.metrics = metrics;
         this.writeTimer = Timer.builder("homelab.events.write").description("Durable write of one event")
                 .publishPercentiles(0.5, 0.99).register(metrics);
+        for (int i = 0; i < idLocks.length; i++) {
+            idLocks[i] = new ReentrantLock();
+        }
     }
 
     /** A writer whose metrics go nowhere (tools and tests). */
@@ -90,12 +120,18 @@ public class EventWriter {
      * @throws IOException if the write failed; nothing was stored then
      */
     public Written append(Event event) throws IOException {
+        return append(event, true);
+    }
+
+    private Written append(Event event, boolean nameTakenIsConflict) throws IOException {
         Timer.Sample sample = Timer.start();
         Path relative;
         try {
             relative = store.append(event);
         } catch (FileAlreadyExistsException e) {
-            rejected("conflict");
+            if (nameTakenIsConflict) {
+                rejected("conflict");
+            }
             throw e;
         } catch (IOException e) {
             rejected("io_error");
@@ -105,6 +141,73 @@ public class EventWriter {
         }
         indexWritten(event, relative, null, "new");
         return new Written(event, relative.toString());
+    }
+
+    /**
+     * Writes a new, already validated event whose id the caller chose, at most once: if the store already holds
+     * that id, nothing is written and the stored event is returned when {@code differences} finds none (a retry of
+     * the same write), else a {@link ConflictException} names what differs. The check and the write run under
+     * the lock of the id, so concurrent calls with one id in this process write exactly one file; a file of
+     * another process under the very same name (the name carries the id) is found by the commit point and
+     * treated alike.
+     *
+     * @param differences the fields in which a stored event with this id differs from {@code event}, empty when
+     *                    it is the same event (the caller's rule: see {@code EventService})
+     * @throws ConflictException when the id is stored with different content, or held by an unreadable file
+     * @throws IOException if the write failed; nothing was stored then
+     */
+    public Appended appendOnce(Event event, Function<Event, List<String>> differences) throws IOException {
+        ReentrantLock lock = lockOf(event.id());
+        lock.lock();
+        try {
+            Optional<IndexEntry> known = index.get(event.id());
+            if (known.isPresent()) {
+                String path = known.get().relativePath();
+                ReadResult r = store.read(Path.of(path));
+                if (r instanceof ReadResult.Ok ok) {
+                    return stored(event, ok.event(), path, differences);
+                }
+                if (Files.exists(store.root().resolve(path), LinkOption.NOFOLLOW_LINKS)) {
+                    rejected("conflict");
+                    throw new ConflictException("id", event.id().toString(), "is held by the file " + path
+                            + ", which cannot be read as an event (see /api/store/problems); choose another id");
+                }
+                index.removePath(path); // the file is gone (removed by hand, archived): the files win
+            }
+            try {
+                Written written = append(event, false);
+                return new Appended(written.event(), written.relativePath(), true);
+            } catch (FileAlreadyExistsException e) {
+                // another process wrote this very name (the name carries the id) and it is not indexed yet
+                Path relative = store.relativePathOf(event);
+                ReadResult r = store.read(relative);
+                if (r instanceof ReadResult.Ok ok) {
+                    Appended same = stored(event, ok.event(), relative.toString(), differences);
+                    indexFound(ok.event(), relative.toString(), ok.bytes());
+                    return same;
+                }
+                throw new ConflictException("id", event.id().toString(), "is held by the file " + relative
+                        + ", which cannot be read as an event (see /api/store/problems); choose another id");
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The stored event with the id of {@code event}, if {@code differences} finds none; else a conflict. */
+    private Appended stored(Event event, Event stored, String path, Function<Event, List<String>> differences) {
+        List<String> differ = differences.apply(stored);
+        if (!differ.isEmpty()) {
+            rejected("conflict");
+            throw new ConflictException("id", event.id().toString(), "is already stored with different content ("
+                    + String.join(", ", differ) + " differ) at " + path
+                    + "; an id names one event: resend the same content to get it back, or choose a new id");
+        }
+        return new Appended(stored, path, false);
+    }
+
+    private ReentrantLock lockOf(UUID id) {
+        return idLocks[Math.floorMod(id.hashCode(), idLocks.length)];
     }
 
     /**
@@ -121,6 +224,18 @@ public class EventWriter {
         } catch (IllegalArgumentException e) { // includes InvalidPathException
             return imported(ImportResult.Outcome.REJECTED, relativePath, e.getMessage());
         }
+        Event event = checked.event();
+        ReentrantLock lock = lockOf(event.id());
+        lock.lock();
+        try {
+            return importChecked(checked, relativePath, bytes);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private ImportResult importChecked(EventStore.Checked checked, String relativePath, byte[] bytes)
+            throws IOException {
         Event event = checked.event();
         String path = checked.relativePath().toString();
         Optional<IndexEntry> sameId = index.get(event.id());
@@ -149,12 +264,28 @@ public class EventWriter {
         };
     }
 
-    /** The one place that indexes and counts a file this process has just durably written. */
+    /**
+     * The one place that indexes and counts a file this process has just durably written. Runs after the commit
+     * point only: listeners (the sealer) never hear of a file that is not durably in place.
+     */
     private void indexWritten(Event event, Path relative, byte[] bytes, String origin) {
         index.add(Reconciler.entryOf(event, relative.toString()));
         metrics.counter("homelab.events.written", "origin", origin).increment();
+        tell(relative.toString(), event, bytes);
+    }
+
+    /**
+     * Indexes a file another process wrote and this one found on its write path (not counted as written here);
+     * listeners hear of it too, since the reconciler skips a path once it is indexed.
+     */
+    private void indexFound(Event event, String relative, byte[] bytes) {
+        index.add(Reconciler.entryOf(event, relative));
+        tell(relative, event, bytes);
+    }
+
+    private void tell(String relative, Event event, byte[] bytes) {
         for (EventFileListener l : listeners) {
-            l.eventFileSeen(relative.toString(), event, bytes);
+            l.eventFileSeen(relative, event, bytes);
         }
     }
 

@@ -30,6 +30,7 @@ import io.quarkiverse.mcp.server.stdio.runtime.StdioMcpMessageHandler;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.json.JsonObject;
 
+import dev.homelab.events.ConflictException;
 import dev.homelab.events.InvalidInputException;
 import dev.homelab.events.NotFoundException;
 import dev.homelab.events.StoreUnavailableException;
@@ -70,6 +71,8 @@ public class McpFeatures {
     boolean stdioNullSystemOut;
     @Inject
     Instance<StdioMcpMessageHandler> stdio;
+    @Inject
+    McpStdio mcpStdio;
 
     /**
      * Runs after the index is built (IndexRefresher, APPLICATION) and the demo data (APPLICATION + 600), so a
@@ -117,17 +120,17 @@ public class McpFeatures {
      * The stdio transport starts here, not at the extension's own (earlier) point: it begins answering as soon
      * as it starts, and a desktop agent lists tools right after initialize, before StartupEvent observers ran,
      * so it saw an empty catalog. quarkus.mcp.server.stdio.initialization-enabled=false hands the start to us;
-     * this does what the extension's recorder would: take standard output for MCP and silence System.out.
+     * {@link McpStdio} then reads standard input itself, in front of the library.
      */
     private void startStdio() {
         if (!stdioEnabled) {
             return;
         }
-        java.io.PrintStream mcpOut = System.out;
-        if (stdioNullSystemOut) {
-            System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+        try {
+            mcpStdio.start(stdio.get(), stdioNullSystemOut);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot start the MCP stdio transport", e);
         }
-        stdio.get().initialize(mcpOut);
     }
 
     /** Runs a tool; the service's exceptions become isError results with the message, never a stack trace. */
@@ -141,6 +144,8 @@ public class McpFeatures {
             return ToolResponse.error("Invalid arguments: " + e.getMessage());
         } catch (NotFoundException e) {
             return ToolResponse.error("Not found: " + e.getMessage());
+        } catch (ConflictException e) {
+            return ToolResponse.error("Conflict: " + e.getMessage());
         } catch (StoreUnavailableException e) {
             return ToolResponse.error("Store unavailable: " + e.getMessage());
         } catch (JsonProcessingException e) {

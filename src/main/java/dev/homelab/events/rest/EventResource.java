@@ -44,17 +44,24 @@ public class EventResource {
     public static final int MAX_LIMIT = 1000;
 
     private static final Set<String> FIELDS = Set.of(
-            "timestamp", "node", "type", "severity", "source", "service", "correlation_id", "payload");
+            "timestamp", "node", "type", "severity", "source", "service", "correlation_id", "payload", "id");
 
     @Inject
     EventService service;
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Record an event", description = "Validates and durably stores one event; 201 with the stored event.")
+    @Operation(summary = "Record an event", description = "Validates and durably stores one event; 201 with the stored "
+            + "event. With an id chosen by the client (a UUID) a retry is safe: the same id with the same content answers "
+            + "200 with the stored event and writes nothing; the same id with different content is a 409.")
     public Response emit(JsonNode body) {
         Emitted emitted = service.emit(toDraft(body));
-        return Response.created(URI.create("/api/events/" + emitted.event().id())).entity(emitted.event()).build();
+        URI location = URI.create("/api/events/" + emitted.event().id());
+        if (!emitted.created()) {
+            // a retry of a write that is already stored: nothing new was created
+            return Response.ok(emitted.event()).contentLocation(location).build();
+        }
+        return Response.created(location).entity(emitted.event()).build();
     }
 
     @GET
@@ -116,17 +123,28 @@ public class EventResource {
         for (Iterator<String> it = body.fieldNames(); it.hasNext();) {
             String name = it.next();
             if (!FIELDS.contains(name)) {
-                errors.add(new FieldError(name, null, "is not a field of an event; allowed: timestamp, node, type, "
+                errors.add(new FieldError(name, null, "is not a field of an event; allowed: id, timestamp, node, type, "
                         + "severity, source, service, correlation_id, payload"));
             }
         }
         EventDraft draft = new EventDraft(text(body, "timestamp", errors), text(body, "node", errors),
                 text(body, "type", errors), text(body, "severity", errors), text(body, "source", errors),
-                text(body, "service", errors), text(body, "correlation_id", errors), body.get("payload"));
+                text(body, "service", errors), text(body, "correlation_id", errors), body.get("payload"),
+                chosenId(text(body, "id", errors), errors));
         if (!errors.isEmpty()) {
             throw new InvalidInputException(errors);
         }
         return draft;
+    }
+
+    /** The client-chosen event id, or null; a text that is not a UUID is one more bad field. */
+    private static java.util.UUID chosenId(String text, List<FieldError> errors) {
+        try {
+            return EventService.chosenId("id", text);
+        } catch (InvalidInputException e) {
+            errors.addAll(e.errors());
+            return null;
+        }
     }
 
     private static String text(JsonNode body, String field, List<FieldError> errors) {

@@ -1,5 +1,9 @@
 package dev.homelab.events.rest;
 
+import java.io.IOException;
+import java.util.List;
+import java.util.stream.Collectors;
+
 import jakarta.ws.rs.NotAllowedException;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.NotSupportedException;
@@ -10,15 +14,29 @@ import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 
+import io.vertx.core.http.HttpServerRequest;
+
+import dev.homelab.events.ConflictException;
+import dev.homelab.events.FieldError;
 import dev.homelab.events.InvalidInputException;
 import dev.homelab.events.StoreUnavailableException;
+import dev.homelab.events.Text;
 import dev.homelab.events.security.Problem;
+import dev.homelab.events.security.UnexpectedErrors;
 
-/** Turns the service's few exceptions, and the framework's, into problem+json answers. Never a stack trace. */
+/**
+ * Turns the service's few exceptions, and the framework's, into problem+json answers; anything else becomes a
+ * generic 500 problem with an incident id ({@link UnexpectedErrors}). Never a stack trace, never an empty body.
+ */
 public class ProblemMappers {
 
     private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
+
+    /** Longest echo of a rejected value, and of one field's message, in a problem body. */
+    static final int ECHO_MAX = 120;
+    static final int MESSAGE_MAX = 400;
 
     static Response respond(Problem p) {
         return Response.status(p.status()).type(Problem.MEDIA_TYPE).entity(p).build();
@@ -26,13 +44,21 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response invalid(InvalidInputException e) {
-        return respond(new Problem("https://homelab.dev/problems/invalid-input", "Invalid input", 400,
-                e.getMessage(), e.errors()));
+        // a rejected value may be as long as the request allows: echo only its start, so an error is never an amplifier
+        List<FieldError> errors = e.errors().stream().map(f -> new FieldError(f.field(), Text.shorten(f.value(), ECHO_MAX),
+                Text.shorten(f.message(), MESSAGE_MAX))).toList();
+        String detail = errors.stream().map(f -> f.field() + ": " + f.message()).collect(Collectors.joining("; "));
+        return respond(new Problem("https://homelab.dev/problems/invalid-input", "Invalid input", 400, detail, errors));
     }
 
     @ServerExceptionMapper
     public Response notFound(dev.homelab.events.NotFoundException e) {
-        return respond(Problem.of(404, "Not found", e.getMessage()));
+        return respond(Problem.of(404, "Not found", Text.shorten(e.getMessage(), MESSAGE_MAX)));
+    }
+
+    @ServerExceptionMapper
+    public Response conflict(ConflictException e) {
+        return respond(new Problem("https://homelab.dev/problems/conflict", "Conflict", 409, e.getMessage(), e.errors()));
     }
 
     @ServerExceptionMapper
@@ -44,7 +70,17 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response badJson(JacksonException e) {
-        return respond(Problem.of(400, "Malformed JSON", "the request body is not valid JSON: " + e.getOriginalMessage()));
+        return respond(Problem.of(400, "Malformed JSON",
+                "the request body is not valid JSON: " + Text.shorten(Text.escape(e.getOriginalMessage()), MESSAGE_MAX)));
+    }
+
+    /**
+     * Jackson's "mismatched input" covers a second document after the first ({@code {...} {...}}) and an empty body
+     * where JSON is required; Quarkus's built-in mapper answers it with an empty 400 in production.
+     */
+    @ServerExceptionMapper
+    public Response mismatched(MismatchedInputException e) {
+        return badJson(e);
     }
 
     @ServerExceptionMapper
@@ -54,7 +90,11 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response notAllowed(NotAllowedException e) {
-        return respond(Problem.of(405, "Method not allowed", e.getMessage()));
+        java.util.Set<String> allowed = e.getResponse().getAllowedMethods();
+        Problem p = Problem.of(405, "Method not allowed", "this resource does not accept that method"
+                + (allowed.isEmpty() ? "" : "; allowed: " + String.join(", ", new java.util.TreeSet<>(allowed))));
+        Response.ResponseBuilder r = Response.status(405).type(Problem.MEDIA_TYPE).entity(p);
+        return (allowed.isEmpty() ? r : r.allow(allowed)).build();
     }
 
     @ServerExceptionMapper
@@ -63,7 +103,7 @@ public class ProblemMappers {
     }
 
     @ServerExceptionMapper
-    public Response web(WebApplicationException e) {
+    public Response web(WebApplicationException e, HttpServerRequest request) {
         int status = e.getResponse().getStatus();
         for (Throwable c = e.getCause(); c != null && status == 400; c = c.getCause()) {
             if (c instanceof JacksonException j) {
@@ -72,9 +112,29 @@ public class ProblemMappers {
             }
         }
         if (status >= 500) {
-            LOG.error("Request failed", e);
+            return unexpected(e, request);
         }
         String title = e.getResponse().getStatusInfo().getReasonPhrase();
-        return respond(Problem.of(status, title, e.getMessage()));
+        return respond(Problem.of(status, title, Text.shorten(e.getMessage(), MESSAGE_MAX)));
+    }
+
+    /**
+     * Everything no other mapper claims. A checked I/O failure cannot come from a resource method (none declares
+     * one): it is the framework reading the request, so the client's doing (a connection cut mid-body, a body over
+     * the limit already answered with 413). Anything else is a bug or a fault below us.
+     */
+    @ServerExceptionMapper
+    public Response unexpected(Throwable e, HttpServerRequest request) {
+        if (request.response().headWritten() || request.response().closed()) {
+            // answered already, or the client is gone: nobody would read another answer
+            LOG.debugf("Request %s %s failed after its answer began or its connection closed: %s", request.method().name(),
+                    Text.escape(request.path()), e);
+            return Response.status(500).build();
+        }
+        if (e instanceof IOException) {
+            LOG.debugf("Request body of %s %s could not be read: %s", request.method().name(), Text.escape(request.path()), e);
+            return respond(Problem.of(400, "Unreadable request", "the request body could not be read completely"));
+        }
+        return respond(UnexpectedErrors.report(request.method().name(), request.path(), e));
     }
 }

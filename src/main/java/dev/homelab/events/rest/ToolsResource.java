@@ -4,16 +4,19 @@ import java.util.List;
 
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -34,7 +37,9 @@ public class ToolsResource {
     public record FunctionTool(String type, Function function) {
     }
 
-    public record Function(String name, String description, ObjectNode parameters) {
+    /** {@code strict} is present (true) only in the strict variant. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Function(String name, String description, ObjectNode parameters, Boolean strict) {
     }
 
     @Inject
@@ -42,10 +47,13 @@ public class ToolsResource {
 
     @GET
     @Operation(summary = "Tool catalog in the OpenAI tools format", description = "The same tools, descriptions and "
-            + "JSON schemas as the MCP server's tools/list; write tools are absent in read-only mode.")
-    public List<FunctionTool> list() {
+            + "JSON schemas as the MCP server's tools/list; write tools are absent in read-only mode. With strict=true: "
+            + "schemas for OpenAI strict mode (every property required, optional ones nullable, the payload as a "
+            + "JSON-encoded string), each function marked strict; calls accept either form.")
+    public List<FunctionTool> list(@QueryParam("strict") @DefaultValue("false") boolean strict) {
         return catalog.visible().stream()
-                .map(t -> new FunctionTool("function", new Function(t.name(), t.description(), t.inputSchema())))
+                .map(t -> new FunctionTool("function", new Function(t.name(), t.description(),
+                        strict ? t.strictSchema() : t.inputSchema(), strict ? Boolean.TRUE : null)))
                 .toList();
     }
 

@@ -68,6 +68,28 @@ public final class HostPolicy {
         return host != null && nameAllowed(host);
     }
 
+    /**
+     * The authority an absolute-form request target names ({@code GET http://host:port/path HTTP/1.1}, RFC 9112
+     * section 3.2.2), which a server must use instead of the Host header; the empty string when the target is
+     * absolute but its authority is missing or carries user info; null for the usual origin form ({@code /path})
+     * and for {@code *}.
+     */
+    public static String absoluteFormAuthority(String target) {
+        if (target == null || target.isEmpty() || target.charAt(0) == '/' || target.equals("*")) {
+            return null;
+        }
+        int scheme = target.indexOf("://");
+        if (scheme <= 0) {
+            return "";
+        }
+        int end = scheme + 3;
+        while (end < target.length() && "/?#".indexOf(target.charAt(end)) < 0) {
+            end++;
+        }
+        String authority = target.substring(scheme + 3, end);
+        return authority.indexOf('@') >= 0 ? "" : authority;
+    }
+
     /** An Origin header value; absent is allowed (not a browser, or a same-origin GET). */
     public boolean originAllowed(String origin) {
         if (origin == null) {

@@ -88,27 +88,149 @@ public class EventService {
         this.metrics = registry;
     }
 
-    /** Validates and durably records a new event; returns only once it is on disk and indexed. */
+    /**
+     * Validates and durably records a new event; returns only once it is on disk and indexed.
+     *
+     * <p>
+     * With an id chosen by the caller ({@link EventDraft#id()}, a UUID) the write is idempotent: when the store
+     * already holds that id, nothing is written and the stored event is returned ({@link Emitted#created()} false)
+     * if it is the same event, else a {@link dev.homelab.events.ConflictException} names the fields that differ. The same event means
+     * the same fields after the defaults are applied (node, correlation id, payload {@code {}}); the timestamp
+     * counts only when the caller gave one, so a retry without a timestamp matches; payload objects compare by
+     * JSON value (key order and the notation of a number, {@code 1.0} or {@code 1}, do not matter). The correlation
+     * id defaults to the chosen id, as it does to a random one.
+     */
     public Emitted emit(EventDraft draft) {
         Event event;
         try {
-            event = validator.toEvent(draft);
+            event = validator.toEvent(draft); // with the chosen id, or a random one
         } catch (InvalidInputException e) {
             for (FieldError f : e.errors()) {
                 metrics.counter("homelab.events.rejected", "reason", "invalid_" + f.field()).increment();
             }
             throw e;
         }
-        EventWriter.Written written;
         try {
-            written = writer.append(event); // the one write path: durable, indexed and counted on return
+            if (draft.id() == null) {
+                EventWriter.Written written = writer.append(event); // the one write path: durable, indexed and counted
+                return new Emitted(written.event(), written.relativePath());
+            }
+            boolean timestampGiven = draft.timestamp() != null;
+            EventWriter.Appended a = writer.appendOnce(event,
+                    stored -> differences(event, stored, timestampGiven, Set.of()));
+            return new Emitted(a.event(), a.relativePath(), a.created());
         } catch (FileAlreadyExistsException e) {
             // a random UUID collided, or a writer reused a name: never overwrite, report it
             throw new StoreUnavailableException("an event file with this name already exists: " + e.getFile(), false, e);
         } catch (IOException e) {
             throw writeFailure(e);
         }
-        return new Emitted(written.event(), written.relativePath());
+    }
+
+    /** What an event id may be, for error messages. */
+    static final String ID_RULE = "must be a UUID such as 0b6f7a6e-1d0c-4d8e-9a59-3f2f0c7f4a11 (36 characters, "
+            + "hexadecimal digits and dashes); omit it to let the server choose one";
+
+    private static final java.util.regex.Pattern UUID_TEXT = java.util.regex.Pattern
+            .compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+
+    /** A chosen event id in its canonical form (36 characters, either case; stored lower case), or null. */
+    static UUID chosenId(String text) {
+        return text != null && UUID_TEXT.matcher(text).matches() ? UUID.fromString(text) : null;
+    }
+
+    /**
+     * An event id a caller chose, parsed from the text a face received: the UUID, null when none was given, or an
+     * {@link InvalidInputException} naming {@code field}.
+     */
+    public static UUID chosenId(String field, String text) {
+        if (text == null) {
+            return null;
+        }
+        UUID id = chosenId(text);
+        if (id == null) {
+            throw new InvalidInputException(field, Text.echo(text, EventValidator.VALUE_MAX_CHARS), ID_RULE);
+        }
+        return id;
+    }
+
+    /**
+     * The fields in which {@code stored} differs from the {@code candidate} of a write with the same id, by the
+     * rule of {@link #emit}: the eight fields (the timestamp only when {@code compareTimestamp}), payload objects by
+     * JSON value, leaving out the payload fields in {@code ignoredPayloadFields}.
+     */
+    static List<String> differences(Event candidate, Event stored, boolean compareTimestamp,
+            Set<String> ignoredPayloadFields) {
+        List<String> out = new ArrayList<>();
+        if (compareTimestamp && !candidate.timestamp().equals(stored.timestamp())) {
+            out.add("timestamp");
+        }
+        if (!candidate.node().equalsIgnoreCase(stored.node())) { // node names are DNS names: case does not matter
+            out.add("node");
+        }
+        if (!candidate.type().equals(stored.type())) {
+            out.add("type");
+        }
+        if (candidate.severity() != stored.severity()) {
+            out.add("severity");
+        }
+        if (!candidate.source().equals(stored.source())) {
+            out.add("source");
+        }
+        if (!candidate.service().equals(stored.service())) {
+            out.add("service");
+        }
+        if (!candidate.correlationId().equals(stored.correlationId())) {
+            out.add("correlation_id");
+        }
+        com.fasterxml.jackson.databind.node.ObjectNode a = candidate.payload().deepCopy();
+        com.fasterxml.jackson.databind.node.ObjectNode b = stored.payload().deepCopy();
+        a.remove(ignoredPayloadFields);
+        b.remove(ignoredPayloadFields);
+        if (!a.equals(SAME_JSON_VALUE, b)) {
+            out.add("payload");
+        }
+        return out;
+    }
+
+    /** JSON value equality: numbers by value, whatever their notation or Java type; everything else as Jackson does. */
+    private static final java.util.Comparator<com.fasterxml.jackson.databind.JsonNode> SAME_JSON_VALUE = (x, y) -> {
+        if (x.isNumber() && y.isNumber()) {
+            try {
+                return x.decimalValue().compareTo(y.decimalValue());
+            } catch (NumberFormatException notFinite) {
+                return Double.compare(x.doubleValue(), y.doubleValue());
+            }
+        }
+        return x.equals(y) ? 0 : 1;
+    };
+
+    /** The path of the event with this id relative to the root, if the store holds one. */
+    public java.util.Optional<String> pathOf(UUID id) {
+        return index.get(id).map(IndexEntry::relativePath);
+    }
+
+    /**
+     * The stored event with this id, looked up after a cheap reconciliation pass (the directories that changed),
+     * so that a file another process wrote a moment ago is found. For rare paths only: the pass stats every
+     * directory of the store.
+     */
+    public java.util.Optional<Event> findAfterRefresh(UUID id) {
+        java.util.Optional<Event> known = find(id);
+        if (known.isPresent()) {
+            return known;
+        }
+        try {
+            reconciler.reconcileChanged();
+        } catch (IOException e) {
+            LOG.debugf("reconciliation pass before an id lookup failed: %s", Text.escape(String.valueOf(e.getMessage())));
+        }
+        return find(id);
+    }
+
+    /** The stored event with this id, if the store holds one. */
+    public java.util.Optional<Event> find(UUID id) {
+        return index.get(id).flatMap(this::load);
     }
 
     static StoreUnavailableException writeFailure(IOException e) {
@@ -186,7 +308,9 @@ public class EventService {
             errors.add(EventValidator.error("type", String.join(",", unknown),
                     "is not an allowed type; allowed: " + String.join(", ", validator.types())));
         }
-        Set<String> nodes = split(c.nodes());
+        // node names are stored in lower case (DNS names are case-insensitive): node=PI4 finds pi4
+        Set<String> nodes = split(c.nodes()).stream().map(n -> n.toLowerCase(java.util.Locale.ROOT))
+                .collect(Collectors.toCollection(LinkedHashSet::new));
         for (String n : nodes) {
             if (!Names.isValidNode(n)) {
                 errors.add(EventValidator.error("node", n, "is not a valid hostname"));
@@ -348,5 +472,13 @@ public class EventService {
         IndexPage page = entries(q);
         return new EventFiles(page.entries().stream().map(e -> new EventFile(e.id(), e.relativePath())).toList(),
                 page.hasMore());
+    }
+
+    /**
+     * Tells {@code listener} the correlation ids of the chains that gained events, whoever wrote them (see
+     * {@link EventIndex#onChainsGrown}: called under the index's lock, so a listener only hands the work off).
+     */
+    public void onChainsGrown(java.util.function.Consumer<java.util.Set<String>> listener) {
+        index.onChainsGrown(listener);
     }
 }

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -22,6 +23,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.homelab.events.Event;
 import dev.homelab.events.EventDraft;
 import dev.homelab.events.EventTypes;
+import dev.homelab.events.ExactJson;
 import dev.homelab.events.FieldError;
 import dev.homelab.events.InvalidInputException;
 import dev.homelab.events.Names;
@@ -59,11 +61,13 @@ public class EventValidator {
         }
         this.types = Set.copyOf(all);
         this.typeList = List.copyOf(all);
-        this.defaultNode = defaultNode;
+        // node names are DNS names, case-insensitive: one spelling, lower case, whatever the hostname says
+        this.defaultNode = Names.isValidNode(defaultNode) ? defaultNode.toLowerCase(Locale.ROOT) : defaultNode;
         this.payloadMaxBytes = payloadMaxBytes;
         this.payloadMaxDepth = payloadMaxDepth;
         this.maxFutureSkew = maxFutureSkew;
-        this.mapper = mapper;
+        // the payload's size is counted in the bytes the store writes (ExactJson's rules), whatever mapper is given
+        this.mapper = ExactJson.configure(mapper.copy());
         this.clock = clock;
     }
 
@@ -88,7 +92,12 @@ public class EventValidator {
         if (d.timestamp() != null) {
             try {
                 timestamp = Timestamps.parseIso(d.timestamp());
-                if (timestamp.isAfter(now.plus(maxFutureSkew))) {
+                int digits = Timestamps.fractionDigits(d.timestamp());
+                if (digits > Timestamps.MAX_FRACTION_DIGITS) {
+                    errors.add(error("timestamp", d.timestamp(), "has " + digits + " fraction digits; at most "
+                            + Timestamps.MAX_FRACTION_DIGITS + " fraction digits (microseconds) are allowed: round or cut "
+                            + "the value, nothing is cut silently"));
+                } else if (timestamp.isAfter(now.plus(maxFutureSkew))) {
                     errors.add(error("timestamp", d.timestamp(), "is more than " + maxFutureSkew.toHours()
                             + "h ahead of this node's clock (" + Timestamps.toJson(now)
                             + "); fix the clock or omit timestamp"));
@@ -106,6 +115,8 @@ public class EventValidator {
         if (!Names.isValidNode(node)) {
             errors.add(error("node", node, "must be a hostname: letters, digits, '-' and '.', labels of 1-63 characters "
                     + "not starting or ending with '-', at most " + Names.NODE_MAX_LENGTH + " characters"));
+        } else {
+            node = node.toLowerCase(Locale.ROOT); // DNS names are case-insensitive: PI4 and pi4 are one node
         }
 
         if (d.type() == null) {
@@ -127,6 +138,10 @@ public class EventValidator {
         String correlationId = d.correlationId();
         if (correlationId == null || correlationId.isEmpty()) {
             correlationId = id.toString();
+        } else if (correlationId.isBlank()) {
+            // a blank id would be stored and then be unreachable: get_causal_chain refuses a blank id
+            errors.add(error("correlation_id", correlationId, "must not be blank; omit it (or send \"\") to use the "
+                    + "event's own id"));
         } else {
             checkText("correlation_id", correlationId, false, errors);
         }
@@ -137,6 +152,13 @@ public class EventValidator {
                 errors.add(error("payload", kindOf(d.payload()), "must be a JSON object, e.g. {\"version\": \"1.0\"}"));
             } else {
                 payload = (ObjectNode) d.payload();
+                ExactJson.firstLoneSurrogate(payload, "payload").ifPresent(path -> errors.add(error("payload", path,
+                        "holds a lone surrogate at " + Text.echo(path, VALUE_MAX_CHARS)
+                                + " (an escaped \\uD800-\\uDFFF without its pair): not "
+                                + "valid Unicode, so no JSON tool could read it back; send the character itself or a valid pair")));
+                ExactJson.firstNonFiniteNumber(payload, "payload").ifPresent(path -> errors.add(error("payload", path,
+                        "holds a number that is not finite (Infinity or NaN) at " + Text.echo(path, VALUE_MAX_CHARS)
+                                + ": JSON has no such number")));
                 int depth = depth(payload);
                 if (depth > payloadMaxDepth) {
                     errors.add(error("payload", "depth " + depth, "is nested deeper than " + payloadMaxDepth + " levels"));
@@ -176,8 +198,16 @@ public class EventValidator {
         }
         int bad = Names.firstForbiddenCharacter(value);
         if (bad >= 0) {
-            errors.add(error(field, value, String.format("contains the control character U+%04X; control and "
-                    + "bidirectional-override characters are not allowed", bad)));
+            errors.add(error(field, value, "contains " + Names.describeForbidden(bad) + "; control characters, "
+                    + "invisible format characters (zero-width, BOM, bidirectional), line and paragraph separators and "
+                    + "lone surrogates are not allowed: names that look the same must be the same name"));
+            return false;
+        }
+        int mixed = Names.firstMixedScript(value);
+        if (mixed >= 0) {
+            errors.add(error(field, value, String.format("mixes look-alike scripts inside a word (U+%04X follows a "
+                    + "letter of another script among Latin, Greek and Cyrillic); write each word in one script",
+                    value.codePointAt(mixed))));
             return false;
         }
         return true;

@@ -1,11 +1,14 @@
 package dev.homelab.events.service;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -15,6 +18,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.homelab.events.ConflictException;
 import dev.homelab.events.Event;
 import dev.homelab.events.EventDraft;
 import dev.homelab.events.EventTypes;
@@ -24,6 +28,7 @@ import dev.homelab.events.NotFoundException;
 import dev.homelab.events.Timestamps;
 import dev.homelab.events.index.EventQuery;
 import dev.homelab.events.service.ChainAnalysis.RemediationStep;
+import dev.homelab.events.storage.StepLocks;
 
 /**
  * Remediation steps: what was already tried, and recording a new step. The pairing of starts and completions
@@ -47,10 +52,17 @@ public class Remediations {
     /**
      * A step to record, as a caller gives it: {@code phase} start or complete, the incident's chain, the service
      * acted on, the action, who acts (stored as the event's source), the step key (default: the action), the
-     * result of a completion (succeeded, the default, or failed) and an optional note.
+     * result of a completion (succeeded, the default, or failed), an optional note, and an optional event id
+     * chosen by the caller (a UUID) that makes a retried call return the step it recorded instead of failing.
      */
     public record Step(String phase, String correlationId, String service, String action, String actor, String step,
-            String result, String note) {
+            String result, String note, String id) {
+
+        /** A step without a chosen id. */
+        public Step(String phase, String correlationId, String service, String action, String actor, String step,
+                String result, String note) {
+            this(phase, correlationId, service, action, actor, step, result, note, null);
+        }
     }
 
     /** The recorded event, the step key, and for a completion the start it closes. */
@@ -99,7 +111,16 @@ public class Remediations {
         return new History(matching.stream().limit(limit).toList(), matching.size(), matching.size() > limit);
     }
 
-    /** Records a start or a completion as an event, after checking it against the steps still open. */
+    /**
+     * Records a start or a completion as an event, after checking it against the steps still open.
+     *
+     * <p>
+     * A start is refused ({@link ConflictException} on {@code step}) while the step (service and step key in the
+     * chain) is open, atomically across processes and languages: the start claims its run with a marker file
+     * ({@link StepLocks}) before the event is written, so of two agents racing to start one step exactly one
+     * records it. With a chosen {@code id}, a call whose event is already stored returns that event when it is
+     * the same step (a retry), whatever happened to the step since; a different step under that id is a conflict.
+     */
     public Recorded record(Step a) {
         boolean start = "start".equals(a.phase());
         if (!start && !"complete".equals(a.phase())) {
@@ -121,7 +142,18 @@ public class Remediations {
         if (start && a.result() != null) {
             throw new InvalidInputException("result", a.result(), "is only allowed with phase=complete");
         }
-        List<Event> open = ChainAnalysis.openStarts(existingChain(a.correlationId()), a.service());
+        UUID chosen = EventService.chosenId("id", a.id());
+        ObjectNode payload = payload(a, step, start, null);
+        String type = start ? EventTypes.REMEDIATION_STARTED : EventTypes.REMEDIATION_COMPLETED;
+        String severity = start ? "warning" : "failed".equals(a.result()) ? "error" : "info";
+        if (chosen != null) {
+            Optional<Event> stored = events.find(chosen);
+            if (stored.isPresent()) {
+                return retried(stored.get(), type, severity, a, payload, step);
+            }
+        }
+        List<Event> chain = existingChain(a.correlationId());
+        List<Event> open = ChainAnalysis.openStarts(chain, a.service());
         Event started = null;
         for (Event s : open) {
             if (step.equals(ChainAnalysis.stepKey(s))) {
@@ -129,9 +161,9 @@ public class Remediations {
             }
         }
         if (start && started != null) {
-            throw new InvalidInputException("step", step, "was already started in " + a.correlationId() + " at "
-                    + Timestamps.toJson(started.timestamp()) + " (event " + started.id() + ") and not completed; complete "
-                    + "it first (phase=complete) or use another step key");
+            throw new ConflictException("step", step, "is already open in " + a.correlationId() + ": it was already "
+                    + "started at " + Timestamps.toJson(started.timestamp()) + " (event " + started.id() + ") and not "
+                    + "completed; complete it first (phase=complete) or use another step key");
         }
         if (!start && started == null) {
             throw new InvalidInputException("step", step, "has no open remediation_started for service " + a.service()
@@ -139,20 +171,99 @@ public class Remediations {
                     + (open.isEmpty() ? "none" : String.join(", ", open.stream().map(ChainAnalysis::stepKey).toList()))
                     + ". Record phase=start first");
         }
+        if (!start) {
+            payload = payload(a, step, false, started.id().toString());
+            Emitted e = events.emit(draft(type, severity, a, payload, chosen));
+            return recorded(e.event(), e.path(), step, started.id().toString());
+        }
+        UUID eventId = chosen != null ? chosen : UUID.randomUUID();
+        StepLocks locks = new StepLocks(events.root());
+        int run = runs(chain, a.service(), step);
+        StepLocks.Outcome claim;
+        try {
+            claim = locks.claim(a.correlationId(), a.service(), step, run, eventId,
+                    id -> events.find(id).isPresent() || chain.stream().anyMatch(e -> e.id().equals(id)));
+        } catch (IOException e) {
+            throw EventService.writeFailure(e);
+        }
+        if (claim instanceof StepLocks.Held held) {
+            throw new ConflictException("step", step, "is already open in " + a.correlationId() + ": another agent "
+                    + "started it at " + Timestamps.toJson(Timestamps.truncate(held.since()))
+                    + (held.eventId() == null ? "" : " (event " + held.eventId() + ")")
+                    + "; read the chain again, then complete it (phase=complete) or use another step key");
+        }
+        StepLocks.Claimed mine = (StepLocks.Claimed) claim;
+        if (!mine.mine()) {
+            // the marker names this call's id: an earlier try of it (here or a library's fallback) claimed the run
+            // and may have written the event already, in a file the index has not seen yet
+            Optional<Event> written = events.findAfterRefresh(eventId);
+            if (written.isPresent()) {
+                return retried(written.get(), type, severity, a, payload, step);
+            }
+        }
+        Emitted e;
+        try {
+            e = events.emit(draft(type, severity, a, payload, eventId));
+        } catch (RuntimeException notStored) {
+            locks.release(mine); // nothing was stored: the step may be started again at once
+            throw notStored;
+        }
+        return recorded(e.event(), e.path(), step, null);
+    }
+
+    /** The number of remediation_started events of {@code service} and {@code step} in the chain: the run to claim. */
+    static int runs(List<Event> chain, String service, String step) {
+        int n = 0;
+        for (Event e : chain) {
+            if (EventTypes.REMEDIATION_STARTED.equals(e.type()) && service.equals(e.service())
+                    && step.equals(ChainAnalysis.stepKey(e))) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** A call whose chosen id is already stored: the same step (a retry) returns it, anything else is a conflict. */
+    private Recorded retried(Event stored, String type, String severity, Step a, ObjectNode payload, String step) {
+        Event candidate = new Event(stored.id(), stored.timestamp(), stored.node(), type,
+                dev.homelab.events.Severity.parse(severity).orElseThrow(), a.actor(), a.service(), a.correlationId(),
+                payload, java.util.Map.of());
+        List<String> differ = EventService.differences(candidate, stored, false, Set.of("started_event_id"));
+        if (!differ.isEmpty()) {
+            throw new ConflictException("id", stored.id().toString(), "is already stored with different content ("
+                    + String.join(", ", differ) + " differ); an id names one event: resend the same step to get it back, "
+                    + "or choose a new id");
+        }
+        String startedId = ChainAnalysis.text(stored, "started_event_id");
+        return new Recorded(stored.id().toString(), Timestamps.toJson(stored.timestamp()), stored.correlationId(),
+                stored.type(), step, events.pathOf(stored.id()).orElse(null), startedId);
+    }
+
+    /**
+     * The payload of a step event, its fields in this order (the bash and Python libraries write the same):
+     * action, step, actor, then for a completion result and started_event_id, then note when given.
+     */
+    private ObjectNode payload(Step a, String step, boolean start, String startedEventId) {
         ObjectNode payload = mapper.createObjectNode().put("action", a.action()).put("step", step).put("actor", a.actor());
         if (!start) {
             payload.put("result", a.result() == null ? "succeeded" : a.result());
-            payload.put("started_event_id", started.id().toString());
+            if (startedEventId != null) {
+                payload.put("started_event_id", startedEventId);
+            }
         }
         if (a.note() != null && !a.note().isBlank()) {
             payload.put("note", a.note());
         }
-        String severity = start ? "warning" : "failed".equals(a.result()) ? "error" : "info";
-        Emitted e = events.emit(new EventDraft(null, null,
-                start ? EventTypes.REMEDIATION_STARTED : EventTypes.REMEDIATION_COMPLETED, severity, a.actor(), a.service(),
-                a.correlationId(), payload));
-        return new Recorded(e.event().id().toString(), Timestamps.toJson(e.event().timestamp()),
-                e.event().correlationId(), e.event().type(), step, e.path(), started == null ? null : started.id().toString());
+        return payload;
+    }
+
+    private static EventDraft draft(String type, String severity, Step a, ObjectNode payload, UUID id) {
+        return new EventDraft(null, null, type, severity, a.actor(), a.service(), a.correlationId(), payload, id);
+    }
+
+    private static Recorded recorded(Event e, String path, String step, String startedEventId) {
+        return new Recorded(e.id().toString(), Timestamps.toJson(e.timestamp()), e.correlationId(), e.type(), step, path,
+                startedEventId);
     }
 
     private static void required(String field, String value, List<FieldError> errors) {

@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -22,13 +23,15 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.homelab.events.Event;
+import dev.homelab.events.ExactJson;
 import dev.homelab.events.Names;
 import dev.homelab.events.Severity;
 import dev.homelab.events.Timestamps;
 
 /**
  * The content codec of format v1: one compact JSON object with the eight fields in specification order,
- * then a newline. Reading is lenient where other writers may differ (any ISO 8601 offset, missing
+ * then a newline. Payload numbers are written as the literals they were given, strings as raw UTF-8 with lower-case
+ * escapes of control characters ({@link ExactJson}): the same bytes as the bash and Python writers. Reading is lenient where other writers may differ (any ISO 8601 offset, missing
  * correlation id or payload, extra fields) and strict where a value would be meaningless or made up (a
  * field of the wrong JSON type, a timestamp outside the supported range, a second JSON document, a
  * duplicated key). Files are read through {@link EventFiles}, which applies the file-level rules first.
@@ -46,9 +49,14 @@ public final class EventCodec {
     /** One JSON document per file: trailing content and duplicated keys (which one would win?) are refused. */
     private final ObjectReader reader;
 
+    /**
+     * @param mapper the application's mapper (its read limits apply); the codec works on a copy with the format's
+     *               JSON rules ({@link ExactJson}), so numbers keep their literal and strings are written as the bash
+     *               and Python writers write them, whatever mapper it is given
+     */
     public EventCodec(ObjectMapper mapper) {
-        this.mapper = mapper;
-        this.reader = mapper.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS,
+        this.mapper = ExactJson.configure(mapper.copy());
+        this.reader = this.mapper.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS,
                 DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
     }
 
@@ -103,10 +111,15 @@ public final class EventCodec {
             return invalid("content is not a JSON object");
         }
         ObjectNode o = (ObjectNode) tree;
+        Optional<String> loneSurrogate = ExactJson.firstLoneSurrogate(o, "");
+        if (loneSurrogate.isPresent()) {
+            // not Unicode: served as is, it would make every listing that holds it unreadable for jq and MCP clients
+            return invalid(loneSurrogate.get() + " holds a lone surrogate escape (\\uD800-\\uDFFF without its pair)");
+        }
         for (String field : STRING_FIELDS) {
             JsonNode v = o.get(field);
             if (v != null && !v.isNull() && !v.isTextual()) {
-                return invalid(field + " is a JSON " + v.getNodeType().name().toLowerCase(java.util.Locale.ROOT)
+                return invalid(field + " is a JSON " + v.getNodeType().name().toLowerCase(Locale.ROOT)
                         + ", not a string");
             }
         }
@@ -124,6 +137,7 @@ public final class EventCodec {
         if (!Names.isValidNode(node)) {
             return invalid("node is missing or not a valid hostname");
         }
+        node = node.toLowerCase(Locale.ROOT); // DNS names are case-insensitive: a hand-written PI4 is the node pi4
         String type = text(o, "type");
         if (!Names.isValidType(type)) {
             return invalid("type is missing or does not match " + Names.TYPE.pattern());

@@ -28,11 +28,18 @@ public final class PackagedServer implements AutoCloseable {
     private final Path log;
     private int port;
     private Process process;
+    private String heap = "256m";
 
     public PackagedServer(Path store, Path log, Map<String, String> env) {
         this.store = store;
         this.log = log;
         this.env = new HashMap<>(env);
+    }
+
+    /** The maximum heap of the server process (default 256m), e.g. "96m" for a soak that must stay within it. */
+    public PackagedServer heap(String xmx) {
+        this.heap = xmx;
+        return this;
     }
 
     /** Starts the server and waits until readiness is UP. */
@@ -42,7 +49,8 @@ public final class PackagedServer implements AutoCloseable {
         }
         port = port == 0 ? freePort() : port; // a restart keeps its port
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-jar", JAR.toString()));
+                "-Xmx" + heap, "-Dfile.encoding=UTF-8", "-Dsun.stdout.encoding=UTF-8", "-Dsun.stderr.encoding=UTF-8", "-jar",
+                JAR.toString()));
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         pb.environment().put("HOMELAB_EVENTS_DIR", store.toString());

@@ -65,8 +65,11 @@ class McpToolsTest {
                 var a = t.annotations().orElseThrow();
                 boolean write = WRITES.contains(t.name());
                 assertEquals(!write, a.readOnlyHint(), t.name() + " readOnlyHint");
-                assertEquals(!write, a.idempotentHint(), t.name() + " idempotentHint");
-                assertFalse(a.destructiveHint(), t.name() + " is append-only, never destructive");
+                if (write) {
+                    // for read-only tools the specification calls the other two hints meaningless, so they are left out
+                    assertFalse(a.idempotentHint(), t.name() + " idempotentHint");
+                    assertFalse(a.destructiveHint(), t.name() + " is append-only, never destructive");
+                }
                 assertFalse(a.openWorldHint(), t.name());
                 for (String arg : t.inputSchema().getJsonObject("properties").fieldNames()) {
                     assertFalse(t.inputSchema().getJsonObject("properties").getJsonObject(arg).getString("description", "")
@@ -138,9 +141,9 @@ class McpToolsTest {
                     JsonNode e = ok(r).get("events").get(0);
                     assertTrue(e.get("payload_truncated").asBoolean());
                     assertEquals("pull", e.get("payload").get("stage").asText());
-                    assertTrue(e.get("payload").toString().length() <= 2048, "payload within the default budget");
+                    assertTrue(e.get("payload").toString().length() <= 256, "payload within the list budget");
                 }).toolsCall("list_events", Map.of("correlation_id", "deploy-882", "limit", 1), r -> {
-                    assertFalse(ok(r).get("events").get(0).get("payload_truncated").asBoolean());
+                    assertFalse(ok(r).get("events").get(0).has("payload_truncated"), "absent when nothing was cut");
                 }).thenAssertResults();
     }
 
@@ -190,7 +193,7 @@ class McpToolsTest {
 
     @Test
     void derivedStatusOfServicesNodesAndIncidents() {
-        client.when().toolsCall("get_service_status", Map.of(), r -> {
+        client.when().toolsCall("get_service_status", Map.of("limit", 200), r -> {
             JsonNode s = ok(r).get("services");
             assertEquals("healthy", find(s, "service", "mosquitto").get("health").asText());
             assertEquals("failed", find(s, "service", "grafana").get("deployment").get("state").asText());

@@ -144,52 +144,45 @@ class BearerTokenAuthTest {
             "record_remediation",
             "{\"correlation_id\":\"c1\",\"service\":\"web\",\"phase\":\"start\",\"action\":\"restart\",\"actor\":\"agent\"}");
 
+    static final String INITIALIZE = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{"
+            + "\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}}";
+
+    /** Issue 13: a session is state the server keeps, so with a token set no MCP request passes without it. */
     @Test
-    void mcpWriteToolCallsNeedTheTokenOtherMessagesDoNot() throws Exception {
+    void everyMcpRequestNeedsTheTokenInitializeIncluded() throws Exception {
         List<String> before = StoreFiles.all(service.root());
-        for (String tool : List.of("emit_event", "record_remediation", "sync_now")) {
-            given().contentType("application/json").accept("application/json, text/event-stream")
-                    .body("{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"tools/call\",\"params\":{\"name\":\"" + tool
-                            + "\",\"arguments\":{\"type\":\"deployment_started\",\"severity\":\"info\",\"source\":\"x\",\"service\":\"y\"}}}")
-                    .post("/mcp").then().statusCode(401).header("WWW-Authenticate", containsString("Bearer"));
+        for (String body : List.of(INITIALIZE, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}",
+                "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"list_events\",\"arguments\":{}}}",
+                "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"tools/call\",\"params\":{\"name\":\"emit_event\",\"arguments\":"
+                        + ARGS.get("emit_event") + "}}",
+                "[{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}]", "{\"method\":\"tools/call\",")) {
+            given().contentType("application/json").accept("application/json, text/event-stream").body(body).post("/mcp")
+                    .then().statusCode(401).header("WWW-Authenticate", containsString("Bearer"));
         }
-        // a batch hiding a write behind a read is a write
-        given().contentType("application/json").accept("application/json, text/event-stream")
-                .body("[{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"},"
-                        + "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":\"emit_event\"}}]")
-                .post("/mcp").then().statusCode(401);
-        // unparseable bodies are not let through untokened
-        given().contentType("application/json").body("{\"method\":\"tools/call\",").post("/mcp").then().statusCode(401);
-        given().contentType("application/json")
-                .body("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"emit_event\"}}")
-                .post("/mcp/messages/abc").then().statusCode(401);
-        for (String readBody : List.of(
-                "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}}",
-                "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}",
-                "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"list_events\",\"arguments\":{}}}")) {
-            given().contentType("application/json").accept("application/json, text/event-stream").body(readBody).post("/mcp")
-                    .then().statusCode(not(401));
-        }
+        given().accept("text/event-stream").header("Mcp-Session-Id", "x").get("/mcp").then().statusCode(401);
+        given().header("Mcp-Session-Id", "x").delete("/mcp").then().statusCode(401);
+        given().accept("text/event-stream").get("/mcp/sse").then().statusCode(401);
+        given().contentType("application/json").body(INITIALIZE).post("/mcp/messages/abc").then().statusCode(401);
         assertEquals(before, StoreFiles.all(service.root()));
     }
 
     @Test
-    void mcpSessionReadsWithoutTokenWritesOnlyWithIt() throws Exception {
+    void mcpSessionWithTheTokenReadsAndWrites() throws Exception {
         String session = given().contentType("application/json").accept("application/json, text/event-stream")
-                .body("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"2025-11-25\","
-                        + "\"capabilities\":{},\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}}")
+                .header("Authorization", AUTH).body(INITIALIZE)
                 .post("/mcp").then().statusCode(200).extract().header("Mcp-Session-Id");
         given().contentType("application/json").accept("application/json, text/event-stream").header("Mcp-Session-Id", session)
-                .body("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}").post("/mcp").then().statusCode(202);
+                .header("Authorization", AUTH).body("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}")
+                .post("/mcp").then().statusCode(202);
         given().contentType("application/json").accept("application/json, text/event-stream").header("Mcp-Session-Id", session)
+                .body("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}").post("/mcp").then().statusCode(401);
+        given().contentType("application/json").accept("application/json, text/event-stream").header("Mcp-Session-Id", session)
+                .header("Authorization", AUTH)
                 .body("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":\"list_events\",\"arguments\":{}}}")
                 .post("/mcp").then().statusCode(200).body(containsString("\"total\""));
         String emit = "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\",\"params\":{\"name\":\"emit_event\",\"arguments\":"
                 + ARGS.get("emit_event") + "}}";
         List<String> before = StoreFiles.all(service.root());
-        given().contentType("application/json").accept("application/json, text/event-stream").header("Mcp-Session-Id", session)
-                .body(emit).post("/mcp").then().statusCode(401);
-        assertEquals(before, StoreFiles.all(service.root()));
         given().contentType("application/json").accept("application/json, text/event-stream").header("Mcp-Session-Id", session)
                 .header("Authorization", AUTH).body(emit).post("/mcp").then().statusCode(200)
                 .body(containsString("\"isError\":false"));
@@ -198,10 +191,10 @@ class BearerTokenAuthTest {
 
     @Test
     void oversizedMcpBodyReadByTheGuardIs413() throws Exception {
-        // with a token configured the guard itself reads MCP bodies to classify them; its reader keeps the cap
+        // the guard itself reads MCP bodies to parse them with the JSON limits; its reader keeps the cap
         dev.homelab.events.testing.RawHttp.Response r = dev.homelab.events.testing.RawHttp.chunked(
                 io.restassured.RestAssured.port,
-                "POST /mcp HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                "POST /mcp HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nAuthorization: " + AUTH + "\r\n"
                         + "Accept: application/json, text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n",
                 "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\",\"params\":{\"x\":\"", (byte) 'x', 30L * 1024 * 1024);
         assertEquals(413, r.status(), r.body());

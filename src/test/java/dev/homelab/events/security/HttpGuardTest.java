@@ -51,6 +51,44 @@ class HttpGuardTest {
     }
 
     @Test
+    void twoHostHeadersAreRefusedOnEveryRoute() throws Exception {
+        for (String path : List.of("/api/events", "/mcp", "/q/health/live")) {
+            for (String hosts : List.of("Host: localhost\r\nHost: evil.example.com",
+                    "Host: evil.example.com\r\nHost: localhost",
+                    "Host: localhost\r\nHost: localhost")) {
+                RawHttp.Response r = RawHttp.headOnly(RestAssured.port,
+                        "GET " + path + " HTTP/1.1\r\n" + hosts + "\r\nConnection: close\r\n\r\n");
+                assertEquals(400, r.status(), path + " " + hosts + ": " + r.body());
+                assertEquals(Problem.MEDIA_TYPE, r.header("content-type"));
+                assertTrue(r.body().contains("more than one Host"), r.body());
+            }
+        }
+    }
+
+    @Test
+    void absoluteFormTargetNamingAnotherHostIsMisdirected() throws Exception {
+        List<String> before = StoreFiles.all(root());
+        for (String target : List.of("http://evil.example.com/api/events", "http://evil.example.com:" + RestAssured.port
+                + "/api/events?limit=1", "https://evil.example.com/mcp", "http://localhost@evil.example.com/api/events",
+                "http://evil.example.com@localhost/api/events", "http:///api/events")) {
+            RawHttp.Response r = RawHttp.headOnly(RestAssured.port,
+                    "GET " + target + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+            assertEquals(421, r.status(), target + ": " + r.body());
+            assertEquals(Problem.MEDIA_TYPE, r.header("content-type"));
+        }
+        byte[] event = EVENT.getBytes(StandardCharsets.UTF_8);
+        RawHttp.Response post = RawHttp.send(RestAssured.port, "POST http://evil.example.com/api/events HTTP/1.1\r\n"
+                + "Host: localhost\r\nContent-Type: application/json\r\nContent-Length: " + event.length
+                + "\r\nConnection: close\r\n\r\n", event);
+        assertEquals(421, post.status(), post.body());
+        assertEquals(before, StoreFiles.all(root()), "a misdirected write writes nothing");
+        // the absolute form naming this server is ordinary HTTP/1.1 and served
+        RawHttp.Response own = RawHttp.headOnly(RestAssured.port, "GET http://127.0.0.1:" + RestAssured.port
+                + "/api/events?limit=1 HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+        assertEquals(200, own.status(), own.body());
+    }
+
+    @Test
     void acceptsLoopbackHostsWithAnyPort() {
         for (String host : List.of("localhost", "localhost:" + RestAssured.port, "127.0.0.1:" + RestAssured.port,
                 "[::1]:" + RestAssured.port, "127.0.0.2")) {
