@@ -7,15 +7,19 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.matchesPattern;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 
 import jakarta.inject.Inject;
 
@@ -26,6 +30,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 
+import dev.homelab.events.archive.ArchiveService;
 import dev.homelab.events.storage.EventStore;
 
 /**
@@ -38,6 +43,8 @@ class AuditApiTest {
 
     @Inject
     EventStore store;
+    @Inject
+    ArchiveService archives;
 
     static String node() {
         return "audit-" + UUID.randomUUID().toString().substring(0, 8);
@@ -102,9 +109,44 @@ class AuditApiTest {
         }
     }
 
+    /**
+     * The server's own wiring: the archiver of this application asks the audit trail before it archives a day. The
+     * day is one of 2011 no other test writes, since archiving takes the whole day, every node.
+     */
+    @Test
+    void theArchiverKeepsADayLiveWhileItsAuditTrailReportsAProblem() throws Exception {
+        String node = node();
+        String day = LocalDate.of(2011, 1, 1).plusDays(ThreadLocalRandom.current().nextInt(365)).toString();
+        String id = emit(node, day + "T10:00:00Z");
+        // closed and sealed: the day's digest is written (the tamper below is then a change after the seal)
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(300))
+                .until(() -> given().queryParam("node", node).get("/api/audit/verify").then().extract()
+                        .<Integer>path("digests") == 1);
+        Path file = store.root().resolve(given().get("/api/events/" + id + "/proof").then().statusCode(200).extract()
+                .<String>path("path"));
+        Path zip = archives.archiveDir().resolve(day + ".zip");
+        byte[] original = Files.readAllBytes(file);
+        Files.writeString(file, new String(original, StandardCharsets.UTF_8).replace("\"web\"", "\"wab\""));
+
+        given().post("/api/archive/" + day).then().statusCode(409).contentType("application/problem+json")
+                .body("detail", containsString(store.root().relativize(file).toString()))
+                .body("errors[0].field", equalTo("date"));
+        assertTrue(Files.exists(file), "the day stays live");
+        assertFalse(Files.exists(zip), "and no archive is written");
+
+        Files.write(file, original);
+        given().post("/api/archive/" + day).then().statusCode(200).body("outcome", equalTo("archived"))
+                .body("removed", equalTo(1));
+        assertFalse(Files.exists(file));
+        assertTrue(Files.exists(zip));
+        given().queryParam("node", node).get("/api/audit/verify").then().statusCode(200).body("ok", equalTo(true))
+                .body("checked", equalTo(1));
+    }
+
     @Test
     void noProofWhileTheDayIsOpenAndNoneForAnUnknownEvent() {
-        String id = emit(node(), java.time.Instant.now().toString());
+        // whole seconds: main refuses sub-microsecond timestamps, and Instant.now() may carry nanoseconds
+        String id = emit(node(), java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
         given().get("/api/events/" + id + "/proof").then().statusCode(409)
                 .contentType("application/problem+json").body("detail", containsString("not closed yet"));
         given().get("/api/events/" + UUID.randomUUID() + "/proof").then().statusCode(404);

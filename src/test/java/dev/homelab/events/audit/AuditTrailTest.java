@@ -2,6 +2,7 @@ package dev.homelab.events.audit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -11,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.KeyPairGenerator;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -21,8 +23,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.homelab.events.ConflictException;
+import dev.homelab.events.archive.DayArchiver;
 import dev.homelab.events.audit.Finding.Kind;
 
 /**
@@ -341,15 +346,15 @@ class AuditTrailTest {
 
     @Test
     void aDayIsRemovedByTheArchiverOnlyWhenItVerifies() throws Exception {
-        var archiver = new dev.homelab.events.archive.DayArchiver(f.store.files(), f.root.resolve(".archive"),
-                new com.fasterxml.jackson.databind.ObjectMapper());
+        var archiver = new DayArchiver(f.store.files(), f.root.resolve(".archive"), new ObjectMapper());
         archiver.addRemovalGuard(new ArchiveGuard(f::verifyDay));
         String path = f.written.get(1).relativePath();
         byte[] original = Files.readAllBytes(f.file(path));
         Files.writeString(f.file(path), new String(original, StandardCharsets.UTF_8).replace("\"web\"", "\"wab\""));
 
-        IOException refused = org.junit.jupiter.api.Assertions.assertThrows(IOException.class,
-                () -> archiver.archive(java.time.LocalDate.parse(AuditFixture.D1)));
+        ConflictException refused = assertThrows(ConflictException.class,
+                () -> archiver.archive(LocalDate.parse(AuditFixture.D1)));
+        assertEquals("date", refused.errors().get(0).field());
         assertTrue(refused.getMessage().contains(path), refused.getMessage());
         assertTrue(Files.exists(f.file(path)), "the day stays live");
         assertFalse(Files.exists(f.root.resolve(".archive").resolve(AuditFixture.D1 + ".zip")), "and no archive is written");
@@ -357,7 +362,7 @@ class AuditTrailTest {
                 && w.relativePath().startsWith(AuditFixture.D1)).count());
 
         Files.write(f.file(path), original);
-        assertEquals("archived", archiver.archive(java.time.LocalDate.parse(AuditFixture.D1)).outcome());
+        assertEquals("archived", archiver.archive(LocalDate.parse(AuditFixture.D1)).outcome());
         assertFalse(Files.exists(f.file(path)));
         assertOk(f.verify());
     }
