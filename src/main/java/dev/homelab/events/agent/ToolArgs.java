@@ -96,9 +96,10 @@ public final class ToolArgs {
     public record GetSyncStatus(@ToolArg("One peer (its configured name); default: every peer") String peer) {
     }
 
+    // terse on purpose: tools/list has a budget of 2,500 tokens for all twelve tools (AnswerSizeTest)
     public record VerifyAuditTrail(
-            @ToolArg("First UTC day to check, yyyy-MM-dd; default: all") String since,
-            @ToolArg("Last UTC day to check, yyyy-MM-dd; default: all") String until,
-            @ToolArg("Only this node's days; default: all") String node) {
+            @ToolArg("First UTC day") String since,
+            @ToolArg("Last UTC day") String until,
+            @ToolArg("One node") String node) {
     }
 }

@@ -16,7 +16,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.homelab.events.NotFoundException;
 import dev.homelab.events.ReadOnlyTools;
 import dev.homelab.events.Text;
-import dev.homelab.events.audit.AuditReport;
 import dev.homelab.events.config.ToolsConfig;
 import dev.homelab.events.service.EventService;
 import dev.homelab.events.service.Incidents;
@@ -60,14 +59,14 @@ public class ToolCatalog implements ReadOnlyTools {
                 tool("emit_event", true, ToolArgs.EmitEvent.class, ToolResults.Emitted.class, t::emitEvent,
                         "Record one event durably (append-only). Reuse a correlation_id to extend a causal chain."),
                 tool("list_events", false, ToolArgs.ListEvents.class, ToolResults.EventList.class, t::listEvents,
-                        "Events newest first, filters ANDed; total, has_more, next_cursor (pass as cursor for more). "
+                        "Events newest first, filters ANDed; pass next_cursor as cursor for more. "
                                 + "Payloads cut to 256 bytes (payload_truncated): get_event has more."),
                 tool("get_event", false, ToolArgs.GetEvent.class, ToolResults.EventView.class, t::getEvent,
                         "One event by id; the full payload is at resource homelab://events/{id}."),
                 tool("get_causal_chain", false, ToolArgs.GetCausalChain.class, ToolResults.Chain.class, t::getCausalChain,
-                        "A correlation id's chain across nodes and days: outcome (resolved, failed, in_progress, "
-                                + "remediating), failure (stage, error), first/last, recent remediation steps and "
-                                + "events (oldest first, seconds between), counts of those left out."),
+                        "A chain across nodes and days: outcome (resolved, failed, in_progress, remediating), "
+                                + "failure (stage, error), first/last, recent remediation steps and events (oldest "
+                                + "first), counts left out."),
                 tool("get_remediation_history", false, ToolArgs.GetRemediationHistory.class,
                         ToolResults.History.class, t::getRemediationHistory,
                         "Remediation steps already tried for a service and/or chain, newest first, open or completed "
@@ -94,11 +93,9 @@ public class ToolCatalog implements ReadOnlyTools {
                         sync::getSyncStatus,
                         "Per peer node: state (online, failing, offline, never_synced), last success and error, "
                                 + "events pulled, conflicts, lag."),
-                tool("verify_audit_trail", false, ToolArgs.VerifyAuditTrail.class, AuditReport.class,
+                tool("verify_audit_trail", false, ToolArgs.VerifyAuditTrail.class, ToolResults.AuditVerification.class,
                         audit::verifyAuditTrail,
-                        "Check that stored events are the ones written: file hashes against their seals, signed daily "
-                                + "digests and their chain. ok=false lists problems (path, reason, kind); notices are not "
-                                + "tampering. Slow on large stores: narrow with since/until."));
+                        "Checks events against their seals and signed daily digests; problems mean tampering."));
     }
 
     @SuppressWarnings("unchecked")

@@ -46,6 +46,7 @@ import dev.homelab.events.index.IndexEntry;
 import dev.homelab.events.index.Reconciler;
 import dev.homelab.events.storage.EventStore;
 import dev.homelab.events.sync.LocalNode;
+import dev.homelab.events.sync.SyncService;
 
 /**
  * The audit trail of this server (docs/audit.md): seals every event file it writes or sees ({@link Sealer}),
@@ -74,6 +75,8 @@ public class AuditService {
     EventIndex index;
     @Inject
     LocalNode localNode;
+    @Inject
+    SyncService sync;
     @Inject
     MeterRegistry metrics;
 
@@ -119,6 +122,8 @@ public class AuditService {
             Files.deleteIfExists(anchorFile);
             anchors = new Anchors(anchorFile, store.root());
         }
+        // peers' audit keys, pinned on first contact beside this node's key (outside the store)
+        sync.addPeerKeyCheck(new PeerKeyPins(keyFile.getParent().resolve("audit-peers")));
         Sealer s = new Sealer(layout, store.files(), Clock.systemUTC(), config.queueCapacity());
         closer = new DayCloser(layout, s, keys, signer, config.grace(), Clock.systemUTC(), anchors);
         sealer = s;
