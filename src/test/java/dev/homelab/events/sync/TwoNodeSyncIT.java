@@ -82,6 +82,9 @@ class TwoNodeSyncIT {
             ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-Xmx128m", "-XX:TieredStopAtLevel=1", "-jar", JAR.toString());
             pb.environment().put("HOMELAB_EVENTS_DIR", root.toString());
+            // each node's own audit key in a directory of its own (its peers' pinned keys go beside it), never in
+            // the user's ~/.config
+            pb.environment().put("HOMELAB_AUDIT_KEY_FILE", tmp.resolve(name + "-keys").resolve("audit.key").toString());
             pb.environment().put("HOMELAB_NODE", name);
             pb.environment().put("HOMELAB_EVENTS_TOKEN", name.equals("node-a") ? TOKEN_A : TOKEN_B);
             pb.environment().put("QUARKUS_HTTP_PORT", String.valueOf(port));
