@@ -746,7 +746,8 @@ public final class IndexBenchmark {
 
     void report() throws IOException {
         StringBuilder b = new StringBuilder();
-        b.append("| Measure (").append(String.format("%,d", o.events())).append(" events) | Result |\n|---|---|\n");
+        b.append("| Measure (").append(o.writesOnly() ? "write faces, empty store" : String.format("%,d events", o.events()))
+                .append(") | Result |\n|---|---|\n");
         results.forEach((k, v) -> b.append("| ").append(k).append(" | ").append(v).append(" |\n"));
         notes.forEach(n -> b.append("\n").append(n).append('\n'));
         System.out.println();

@@ -124,13 +124,18 @@ final class WriteBenchmark {
         return table(faces);
     }
 
-    /** The median cell of a face with a number of writers. */
+    /** The median cell of a face with a number of writers (rate and CPU each; the mean of the middle two when even). */
     Cell median(String face, int writers) {
-        List<Cell> list = new ArrayList<>(cells.get(face).get(writers));
-        list.sort((a, b) -> Double.compare(a.rate(), b.rate()));
-        Cell mid = list.get(list.size() / 2);
-        double[] cpu = list.stream().mapToDouble(Cell::cpuMicrosPerEvent).sorted().toArray();
-        return new Cell(mid.rate(), cpu[cpu.length / 2]);
+        List<Cell> list = cells.get(face).get(writers);
+        return new Cell(median(list.stream().mapToDouble(Cell::rate).toArray()),
+                median(list.stream().mapToDouble(Cell::cpuMicrosPerEvent).toArray()));
+    }
+
+    private static double median(double[] values) {
+        double[] v = values.clone();
+        Arrays.sort(v);
+        int n = v.length;
+        return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
     }
 
     private String table(List<Face> faces) {
