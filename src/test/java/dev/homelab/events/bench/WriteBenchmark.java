@@ -157,7 +157,7 @@ final class WriteBenchmark {
             }
             b.append(" |\n");
         }
-        b.append(String.format("%nMedian of %d round(s) of %.0f s per cell after %.0f s of warm-up; the order of the "
+        b.append(String.format("%nMedian of %d round(s) of %.1f s per cell after %.1f s of warm-up; the order of the "
                 + "faces rotates each round.%n", rounds, measure.toMillis() / 1e3, warmUp.toMillis() / 1e3));
         return b.toString();
     }
