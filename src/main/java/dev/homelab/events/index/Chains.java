@@ -158,10 +158,20 @@ final class Chains {
                         continue;
                     }
                     corr = own; // a lone event whose id other events use as their correlation id
+                } else {
+                    // a chain is active in the window when its newest row is, so it is visited at that row, once,
+                    // with no set of the chains seen: a look at the last row of its array (rows beyond this state's
+                    // count are not in it yet) skips the others without copying the chain
+                    int[] raw = rows.get(corr);
+                    int k = raw == null ? -1 : raw.length - 1;
+                    while (k >= 0 && raw[k] >= s.count) {
+                        k--;
+                    }
+                    if (k < 0 || raw[k] != r) {
+                        continue;
+                    }
                 }
-                // a chain is active in the window when its newest row is, so it is visited at that row, once, with
-                // no set of the chains seen (which was most of the cost of a call over a month of a large store)
-                int[] chain = rowsOf(s, corr);
+                int[] chain = rowsOf(s, corr); // includes a lone event whose id it is, which may be newer still
                 if (chain.length > 0 && chain[chain.length - 1] == r) {
                     visitor.accept(new EventIndex.ChainView(s, chain, corr));
                 }
