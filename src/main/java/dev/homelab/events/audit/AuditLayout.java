@@ -23,6 +23,9 @@ import dev.homelab.events.storage.EventFileName;
  * &lt;root&gt;/.audit/&lt;yyyy-MM-dd&gt;/&lt;node&gt;.seals    append-only seal record of the node-day (JSON lines)
  * &lt;root&gt;/.audit/&lt;yyyy-MM-dd&gt;/&lt;node&gt;.digest   the signed digest that closes the node-day (one JSON object)
  * &lt;root&gt;/.audit/keys/&lt;signer&gt;.pub            the signer's Ed25519 public key (PEM)
+ * &lt;root&gt;/.audit/peers/&lt;signer&gt;/&lt;date&gt;/&lt;node&gt;.digest   a sync peer's digest, as the peer signed it
+ * &lt;root&gt;/.audit/peers/&lt;signer&gt;/&lt;date&gt;/&lt;node&gt;.seals    the part of the peer's seal record it covers
+ * &lt;root&gt;/.audit/peers/&lt;signer&gt;/&lt;key id&gt;.pub      the peer's public key, pinned at first contact
  * </pre>
  *
  * Dates and node names are checked with the store's own grammar ({@link EventFileName}) before they become
@@ -68,6 +71,31 @@ final class AuditLayout {
 
     Path publicKey(String signer) {
         return keys().resolve(checkNode(signer) + ".pub");
+    }
+
+    /** Records received from sync peers, by the peer's signer name: never read as this node's own trail. */
+    Path peers() {
+        return dir.resolve("peers");
+    }
+
+    Path peerDir(String signer) {
+        return peers().resolve(checkNode(signer));
+    }
+
+    Path peerDigest(String signer, String date, String node) {
+        return peerDir(signer).resolve(checkDate(date)).resolve(checkNode(node) + DIGEST);
+    }
+
+    Path peerSeals(String signer, String date, String node) {
+        return peerDir(signer).resolve(checkDate(date)).resolve(checkNode(node) + SEALS);
+    }
+
+    /** The peer's public key as pinned when its records were received, by key id (a replaced key adds a file). */
+    Path peerKey(String signer, String keyId) {
+        if (!keyId.matches("[0-9a-f]{64}")) {
+            throw new IllegalArgumentException("not a key id: " + keyId);
+        }
+        return peerDir(signer).resolve(keyId + ".pub");
     }
 
     /** The store-relative name of an audit file, as findings report it. */

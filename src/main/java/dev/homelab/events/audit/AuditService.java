@@ -123,7 +123,10 @@ public class AuditService {
             anchors = new Anchors(anchorFile, store.root());
         }
         // peers' audit keys, pinned on first contact beside this node's key (outside the store)
-        sync.addPeerKeyCheck(new PeerKeyPins(keyFile.getParent().resolve("audit-peers")));
+        PeerKeyPins pins = new PeerKeyPins(keyFile.getParent().resolve("audit-peers"));
+        sync.addPeerKeyCheck(pins);
+        // then each page against the peer's signed digests, before anything of it is imported
+        sync.addPeerKeyCheck(new PeerDigests(pins, layout));
         Sealer s = new Sealer(layout, store.files(), Clock.systemUTC(), config.queueCapacity());
         closer = new DayCloser(layout, s, keys, signer, config.grace(), Clock.systemUTC(), anchors);
         sealer = s;
@@ -259,6 +262,25 @@ public class AuditService {
                 a == null ? Map.of() : a.heads(), expiredBefore, store.fileMaxBytes(),
                 Runtime.getRuntime().availableProcessors());
         return new Verifier(options, store.files()).verify();
+    }
+
+    /**
+     * The audit record of a closed node-day, as a sync peer fetches it ({@code GET /api/audit/days/{date}/{node}}):
+     * the digest file's text and the seal record's bytes (base64). {@link NotFoundException} while the day is open.
+     */
+    public AuditDay dayRecord(String date, String node) {
+        if (date == null || !dev.homelab.events.storage.EventFileName.isDateDirectory(date)) {
+            throw new InvalidInputException("date", date, "is not a date (yyyy-MM-dd)");
+        }
+        if (node == null || !dev.homelab.events.storage.EventFileName.isNodeDirectory(node)) {
+            throw new InvalidInputException("node", node, "is not a valid node name (a hostname)");
+        }
+        try {
+            return AuditDay.read(layout(), date, node).orElseThrow(() -> new NotFoundException("no digest for " + date
+                    + "/" + node + ": the day is not closed here"));
+        } catch (IOException e) {
+            throw new StoreUnavailableException("cannot read the audit record of " + date + "/" + node + ": " + e, false, e);
+        }
     }
 
     /** The inclusion proof of a live event; {@link NotFoundException} for an id the index does not hold. */

@@ -31,6 +31,8 @@ public record Finding(String path, String reason, Kind kind) {
         CHAIN_BROKEN(true),
         /** The part of a seal record that a digest covers was changed, shortened or removed. */
         SEALS_EDITED(true),
+        /** A file copied from a sync peer differs from the peer's signed seal of it. */
+        PEER_MISMATCH(true),
         // ---- notices: nothing was tampered with
         /** Sealed after its day closed (sync, an offline writer): outside the signed root, still checked. */
         LATE_ARRIVAL(false),

@@ -38,6 +38,11 @@ final class PeerKeyPins implements PeerKeyCheck {
         return dir.resolve(peer + ".pub");
     }
 
+    /** The peer's pinned key, null when none is pinned (a peer without an audit trail, or never contacted). */
+    synchronized PublicKey pinned(String peer) {
+        return readPin(peer, pinFile(peer));
+    }
+
     @Override
     public synchronized void check(String peer, String pem) {
         Path pin = pinFile(peer);

@@ -109,6 +109,7 @@ final class Verifier {
                 checked += r.checked();
                 found.addAll(r.findings());
             }
+            checkPeers(found);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("verification interrupted", e);
@@ -391,6 +392,130 @@ final class Verifier {
             }
         }
         return new DayResult(checked, out);
+    }
+
+    // ------------------------------------------------------------------------------------------- peers' records
+
+    /**
+     * The records kept from sync peers ({@code .audit/peers/<signer>/}, see {@link PeerDigests}): each digest must
+     * verify with the peer's key kept beside it (pinned at first contact), its seal record must be the part it
+     * covers and give its root, and every file of it this store holds (live or archived) must have the bytes the
+     * peer sealed. Files not here (not pulled yet) are not findings: the peer's own verification covers them.
+     */
+    private void checkPeers(List<Finding> found) throws IOException {
+        for (String signer : AuditLayout.names(layout.peers())) {
+            if (!dev.homelab.events.storage.EventFileName.isNodeDirectory(signer)) {
+                continue;
+            }
+            Path dir = layout.peerDir(signer);
+            Map<String, PublicKey> keys = new LinkedHashMap<>();
+            List<String> dates = new ArrayList<>();
+            for (String name : AuditLayout.names(dir)) {
+                if (name.endsWith(".pub")) {
+                    try {
+                        PublicKey k = AuditKeys.parsePublicKey(Files.readString(dir.resolve(name)));
+                        keys.put(AuditKeys.keyId(k), k);
+                    } catch (IOException | IllegalArgumentException e) {
+                        found.add(new Finding(layout.relative(dir.resolve(name)), "not a readable Ed25519 public key "
+                                + "of peer " + signer + ", ignored", Kind.DIGEST_INVALID));
+                    }
+                } else if (dev.homelab.events.storage.EventFileName.isDateDirectory(name) && inRange(name)) {
+                    dates.add(name);
+                }
+            }
+            for (String date : dates) {
+                for (String name : AuditLayout.names(dir.resolve(date))) {
+                    String node = name.endsWith(AuditLayout.DIGEST)
+                            ? name.substring(0, name.length() - AuditLayout.DIGEST.length())
+                            : null;
+                    if (node != null && dev.homelab.events.storage.EventFileName.isNodeDirectory(node)
+                            && (o.node() == null || o.node().equals(node))) {
+                        checkPeerDay(signer, new NodeDay(date, node), keys, found);
+                    }
+                }
+            }
+        }
+    }
+
+    private void checkPeerDay(String signer, NodeDay d, Map<String, PublicKey> keys, List<Finding> found)
+            throws IOException {
+        Path digestFile = layout.peerDigest(signer, d.date(), d.node());
+        String path = layout.relative(digestFile);
+        Digest g;
+        try {
+            g = Digest.parse(EventFiles.readAtMost(digestFile, 1 << 20));
+        } catch (FileSystemException | IllegalArgumentException e) {
+            found.add(new Finding(path, "unreadable digest of peer " + signer + " (" + e.getMessage() + "): edited or "
+                    + "damaged", Kind.DIGEST_INVALID));
+            return;
+        }
+        if (!g.node().equals(d.node()) || !g.date().equals(d.date()) || !g.signer().equals(signer)) {
+            found.add(new Finding(path, "this is " + g.signer() + "'s digest of " + g.date() + "/" + g.node()
+                    + ", copied or moved here", Kind.DIGEST_INVALID));
+            return;
+        }
+        PublicKey key = keys.get(g.keyId());
+        if (key == null) {
+            found.add(new Finding(path, "signed by key id " + shortId(g.keyId()) + ", not by the key pinned for peer "
+                    + signer, Kind.WRONG_KEY));
+            return;
+        }
+        if (!AuditKeys.verify(key, g.signedBytes(), g.signature())) {
+            found.add(new Finding(path, "the signature of peer " + signer + " does not verify: the digest was changed "
+                    + "after it was signed", Kind.DIGEST_INVALID));
+            return;
+        }
+        Path sealsFile = layout.peerSeals(signer, d.date(), d.node());
+        SealFile.Contents c;
+        try {
+            c = SealFile.read(sealsFile);
+        } catch (FileSystemException e) {
+            c = SealFile.Contents.EMPTY;
+        }
+        List<Finding> coverage = new ArrayList<>();
+        checkCoverage(d, g, c, layout.relative(sealsFile), coverage);
+        if (!coverage.isEmpty()) {
+            coverage.forEach(f -> found.add(new Finding(f.path().startsWith(AuditLayout.DIR + "/" + d.date())
+                    ? path
+                    : f.path(), "peer " + signer + ": " + f.reason(), f.kind())));
+            return;
+        }
+        ZipFile archive = null;
+        try {
+            for (Seal s : c.leaves(g.sealsBytes())) {
+                if (!s.path().startsWith(d + "/")) {
+                    found.add(new Finding(layout.relative(sealsFile), "a seal for " + s.path() + ", which is not a file "
+                            + "of " + d, Kind.SEALS_EDITED));
+                    continue;
+                }
+                byte[] bytes;
+                try {
+                    bytes = EventFiles.readAtMost(layout.root().resolve(s.path()), o.fileMaxBytes() + 1);
+                } catch (NoSuchFileException gone) {
+                    if (archive == null) {
+                        archive = openArchive(d.date());
+                    }
+                    bytes = archived(archive, s.path());
+                    if (bytes == null) {
+                        continue; // not pulled (yet), or gone with this node's retention: the peer vouches for it
+                    }
+                } catch (FileSystemException notAFile) {
+                    found.add(new Finding(s.path(), "sealed by peer " + signer + " as a file, here a symlink or special "
+                            + "file", Kind.PEER_MISMATCH));
+                    continue;
+                }
+                String now = Hashes.sha256Hex(bytes);
+                if (!now.equals(s.sha256())) {
+                    found.add(new Finding(s.path(), "differs from the seal of peer " + signer + " (signed in " + path
+                            + ": sha256 " + s.sha256().substring(0, 16) + "...; here " + now.substring(0, 16) + "...)",
+                            Kind.PEER_MISMATCH));
+                }
+            }
+        } finally {
+            if (archive != null) {
+                archive.close();
+            }
+        }
     }
 
     /** The seal lines a valid digest covers must be the ones it was computed from. */

@@ -14,6 +14,7 @@ import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import dev.homelab.events.audit.AuditDay;
 import dev.homelab.events.audit.AuditReport;
 import dev.homelab.events.audit.AuditService;
 import dev.homelab.events.audit.Proof;
@@ -45,6 +46,15 @@ public class AuditResource {
             + "kept outside the store (tools/verify --public-key).")
     public PublicKeyInfo publicKey() {
         return audit.publicKey();
+    }
+
+    @GET
+    @Path("days/{date}/{node}")
+    @Operation(summary = "The signed record of a closed node-day", description = "The digest file and the seal record "
+            + "(base64) of a closed node-day, as a sync peer fetches them to check the files it imports against the "
+            + "signed Merkle root. 404 while the day is open.")
+    public AuditDay day(@PathParam("date") String date, @PathParam("node") String node) {
+        return audit.dayRecord(date, node);
     }
 
     /**

@@ -54,6 +54,21 @@ final class PeerClient {
         return json == null ? Optional.empty() : Optional.ofNullable(json.path("pem").asText(null));
     }
 
+    /** The peer's audit record of a closed node-day; empty when it answers 404 (open day, or no audit trail). */
+    Optional<PeerKeyCheck.DayRecord> auditDay(String date, String node) {
+        JsonNode json = getJson(endpoint("/api/audit/days/" + URLEncoder.encode(date, StandardCharsets.UTF_8) + "/"
+                + URLEncoder.encode(node, StandardCharsets.UTF_8)), true);
+        if (json == null) {
+            return Optional.empty();
+        }
+        String digest = json.path("digest").asText(null);
+        String seals = json.path("seals").asText(null);
+        if (digest == null || seals == null) {
+            throw new PeerError("peer " + name + " sent an audit record of " + date + "/" + node + " without digest or seals");
+        }
+        return Optional.of(new PeerKeyCheck.DayRecord(digest, seals));
+    }
+
     /** The peer's next export page after {@code cursor} (empty or null: from the start). */
     ExportPage page(String cursor) {
         String query = "?limit=" + pageSize

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -134,10 +135,17 @@ public class PeerPuller {
                 learnNode();
             }
             checkKey();
+            Map<String, Optional<PeerKeyCheck.DayRecord>> dayRecords = new HashMap<>();
+            PeerKeyCheck.DayRecords records = (date, node) -> dayRecords.computeIfAbsent(date + "/" + node,
+                    k -> client.auditDay(date, node));
             boolean more = true;
             while (more && pages < MAX_PAGES_PER_RUN) {
                 String before = state.get().cursor();
                 ExportPage page = client.page(before);
+                // nothing of a page is imported before the audit trail has checked it against the peer's digests
+                for (PeerKeyCheck check : keyChecks) {
+                    check.checkPage(name, page.items(), records);
+                }
                 int written = 0;
                 int conflicts = 0;
                 int rejected = 0;

@@ -294,6 +294,56 @@ class TwoNodeSyncIT {
         assertEquals(pinned, Files.readString(pin), "the pin is kept");
     }
 
+    /**
+     * Issue 16, across nodes: sync carries the peer's digests. node-b closes two past days, then one file of the
+     * second is changed on node-b. node-a imports the honest day (and keeps node-b's digest, which its own
+     * verification then checks), refuses the page of the changed day with a status naming the file, imports nothing
+     * of it, and imports it once node-b's file is restored.
+     */
+    @Test
+    @Timeout(900)
+    void aFileChangedOnThePeerAfterItsDayClosedIsReportedAndNotImported() throws Exception {
+        requireJar();
+        Node a = new Node("node-a", freePort());
+        Node b = new Node("node-b", freePort());
+        a.peer(b, TOKEN_B);
+        a.env.put("HOMELAB_SYNC_HEARTBEAT_WINDOW", "PT1H");
+        a.env.put("HOMELAB_SYNC_PAGE_SIZE", "2"); // the honest day's two files, then the changed day's one
+        b.env.put("HOMELAB_SYNC_HEARTBEAT_WINDOW", "PT1H");
+        b.env.put("HOMELAB_AUDIT_CLOSE_INTERVAL", "PT1S");
+        b.start().awaitReady();
+        b.emit("2026-01-10T10:00:00Z");
+        b.emit("2026-01-10T11:00:00Z");
+        b.emit("2026-01-11T10:00:00Z");
+        await("node-b closed both days", CEILING, () -> Files.exists(b.root.resolve(".audit/2026-01-10/node-b.digest"))
+                && Files.exists(b.root.resolve(".audit/2026-01-11/node-b.digest")));
+        String victim = Fixtures.files(b.root).keySet().stream().filter(p -> p.startsWith("2026-01-11/")).findFirst()
+                .orElseThrow();
+        Path victimFile = b.root.resolve(victim);
+        byte[] original = Files.readAllBytes(victimFile);
+        Files.writeString(victimFile, new String(original, java.nio.charset.StandardCharsets.UTF_8).replace("\"web\"",
+                "\"wab\""));
+
+        a.start().awaitReady();
+        await("node-a reports the changed file", CEILING, () -> a.get("/api/sync/status").path("peers").path(0)
+                .path("last_error").asText().contains(victim));
+        String error = a.get("/api/sync/status").path("peers").path(0).path("last_error").asText();
+        assertTrue(error.contains("differs from the peer's seal"), error);
+        Map<String, byte[]> here = Fixtures.files(a.root);
+        assertEquals(Set.of("2026-01-10"), here.keySet().stream().map(p -> p.substring(0, 10))
+                .collect(java.util.stream.Collectors.toSet()), "the honest day only: " + here.keySet());
+        assertEquals(2, here.size());
+        assertTrue(Files.exists(a.root.resolve(".audit/peers/node-b/2026-01-10/node-b.digest")));
+        JsonNode verify = a.get("/api/audit/verify");
+        assertTrue(verify.path("ok").asBoolean(), verify.toString());
+
+        Files.write(victimFile, original);
+        await("node-a imports the restored file", CEILING, () -> countFiles(a.root) == 3);
+        assertTrue(Files.exists(a.root.resolve(".audit/peers/node-b/2026-01-11/node-b.digest")));
+        verify = a.get("/api/audit/verify");
+        assertTrue(verify.path("ok").asBoolean(), verify.toString());
+    }
+
     private static void requireJar() {
         assertTrue(Files.isRegularFile(JAR), "run `./mvnw verify` so that " + JAR + " is packaged before this test");
     }
