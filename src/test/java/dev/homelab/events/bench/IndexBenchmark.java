@@ -62,7 +62,8 @@ public final class IndexBenchmark {
     static final ObjectMapper MAPPER = new ObjectMapper();
 
     record Options(int events, long seed, Path dir, boolean server, boolean smoke, Path out, Duration emitFor,
-            int iterations, String serverHeap, boolean generateOnly, boolean scanOnly, boolean viewsOnly) {
+            int iterations, String serverHeap, boolean generateOnly, boolean scanOnly, boolean viewsOnly,
+            boolean consoleOnly, int consoleRuns) {
     }
 
     private final Options o;
@@ -84,6 +85,8 @@ public final class IndexBenchmark {
         boolean generateOnly = false;
         boolean scanOnly = false;
         boolean viewsOnly = false;
+        boolean consoleOnly = false;
+        int consoleRuns = 10;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--events" -> events = Integer.parseInt(args[++i].replace("_", ""));
@@ -96,8 +99,10 @@ public final class IndexBenchmark {
                 case "--generate-only" -> generateOnly = true;
                 case "--scan-only" -> scanOnly = true;
                 case "--views-only" -> viewsOnly = true;
+                case "--console-only" -> consoleOnly = true;
+                case "--console-runs" -> consoleRuns = Integer.parseInt(args[++i]);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                        + "; allowed: --events N, --seed S, --dir PATH, --server, --smoke, --out FILE, --server-heap SIZE, --generate-only, --scan-only, --views-only");
+                        + "; allowed: --events N, --seed S, --dir PATH, --server, --smoke, --out FILE, --server-heap SIZE, --generate-only, --scan-only, --views-only, --console-only, --console-runs N");
             }
         }
         if (smoke && events == 100_000) {
@@ -111,7 +116,7 @@ public final class IndexBenchmark {
             dir = Path.of(System.getProperty("java.io.tmpdir"), "homelab-bench-" + events + "-" + seed);
         }
         Options o = new Options(events, seed, dir, server, smoke, out, Duration.ofSeconds(smoke ? 1 : 8),
-                smoke ? 2_000 : 20_000, heap, generateOnly, scanOnly, viewsOnly);
+                smoke ? 2_000 : 20_000, heap, generateOnly, scanOnly, viewsOnly, consoleOnly, smoke ? 2 : consoleRuns);
         try {
             new IndexBenchmark(o).run();
         } finally {
@@ -125,6 +130,16 @@ public final class IndexBenchmark {
         Path root = o.dir();
         Files.createDirectories(root);
         removeEmitted(root);
+        if (o.consoleOnly()) {
+            // only the console's pages in headless Chromium, through a packaged server (an earlier snapshot is used)
+            StoreGenerator.Sample sample = StoreGenerator.generate(root, o.events(), o.seed());
+            put("Machine load average at start (1/5/15 min; 2 cores shared with other work)", loadAverage());
+            consoleOnly(root, sample);
+            removeEmitted(root);
+            put("Machine load average at the end", loadAverage());
+            report();
+            return;
+        }
         if (o.viewsOnly()) {
             // only the derived agent views, through a packaged server (a snapshot left by an earlier run is used)
             StoreGenerator.generate(root, o.events(), o.seed());
@@ -374,6 +389,7 @@ public final class IndexBenchmark {
             }
             mcp(http, base);
             views(http, base);
+            console(base, sample);
             Random rnd = new Random(o.seed() + 2);
             long[] chain = measureHttp(http, () -> base + "/api/chains/" + pickCid(rnd, sample.chainIds(), sample.loneIds()));
             put("Chain over HTTP, GET /api/chains/{id} (p50 / p99)", percentiles(chain));
@@ -411,6 +427,27 @@ public final class IndexBenchmark {
         } finally {
             stopServer(p);
         }
+    }
+
+    void consoleOnly(Path root, StoreGenerator.Sample sample) throws Exception {
+        Path jar = dev.homelab.events.it.PackagedServer.JAR;
+        check(Files.exists(jar), jar + " exists (run ./mvnw package first)");
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        int port = freePort();
+        String base = "http://127.0.0.1:" + port;
+        Process p = startServer(jar, root, port);
+        try {
+            put("Server start for the console measures (JVM start to readiness UP, -Xmx" + o.serverHeap() + ")",
+                    String.format("%.1f s", awaitReady(http, base, p)));
+            console(base, sample);
+        } finally {
+            stopServer(p);
+        }
+    }
+
+    /** The console's pages in headless Chromium (ConsoleRenderBenchmark). */
+    void console(String base, StoreGenerator.Sample sample) throws Exception {
+        new ConsoleRenderBenchmark(base, o.consoleRuns(), o.smoke() ? 1 : 2, this::put).run(sample, o.seed());
     }
 
     /**

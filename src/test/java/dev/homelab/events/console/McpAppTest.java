@@ -7,7 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URL;
+import java.nio.file.Files;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -24,6 +27,8 @@ import io.quarkiverse.mcp.server.test.McpAssured;
 import io.quarkiverse.mcp.server.test.McpAssured.McpStreamableTestClient;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 
 import dev.homelab.events.agent.ToolCatalog;
@@ -35,8 +40,21 @@ import dev.homelab.events.mcp.McpApps;
  * ({@link McpAppTestHost}) renders a chain of this server in a sandboxed frame, in a real headless Chromium.
  */
 @QuarkusTest
+@TestProfile(McpAppTest.OwnStore.class)
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class McpAppTest {
+
+    /** A store no other test class reads: the chains seeded here would change their counts. */
+    public static class OwnStore implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            try {
+                return Map.of("homelab.events.dir", Files.createTempDirectory("mcp-app").resolve("events").toString());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
 
     static final Seed SEED = new Seed(null);
     private static Browser browser;
