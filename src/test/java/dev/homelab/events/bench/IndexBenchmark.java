@@ -629,7 +629,8 @@ public final class IndexBenchmark {
 
     private static double awaitReady(HttpClient http, String base, Process p) throws Exception {
         long t0 = System.nanoTime();
-        long deadline = t0 + Duration.ofMinutes(5).toNanos();
+        // a first scan of 1M files on two cores shared with other builds has taken over 5 minutes
+        long deadline = t0 + Duration.ofMinutes(15).toNanos();
         while (System.nanoTime() < deadline) {
             check(p.isAlive(), "server running (see /tmp/homelab-bench-server.log)");
             try {
@@ -644,7 +645,7 @@ public final class IndexBenchmark {
             }
             Thread.sleep(50);
         }
-        throw new IllegalStateException("server not ready within 5 minutes");
+        throw new IllegalStateException("server not ready within 15 minutes");
     }
 
     private static void stopServer(Process p) throws InterruptedException {
