@@ -38,9 +38,12 @@ function say(text) {
   status.textContent = text;
 }
 
+// The host's theme wins over the browser's preference (the inlined style sheet keys its colours on data-theme).
 function applyTheme(context) {
   const theme = context && context.theme;
-  if (theme === 'light' || theme === 'dark') document.documentElement.style.colorScheme = theme;
+  if (theme === 'light' || theme === 'dark') {
+    document.documentElement.dataset.theme = theme;
+  }
 }
 
 /** A tool result (CallToolResult): the chain in structuredContent, or the same JSON as text for older hosts. */

@@ -57,6 +57,8 @@ public class McpApps {
     private static final Pattern IMPORT_NAMED = Pattern.compile("(?m)^import\\s*\\{([^}]*)}\\s*from\\s*'([^']+)';[ \\t]*$");
     private static final Pattern IMPORT_ALL = Pattern.compile("(?m)^import\\s*\\*\\s*as\\s+([A-Za-z_$][\\w$]*)\\s+from\\s*"
             + "'([^']+)';[ \\t]*$");
+    private static final Pattern DARK = Pattern
+            .compile("@media \\(prefers-color-scheme: dark\\) \\{\\s*:root \\{([^}]*)}\\s*}");
     private static final Pattern LEFT_OVER = Pattern.compile("(?m)^(import|export)\\b");
 
     @Inject
@@ -90,7 +92,7 @@ public class McpApps {
     }
 
     static String page(String shell, String style, List<String> modules) {
-        String css = read(style);
+        String css = hostTheme(read(style), style);
         String script = inline(modules);
         if (css.toLowerCase(Locale.ROOT).contains("</style")) {
             throw new IllegalStateException(style + " contains </style and cannot be inlined");
@@ -103,6 +105,25 @@ public class McpApps {
             throw new IllegalStateException(shell + " lacks its /*STYLE*/ or /*SCRIPT*/ placeholder");
         }
         return html.replace("/*STYLE*/", css).replace("/*SCRIPT*/", script);
+    }
+
+    /**
+     * The console follows the browser's {@code prefers-color-scheme}; inside a host the view follows the host's
+     * theme ({@code hostContext.theme}, set by chain-app.js as {@code data-theme} on the root element): the dark
+     * variables also apply under {@code data-theme="dark"}, and the media query no longer applies under
+     * {@code data-theme="light"}.
+     */
+    static String hostTheme(String css, String style) {
+        Matcher dark = DARK.matcher(css);
+        if (!dark.find()) {
+            throw new IllegalStateException(style + ": the MCP App expects one '@media (prefers-color-scheme: dark) "
+                    + "{ :root { ... } }' block of variables");
+        }
+        String variables = dark.group(1);
+        return css.substring(0, dark.start()) + "@media (prefers-color-scheme: dark) {\n  :root:not([data-theme=\"light\"]) {"
+                + variables + "}\n}\n:root[data-theme=\"dark\"] {" + variables + "}\n"
+                + ":root[data-theme=\"dark\"] { color-scheme: dark; }\n:root[data-theme=\"light\"] { color-scheme: light; }\n"
+                + css.substring(dark.end());
     }
 
     /**

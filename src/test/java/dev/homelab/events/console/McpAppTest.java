@@ -148,6 +148,7 @@ class McpAppTest {
         browser.all("details").forEach(d -> d.findElement(By.tagName("summary")).click());
         assertTrue(browser.find("main").getText().contains("<img src=x onerror=alert(1)>"), "shown as text");
         assertTrue(browser.all("main img, main script").isEmpty(), "no element from event text");
+        browser.assertAccessible("the chain view in its MCP App frame");
         // the view fetched nothing: everything came through the host
         assertEquals(0L, ((Number) browser.js("return performance.getEntriesByType('resource').length;")).longValue());
         browser.driver.switchTo().defaultContent();
@@ -175,6 +176,32 @@ class McpAppTest {
         browser.waitFor(() -> browser.find("main").getText().contains("12 of 12 events shown."),
                 "every event, through tools/call via the host");
         assertEquals(12, browser.all("ol.chain > li").size());
+    }
+
+    @Test
+    void theViewTakesTheHostsThemeOverTheBrowsers() {
+        String cid = Seed.unique("app-theme");
+        SEED.event(cid, "service_unhealthy", "error", "probe.sh", "mosquitto", null, null, Map.of("check", "tcp"));
+        browser().colorScheme("light");
+        for (String[] theme : new String[][]{ { "dark", "rgb(18, 19, 22)" }, { "light", "rgb(247, 247, 245)" } }) {
+            browser.driver.switchTo().defaultContent();
+            WebElement frame = openHost("?theme=" + theme[0] + "&correlation_id=" + cid);
+            browser.driver.switchTo().frame(frame);
+            browser.waitFor(() -> "false".equals(browser.find("main").getDomAttribute("aria-busy")), "the view to render");
+            assertEquals(theme[1], browser.js("return getComputedStyle(document.body).backgroundColor;"),
+                    "the body's background under the host's " + theme[0] + " theme (the console's --bg)");
+            if (theme[0].equals("dark")) {
+                browser.driver.switchTo().defaultContent();
+                browser.screenshot("mcp-app-dark");
+            }
+        }
+        browser.colorScheme("dark");
+        browser.driver.switchTo().defaultContent();
+        browser.driver.switchTo().frame(openHost("?theme=light&correlation_id=" + cid));
+        browser.waitFor(() -> "false".equals(browser.find("main").getDomAttribute("aria-busy")), "the view to render");
+        assertEquals("rgb(247, 247, 245)", browser.js("return getComputedStyle(document.body).backgroundColor;"),
+                "a light host in a dark browser: light");
+        browser.colorScheme("light");
     }
 
     private Browser browser() {
