@@ -9,6 +9,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.regex.MatchResult;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -38,8 +40,8 @@ import dev.homelab.events.agent.ToolCatalog;
  * modules it imports) and the bridge ({@code mcp-app/chain-app.js}) are inlined as one module script, and the
  * console's style sheet as one style element. {@link #inline} is the tiny bundler that does it at start: each
  * module becomes a function returning its exports; it knows only the import and export forms these files use and
- * refuses any other, so an edit of the console that it cannot carry fails at start (and in McpAppTest), not in a
- * user's chat.
+ * refuses any other, so an edit of the console that it cannot carry fails at start (and in McpAppsInlinerTest and
+ * McpAppTest), not in a user's chat.
  */
 @ApplicationScoped
 public class McpApps {
@@ -79,11 +81,6 @@ public class McpApps {
                 .setHandler(args -> new ResourceResponse(List.of(new TextResourceContents(ToolCatalog.CHAIN_APP_URI,
                         chainPage, MIME_TYPE, Map.of(MetaKey.of("ui"), ui)))))
                 .register();
-    }
-
-    /** The chain view's document, as the resource serves it. */
-    public String chainPage() {
-        return chainPage;
     }
 
     /** The {@code _meta} of a tool whose results the given app renders. */
@@ -166,8 +163,7 @@ public class McpApps {
         return "modules['" + name + "']";
     }
 
-    private static String replace(Pattern p, String text,
-            java.util.function.Function<java.util.regex.MatchResult, String> with) {
+    private static String replace(Pattern p, String text, Function<MatchResult, String> with) {
         return p.matcher(text).replaceAll(m -> Matcher.quoteReplacement(with.apply(m)));
     }
 
