@@ -5,39 +5,32 @@ import java.util.Map;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
-import io.cloudevents.core.format.EventDeserializationException;
-import io.cloudevents.core.provider.EventFormatProvider;
-import io.cloudevents.jackson.JsonFormat;
 
 import dev.homelab.events.InvalidInputException;
+import dev.homelab.events.service.Emitted;
+import dev.homelab.events.service.EventService;
 
-/** Records CloudEvents 1.0 received over HTTP, structured or binary mode, each once by its source and id. */
+/**
+ * Records CloudEvents 1.0 received over HTTP, structured or binary mode, each once. A CloudEvent whose id is a UUID
+ * is written under that id with the service's idempotent write (the same event again: the stored one; other
+ * content under the same id: 409), as an event with a client-chosen id; so an event this server sent out as a
+ * CloudEvent comes back as itself. Any other id is derived from source and id ({@link IdempotentRecorder}).
+ */
 @ApplicationScoped
 public class CloudEventsIngest {
 
-    private final CloudEventsMapping mapping;
-
     @Inject
     IdempotentRecorder recorder;
-
     @Inject
-    public CloudEventsIngest(ObjectMapper mapper) {
-        this.mapping = new CloudEventsMapping(mapper);
-    }
+    EventService events;
+    @Inject
+    CloudEventsJson json;
 
     /** Structured mode: the body is one event in the JSON event format ({@code application/cloudevents+json}). */
     public Ingested structured(byte[] body) {
-        CloudEvent ce;
-        try {
-            ce = EventFormatProvider.getInstance().resolveFormat(JsonFormat.CONTENT_TYPE).deserialize(body);
-        } catch (EventDeserializationException | IllegalStateException | IllegalArgumentException e) {
-            throw new InvalidInputException("body", null, "is not a CloudEvent in the JSON format: " + e.getMessage());
-        }
-        return recorder.record(mapping.draft(ce));
+        return record(json.read(body));
     }
 
     /**
@@ -67,6 +60,14 @@ public class CloudEventsIngest {
         } catch (IllegalStateException | IllegalArgumentException e) {
             throw new InvalidInputException("ce-*", null, "do not form a CloudEvent: " + e.getMessage());
         }
-        return recorder.record(mapping.draft(ce));
+        return record(ce);
+    }
+
+    private Ingested record(CloudEvent ce) {
+        if (CloudEventsMapping.hasChosenId(ce)) {
+            Emitted e = events.emit(json.mapping().draft(ce));
+            return new Ingested(e.event(), e.created());
+        }
+        return recorder.record(json.mapping().draft(ce));
     }
 }

@@ -16,6 +16,8 @@ import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkiverse.mcp.server.InitialRequest;
 import io.quarkiverse.mcp.server.McpServer;
 import io.quarkiverse.mcp.server.http.runtime.StreamableHttpMcpMessageHandler;
@@ -59,6 +61,8 @@ public class McpSessions {
     McpSubscriptions subscriptions;
     @Inject
     Vertx vertx;
+    @Inject
+    MeterRegistry metrics;
 
     private final Map<String, List<HttpServerResponse>> streams = new ConcurrentHashMap<>();
     private Constructor<?> streamableConstructor;
@@ -77,6 +81,13 @@ public class McpSessions {
                     + "(String, McpServerRuntimeConfig) is gone; see mcp/McpSessions", e);
         }
         vertx.setPeriodic(SWEEP_MILLIS, t -> sweep());
+        // what this class and McpSubscriptions keep per session, beside the library's own gauge of sessions
+        // (mcp_server_connections_active): both return to zero once every session ended or expired
+        Gauge.builder("homelab.mcp.sessions.tracked", streams, Map::size).tag("state", "streams")
+                .description("MCP sessions for which GET streams are kept").register(metrics);
+        Gauge.builder("homelab.mcp.sessions.tracked", subscriptions, s -> s.subscribedSessions().size())
+                .tag("state", "subscriptions").description("MCP sessions holding resource subscriptions")
+                .register(metrics);
     }
 
     /** A session by id, without counting as activity (the library's own lookup resets the idle timer). */

@@ -63,6 +63,10 @@ public final class NatsReplicator implements AutoCloseable {
     private volatile String lastError;
     private volatile Instant lastErrorAt;
     private volatile boolean needsOperator;
+    /** The problem last logged at WARN: the same one again (every pass while NATS is away) goes to DEBUG. */
+    private volatile String lastWarned;
+    /** From a disconnect to the next reconnect: jnats reports DISCONNECTED again after every failed attempt. */
+    private volatile boolean away;
     private Instant lastCheck = Instant.EPOCH;
 
     /**
@@ -122,6 +126,8 @@ public final class NatsReplicator implements AutoCloseable {
         attempted = true;
         try {
             connection = Nats.connect(options());
+            lastWarned = null;
+            away = false;
             LOG.infof("NATS: connected to %s as node %s", connection.getConnectedUrl(), local.node());
             return true;
         } catch (AuthenticationException e) {
@@ -250,7 +256,12 @@ public final class NatsReplicator implements AutoCloseable {
         lastError = what;
         lastErrorAt = Instant.now();
         needsOperator = operator;
-        LOG.warn("NATS: " + what);
+        if (what.equals(lastWarned)) {
+            LOG.debug("NATS (again): " + what);
+        } else {
+            lastWarned = what;
+            LOG.warn("NATS: " + what);
+        }
     }
 
     public NatsStatus status() {
@@ -293,8 +304,19 @@ public final class NatsReplicator implements AutoCloseable {
         @Override
         public void connectionEvent(Connection conn, Events type, Long time, String uriDetails) {
             switch (type) {
-                case DISCONNECTED -> LOG.warnf("NATS: disconnected; jnats reconnects, the outbox keeps what arrives");
-                case RECONNECTED -> LOG.infof("NATS: reconnected to %s", conn.getConnectedUrl());
+                case DISCONNECTED -> {
+                    if (away) {
+                        LOG.debug("NATS: still disconnected");
+                    } else {
+                        away = true;
+                        LOG.warnf("NATS: disconnected; jnats reconnects, the outbox keeps what arrives");
+                    }
+                }
+                case RECONNECTED -> {
+                    away = false;
+                    lastWarned = null;
+                    LOG.infof("NATS: reconnected to %s", conn.getConnectedUrl());
+                }
                 case CLOSED -> LOG.debug("NATS: connection closed");
                 default -> LOG.debugf("NATS: %s", type);
             }

@@ -37,6 +37,12 @@ import dev.homelab.events.sync.SyncCursor;
  * the stream drops within its window and importers skip as identical beyond it.
  *
  * <p>
+ * The backlog is what this outbox will still publish: the arrivals after the cursor, less those it will pass
+ * over because they came from the stream. An imported file can sit behind the cursor with the node's own
+ * events (NATS went away before the next pass), so counting arrivals alone would report events that will
+ * never be sent, and for as long as NATS stays away.
+ *
+ * <p>
  * Not thread-safe: one caller at a time (the periodic pass).
  */
 final class Outbox {
@@ -44,6 +50,8 @@ final class Outbox {
     private static final Logger LOG = Logger.getLogger(Outbox.class);
     /** Marks kept at most; past that a file is simply published again (harmless, see above). */
     private static final int MAX_MARKS = 1_000_000;
+    /** Pages {@link #measureBacklog} reads at most per call; a longer backlog is counted over the next passes. */
+    static final int COUNT_PAGES = 20;
 
     private final LocalStore local;
     private final Path cursorFile;
@@ -55,6 +63,13 @@ final class Outbox {
     private volatile long backlog = -1;
     private volatile Instant lastPublish;
     private OutboxCursor cursor;
+    /**
+     * How far {@link #measureBacklog} has counted past the cursor, and how many of those arrivals wait: each
+     * arrival is read once while NATS is away, not once a pass. Null when nothing was counted since the cursor
+     * last moved or a publish pass ran.
+     */
+    private SyncCursor countedTo;
+    private long countedWaiting;
 
     Outbox(LocalStore local, Path cursorFile, String stream, int batch, Duration timeout) throws IOException {
         this.local = local;
@@ -90,6 +105,12 @@ final class Outbox {
         }
         cursor = new OutboxCursor(fresh ? cursor.cursor() : SyncCursor.START, stream, created);
         cursor.save(cursorFile);
+        countedTo = null;
+    }
+
+    /** THE decision whether an arrival goes out: not when this node imported it from the stream. */
+    private boolean cameFromStream(LocalStore.Arrival a) {
+        return importedFromNats.contains(a.path());
     }
 
     /**
@@ -100,6 +121,7 @@ final class Outbox {
      * @throws IOException when a publish failed or timed out, or the store could not be read
      */
     int publishPending(JetStream js, String stream) throws IOException, InterruptedException {
+        countedTo = null; // this pass moves the cursor and sets the backlog itself
         int sent = 0;
         while (true) {
             LocalStore.Page page = local.arrivalsAfter(cursor.cursor(), batch);
@@ -107,7 +129,8 @@ final class Outbox {
             List<CompletableFuture<PublishAck>> acks = new ArrayList<>(items.size());
             PublishOptions.Builder opts = PublishOptions.builder().expectedStream(stream);
             for (LocalStore.Arrival a : items) {
-                if (importedFromNats.remove(a.path())) {
+                if (cameFromStream(a)) {
+                    importedFromNats.remove(a.path()); // passed: the mark is not needed any more (back on a failure)
                     acks.add(null); // it came from the stream: nothing to publish
                     continue;
                 }
@@ -119,6 +142,7 @@ final class Outbox {
             }
             SyncCursor reached = page.reset() ? SyncCursor.START : cursor.cursor();
             IOException failure = null;
+            int failedAt = items.size();
             for (int i = 0; i < items.size(); i++) {
                 CompletableFuture<PublishAck> f = acks.get(i);
                 if (f != null) {
@@ -132,6 +156,7 @@ final class Outbox {
                     } catch (ExecutionException | TimeoutException e) {
                         Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
                         failure = new IOException("publishing " + items.get(i).path() + " failed: " + cause, cause);
+                        failedAt = i;
                         break;
                     }
                 }
@@ -145,7 +170,16 @@ final class Outbox {
                 cursor.save(cursorFile);
             }
             if (failure != null) {
-                backlog = page.pending() + items.size();
+                // the cursor stays before the failed event: it and the rest of this page come again next pass
+                long waiting = 0;
+                for (int i = failedAt; i < items.size(); i++) {
+                    if (acks.get(i) == null) {
+                        mark(items.get(i).path()); // still from the stream when the next pass meets it again
+                    } else {
+                        waiting++;
+                    }
+                }
+                backlog = waiting + page.pending();
                 throw failure;
             }
             if (sent > 0) {
@@ -158,10 +192,35 @@ final class Outbox {
         }
     }
 
-    /** Counts what is waiting without publishing (reads at most one file); for when NATS is unreachable. */
+    /**
+     * Counts what waits to be published, without publishing; for when NATS is unreachable or not set up. Goes on
+     * from where the last count stopped, so each arrival is read once however long NATS stays away; reads at
+     * most {@link #COUNT_PAGES} pages, and counts arrivals beyond them as waiting until a later pass reads them.
+     */
     void measureBacklog() throws IOException {
-        LocalStore.Page page = local.arrivalsAfter(cursor.cursor(), 1);
-        backlog = page.pending() + page.items().size();
+        SyncCursor from = countedTo == null ? cursor.cursor() : countedTo;
+        long waiting = countedTo == null ? 0 : countedWaiting;
+        long beyond;
+        for (int pages = 1;; pages++) {
+            LocalStore.Page page = local.arrivalsAfter(from, batch);
+            if (page.reset()) {
+                waiting = 0; // a new arrival log (the old one was deleted): the publish pass starts at its beginning too
+            }
+            for (LocalStore.Arrival a : page.items()) {
+                if (!cameFromStream(a)) {
+                    waiting++;
+                }
+            }
+            boolean moved = !page.end().equals(from);
+            from = page.end();
+            beyond = page.pending();
+            if (beyond == 0 || !moved || pages >= COUNT_PAGES) {
+                break;
+            }
+        }
+        countedTo = from;
+        countedWaiting = waiting;
+        backlog = waiting + beyond;
     }
 
     long backlog() {

@@ -14,11 +14,19 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -30,6 +38,7 @@ import dev.homelab.events.FieldError;
 import dev.homelab.events.InvalidInputException;
 import dev.homelab.events.ListCriteria;
 import dev.homelab.events.Text;
+import dev.homelab.events.ingest.CloudEventsJson;
 import dev.homelab.events.service.Emitted;
 import dev.homelab.events.service.EventService;
 import dev.homelab.events.service.EventValidator;
@@ -48,6 +57,8 @@ public class EventResource {
 
     @Inject
     EventService service;
+    @Inject
+    CloudEventsJson cloudEvents;
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
@@ -65,8 +76,19 @@ public class EventResource {
     }
 
     @GET
-    @Operation(summary = "List events", description = "Newest first by default; filters combine with AND.")
-    public EventPage list(
+    @Produces({ MediaType.APPLICATION_JSON, CloudEventsJson.BATCH })
+    @Operation(summary = "List events", description = "Newest first by default; filters combine with AND. With "
+            + "Accept: application/cloudevents-batch+json the page is a CloudEvents 1.0 JSON batch (docs/ingest.md); "
+            + "its next page is in the Link header (rel=\"next\") and in Homelab-Next-Cursor.")
+    @APIResponse(responseCode = "200", description = "One page of events", headers = {
+            @Header(name = CloudEventsResource.NEXT_CURSOR, description = "CloudEvents batch only: the cursor of the "
+                    + "next page; absent on the last page", schema = @Schema(type = SchemaType.STRING)),
+            @Header(name = "Link", description = "CloudEvents batch only: <this listing with the next cursor>; "
+                    + "rel=\"next\"", schema = @Schema(type = SchemaType.STRING)),
+            @Header(name = CloudEventsResource.TOTAL, description = "CloudEvents batch only: how many events matched", schema = @Schema(type = SchemaType.INTEGER)) }, content = {
+                    @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = EventPage.class)),
+                    @Content(mediaType = CloudEventsJson.BATCH, schema = @Schema(type = SchemaType.ARRAY, description = "CloudEvents 1.0 in the JSON format, one per event")) })
+    public Response list(@Context HttpHeaders headers, @Context UriInfo uri,
             @Parameter(description = "Lower time bound, inclusive: ISO 8601, 'now-1h' or '24h'") @QueryParam("since") String since,
             @Parameter(description = "Upper time bound, exclusive") @QueryParam("until") String until,
             @Parameter(description = "Node name; repeat or comma-separate for several") @QueryParam("node") List<String> nodes,
@@ -81,7 +103,10 @@ public class EventResource {
             @Parameter(description = "Also list events of archived days (slower: reads archives)") @QueryParam("include_archived") String includeArchived) {
         ListCriteria criteria = new ListCriteria(since, until, nodes, types, minSeverity, service, source, correlationId,
                 order, parseLimit(limit), cursor);
-        return this.service.list(criteria, DEFAULT_LIMIT, MAX_LIMIT, includeArchived(includeArchived));
+        EventPage page = this.service.list(criteria, DEFAULT_LIMIT, MAX_LIMIT, includeArchived(includeArchived));
+        return CloudEventsResource.wantsBatch(headers)
+                ? CloudEventsResource.batch(cloudEvents, page, uri)
+                : Response.ok(page, MediaType.APPLICATION_JSON_TYPE).build();
     }
 
     @GET

@@ -135,7 +135,7 @@ public class EventService {
             .compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
     /** A chosen event id in its canonical form (36 characters, either case; stored lower case), or null. */
-    static UUID chosenId(String text) {
+    public static UUID chosenId(String text) {
         return text != null && UUID_TEXT.matcher(text).matches() ? UUID.fromString(text) : null;
     }
 

@@ -31,10 +31,15 @@ import dev.homelab.events.nats.NatsSettings;
  *     dev.homelab.events.bench.NatsScaleBenchmark --nodes 50 --events 1000 [--dir /dev/shm/nats-bench]
  * </pre>
  *
+ * {@code --limit-minutes} (default 40) bounds the writes and the wait; a run stopped while writing gets
+ * {@link #CATCH_UP} more to replicate what was written, and its figures are for that smaller run.
  * The stores live under {@code --dir} (default: /dev/shm when it exists, so the figures measure replication,
  * not the fsyncs of a shared disk; docs/scale.md says what a disk adds). Everything it creates is removed at the end.
  */
 public final class NatsScaleBenchmark {
+
+    /** When the limit stops the writes: this long more for replication to bring what was written everywhere. */
+    private static final Duration CATCH_UP = Duration.ofMinutes(2);
 
     private NatsScaleBenchmark() {
     }
@@ -61,7 +66,7 @@ public final class NatsScaleBenchmark {
             System.exit(2);
         }
         Path dir = Files.createTempDirectory(Files.createDirectories(base), "nats-bench");
-        long total = (long) nodes * events;
+        long total = (long) nodes * events; // fewer when the limit stops the writes
         System.out.printf("NatsScaleBenchmark: %d nodes x %d events = %d events, stores under %s, %d cores%n", nodes, events,
                 total, dir, Runtime.getRuntime().availableProcessors());
         NatsServer nats = NatsServer.start(dir);
@@ -79,17 +84,26 @@ public final class NatsScaleBenchmark {
             long cpu0 = processCpuNanos();
             long natsCpu0 = natsCpuTicks(nats.pid());
             long start = System.nanoTime();
+            long deadline = start + limit.toNanos();
             // every node writes its events through its own store, interleaved as concurrent writers would be
-            for (int i = 0; i < events; i++) {
+            int written = 0;
+            while (written < events && System.nanoTime() < deadline) { // the limit bounds the writes too
                 for (NatsNode n : all) {
                     n.emit(1);
                 }
+                written++;
+            }
+            if (written < events) {
+                System.out.printf("  LIMIT reached while writing: %d of %d events per node written; the figures below "
+                        + "are for a run cut short%n", written, events);
+                total = (long) nodes * written;
+                deadline = System.nanoTime() + CATCH_UP.toNanos();
             }
             double writeSeconds = seconds(start);
             System.out.printf("  all %d events written locally in %.1f s%n", total, writeSeconds);
 
-            long deadline = start + limit.toNanos();
             double published = -1;
+            boolean complete = true;
             long lastReport = System.nanoTime();
             while (true) {
                 long min = Long.MAX_VALUE;
@@ -109,6 +123,7 @@ public final class NatsScaleBenchmark {
                     break;
                 }
                 if (System.nanoTime() > deadline) {
+                    complete = false;
                     System.out.printf("  LIMIT reached: slowest store holds %d of %d (%.1f%% of all copies)%n", min, total,
                             100.0 * sum / (total * nodes));
                     break;
@@ -129,8 +144,10 @@ public final class NatsScaleBenchmark {
             long heap = mem.getHeapMemoryUsage().getUsed();
             StreamInfo info = streamInfo(nats.url());
             System.out.println();
-            System.out.printf("  converged (every store holds all %d events): %.1f s after the first write%n", total,
-                    converged);
+            System.out.printf(complete
+                    ? "  converged (every store holds all %d events): %.1f s after the first write%n"
+                    : "  NOT converged (not every store holds all %d events) when stopped %.1f s after the first write%n",
+                    total, converged);
             System.out.printf("  published: %d events in %.1f s (%.0f events/s into the stream)%n", total, published,
                     total / published);
             System.out.printf("  imported: %d copies (%.0f imports/s across all nodes, %.0f per node)%n", copies,

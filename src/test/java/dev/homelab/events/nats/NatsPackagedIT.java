@@ -39,7 +39,6 @@ class NatsPackagedIT {
 
     @Test
     @Timeout(value = 8, unit = TimeUnit.MINUTES) // two server starts and a NATS outage on a loaded machine
-    @org.junit.jupiter.api.Disabled("fails on the merged main at the outbox-backlog readiness check (15 expected); found in the last minutes of the session, cause not yet known: see the closing note")
     void restAndBashEventsWrittenWhileNatsIsDownReachTheOtherNodeExactlyOnce() throws Exception {
         NatsServer.binary();
         try (NatsServer nats = NatsServer.start(tmp);
@@ -65,7 +64,10 @@ class NatsPackagedIT {
                 post(b, "outage-b-" + i);
             }
             Awaitility.await("a's outbox holds what waits").atMost(Duration.ofSeconds(60))
-                    .until(() -> get(a, "/q/health/ready").toString().contains("\"outbox_backlog\":15"));
+                    .pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+                        JsonNode ready = get(a, "/q/health/ready");
+                        assertTrue(ready.toString().contains("\"outbox_backlog\":15"), ready.toString());
+                    });
 
             nats.restart();
             awaitTotal(a, 30);

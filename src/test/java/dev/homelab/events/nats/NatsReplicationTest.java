@@ -119,6 +119,7 @@ class NatsReplicationTest {
         a.emit(10);
         awaitConverged(10);
 
+        Warnings warnings = Warnings.of(NatsReplicator.class);
         nats.stop();
         await("a notices").until(() -> !"connected".equals(a.status().state()));
         a.emit(20);
@@ -146,6 +147,47 @@ class NatsReplicationTest {
             assertEquals(0, a.status().outboxBacklog());
             assertEquals(0, b.status().outboxBacklog());
         });
+        // jnats reports DISCONNECTED after every failed reconnect attempt (one a second): the log says it once a node
+        assertEquals(2, warnings.stop().stream().filter(m -> m.startsWith("NATS: disconnected")).count(),
+                "one warning per node for the outage, not one per reconnect attempt: " + warnings.messages);
+    }
+
+    /** The WARN (and worse) messages a class logs from now until {@link #stop()}. */
+    private static final class Warnings extends java.util.logging.Handler {
+        private final java.util.logging.Logger logger;
+        final List<String> messages = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+
+        private Warnings(java.util.logging.Logger logger) {
+            this.logger = logger;
+        }
+
+        static Warnings of(Class<?> c) {
+            Warnings w = new Warnings(java.util.logging.Logger.getLogger(c.getName()));
+            w.logger.addHandler(w);
+            return w;
+        }
+
+        @Override
+        public void publish(java.util.logging.LogRecord r) {
+            if (r.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue()) {
+                messages.add(r.getMessage());
+            }
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+            logger.removeHandler(this);
+        }
+
+        /** Stops listening; what was logged. */
+        List<String> stop() {
+            close();
+            return List.copyOf(messages);
+        }
     }
 
     @Test
