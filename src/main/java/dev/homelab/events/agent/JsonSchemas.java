@@ -153,7 +153,12 @@ public final class JsonSchemas {
     private static ObjectNode of(Type t, boolean expandRecord) {
         if (t instanceof ParameterizedType pt && pt.getRawType() == List.class) {
             ObjectNode n = F.objectNode().put("type", "array");
-            n.set("items", of(pt.getActualTypeArguments()[0], false));
+            ObjectNode items = of(pt.getActualTypeArguments()[0], false);
+            // a list of records: "items": {"type": "object"} would say nothing the description does not (records
+            // are not expanded below the top level), on every turn of every model; lists of scalars keep their items
+            if (!items.path("type").asText().equals("object")) {
+                n.set("items", items);
+            }
             return n;
         }
         Class<?> c = (Class<?>) t;

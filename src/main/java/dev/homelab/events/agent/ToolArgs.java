@@ -95,4 +95,11 @@ public final class ToolArgs {
 
     public record GetSyncStatus(@ToolArg("One peer (its configured name); default: every peer") String peer) {
     }
+
+    // terse on purpose: tools/list has a budget of 2,500 tokens for all twelve tools (AnswerSizeTest)
+    public record VerifyAuditTrail(
+            @ToolArg("First UTC day") String since,
+            @ToolArg("Last UTC day") String until,
+            @ToolArg("One node") String node) {
+    }
 }

@@ -58,7 +58,8 @@ public class ToolCatalog implements ReadOnlyTools {
     private final List<String> eventTypes;
 
     @Inject
-    public ToolCatalog(EventTools t, SyncTools sync, ToolsConfig config, ObjectMapper mapper, EventService events) {
+    public ToolCatalog(EventTools t, SyncTools sync, AuditTools audit, ToolsConfig config, ObjectMapper mapper,
+            EventService events) {
         this.readOnlyMode = config.readOnly();
         this.binder = new ArgBinder(mapper);
         this.eventTypes = events.types();
@@ -66,14 +67,14 @@ public class ToolCatalog implements ReadOnlyTools {
                 tool("emit_event", true, ToolArgs.EmitEvent.class, ToolResults.Emitted.class, t::emitEvent,
                         "Record one event durably (append-only). Reuse a correlation_id to extend a causal chain."),
                 tool("list_events", false, ToolArgs.ListEvents.class, ToolResults.EventList.class, t::listEvents,
-                        "Events newest first, filters ANDed; total, has_more, next_cursor (pass as cursor for more). "
+                        "Events newest first, filters ANDed; pass next_cursor as cursor for more. "
                                 + "Payloads cut to 256 bytes (payload_truncated): get_event has more."),
                 tool("get_event", false, ToolArgs.GetEvent.class, ToolResults.EventView.class, t::getEvent,
                         "One event by id; the full payload is at resource homelab://events/{id}."),
                 tool("get_causal_chain", false, ToolArgs.GetCausalChain.class, ToolResults.Chain.class, t::getCausalChain,
-                        "A correlation id's chain across nodes and days: outcome (resolved, failed, in_progress, "
-                                + "remediating), failure (stage, error), first/last, recent remediation steps and "
-                                + "events (oldest first, seconds between), counts of those left out."),
+                        "A chain across nodes and days: outcome (resolved, failed, in_progress, remediating), "
+                                + "failure (stage, error), first/last, recent remediation steps and events (oldest "
+                                + "first), counts left out."),
                 tool("get_remediation_history", false, ToolArgs.GetRemediationHistory.class,
                         ToolResults.History.class, t::getRemediationHistory,
                         "Remediation steps already tried for a service and/or chain, newest first, open or completed "
@@ -99,7 +100,10 @@ public class ToolCatalog implements ReadOnlyTools {
                 tool("get_sync_status", false, ToolArgs.GetSyncStatus.class, ToolResults.SyncStatus.class,
                         sync::getSyncStatus,
                         "Per peer node: state (online, failing, offline, never_synced), last success and error, "
-                                + "events pulled, conflicts, lag."));
+                                + "events pulled, conflicts, lag."),
+                tool("verify_audit_trail", false, ToolArgs.VerifyAuditTrail.class, ToolResults.AuditVerification.class,
+                        audit::verifyAuditTrail,
+                        "Checks events against their seals and signed daily digests; problems mean tampering."));
     }
 
     @SuppressWarnings("unchecked")

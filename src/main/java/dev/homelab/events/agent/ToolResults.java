@@ -6,6 +6,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.homelab.events.audit.Finding;
 import dev.homelab.events.service.ChainAnalysis;
 import dev.homelab.events.service.Replication;
 import dev.homelab.events.service.StatusViews;
@@ -158,5 +159,17 @@ public final class ToolResults {
             @JsonProperty("schedule_enabled") boolean scheduleEnabled,
             @JsonProperty("interval_seconds") long intervalSeconds,
             List<Replication.PeerStatus> peers) {
+    }
+
+    /**
+     * verify_audit_trail: the shape the issue asks for ({@code ok}, {@code checked}, {@code problems}), with at most
+     * {@link AuditTools#LISTED} problems listed (by path) so the answer fits a model's context however much was found;
+     * {@code problems_total} counts them all. GET /api/audit/verify lists every problem and the notices.
+     */
+    public record AuditVerification(
+            boolean ok,
+            long checked,
+            List<Finding> problems,
+            @JsonProperty("problems_total") int problemsTotal) {
     }
 }

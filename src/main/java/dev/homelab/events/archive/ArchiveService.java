@@ -56,6 +56,11 @@ public class ArchiveService implements Importer.ArchiveLookup {
         return catalog.archiveDir();
     }
 
+    /** Adds a check that runs before an archived day's live files are removed (the audit trail verifies the day). */
+    public void addRemovalGuard(DayArchiver.RemovalGuard guard) {
+        catalog.archiver().addRemovalGuard(guard);
+    }
+
     /** Archives every live day older than keep-days (except restored days), then deletes expired archives. */
     public RetentionRun runRetention(LocalDate today) {
         return retention.runRetention(today);

@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
@@ -63,16 +64,31 @@ public class DayArchiver {
     public record Result(String date, String outcome, int archived, int removed, int leftInPlace, List<String> notes) {
     }
 
+    /**
+     * Asked before a day is archived and its live files removed (the audit trail verifies the day). Throwing, with a
+     * {@code ConflictException} for a day that must stay live or an IOException, leaves no archive and removes
+     * nothing.
+     */
+    public interface RemovalGuard {
+        void beforeRemoval(LocalDate day) throws IOException;
+    }
+
     private final EventFiles files;
     private final Path root;
     private final Path archiveDir;
     private final ObjectMapper mapper;
+    private final List<RemovalGuard> guards = new CopyOnWriteArrayList<>();
 
     public DayArchiver(EventFiles files, Path archiveDir, ObjectMapper mapper) {
         this.files = files;
         this.root = files.root();
         this.archiveDir = archiveDir;
         this.mapper = mapper;
+    }
+
+    /** Adds a guard asked before every archive run of a day (see {@link RemovalGuard}). */
+    public void addRemovalGuard(RemovalGuard guard) {
+        guards.add(guard);
     }
 
     public Path archiveFile(LocalDate day) {
@@ -112,6 +128,9 @@ public class DayArchiver {
         }
         if (toRemove.isEmpty()) {
             return new Result(day.toString(), "conflicts", 0, 0, left, notes);
+        }
+        for (RemovalGuard guard : guards) {
+            guard.beforeRemoval(day); // before anything is written: a refused day leaves no archive behind
         }
         Files.createDirectories(archiveDir);
         Path temp = DurableFiles.tempFor(archive);

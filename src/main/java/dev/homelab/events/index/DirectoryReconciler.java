@@ -14,6 +14,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.homelab.events.storage.EventFileName;
@@ -45,6 +46,7 @@ final class DirectoryReconciler {
     private final EventIndex index;
     private final ProblemRegistry problems;
     private final DirectoryFingerprints fingerprints;
+    private final List<EventFileListener> listeners = new CopyOnWriteArrayList<>();
 
     DirectoryReconciler(EventFiles files, EventIndex index, ProblemRegistry problems, DirectoryFingerprints fingerprints) {
         this.files = files;
@@ -52,6 +54,10 @@ final class DirectoryReconciler {
         this.index = index;
         this.problems = problems;
         this.fingerprints = fingerprints;
+    }
+
+    void addListener(EventFileListener listener) {
+        listeners.add(listener);
     }
 
     /** Re-lists one {@code <date>/<node>} directory when {@code all} is set or its fingerprint moved. */
@@ -151,6 +157,9 @@ final class DirectoryReconciler {
                 ReadResult result = files.read(c);
                 if (result instanceof ReadResult.Ok ok) {
                     batch.add(Reconciler.entryOf(ok.event(), rel));
+                    for (EventFileListener l : listeners) {
+                        l.eventFileSeen(rel, ok.event(), ok.bytes());
+                    }
                 } else {
                     ReadResult.Skipped s = (ReadResult.Skipped) result;
                     problems.put(rel, new FileProblem(rel, s.reason(), s.detail(), Instant.now()), stamp);

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 
@@ -42,8 +43,12 @@ import dev.homelab.events.storage.ReadResult;
  * Across processes the commit point decides: a link never replaces a name, and the name carries the id.
  *
  * <p>
- * Thread-safety: no state but the per-id locks; the store's commit point arbitrates races between writers,
- * the index is safe for concurrent writers.
+ * Listeners ({@link #addListener}: the audit trail's sealer) hear of every file after its commit point and its
+ * index entry, on the writer's thread and possibly under an id lock, so they must only queue the work.
+ *
+ * <p>
+ * Thread-safety: no state but the per-id locks and a copy-on-write listener list; the store's commit point
+ * arbitrates races between writers, the index is safe for concurrent writers.
  */
 public class EventWriter {
 
@@ -79,6 +84,8 @@ public class EventWriter {
     private final Timer writeTimer;
     /** Per-id locks, striped: a check of an id and the write that follows it are one step for this process. */
     private final ReentrantLock[] idLocks = new ReentrantLock[64];
+    /** Told about every file after its commit point and its index entry (the audit trail seals them). */
+    private final List<EventFileListener> listeners = new CopyOnWriteArrayList<>();
 
     public EventWriter(EventStore store, EventIndex index, MeterRegistry metrics) {
         this.store = store;
@@ -98,6 +105,11 @@ public class EventWriter {
 
     public EventStore store() {
         return store;
+    }
+
+    /** Adds a listener told about every file this writer writes, after it is durable and indexed. */
+    public void addListener(EventFileListener listener) {
+        listeners.add(listener);
     }
 
     /**
@@ -127,7 +139,7 @@ public class EventWriter {
         } finally {
             sample.stop(writeTimer);
         }
-        indexWritten(event, relative, "new");
+        indexWritten(event, relative, null, "new");
         return new Written(event, relative.toString());
     }
 
@@ -171,7 +183,7 @@ public class EventWriter {
                 ReadResult r = store.read(relative);
                 if (r instanceof ReadResult.Ok ok) {
                     Appended same = stored(event, ok.event(), relative.toString(), differences);
-                    index.add(Reconciler.entryOf(ok.event(), relative.toString()));
+                    indexFound(ok.event(), relative.toString(), ok.bytes());
                     return same;
                 }
                 throw new ConflictException("id", event.id().toString(), "is held by the file " + relative
@@ -216,13 +228,14 @@ public class EventWriter {
         ReentrantLock lock = lockOf(event.id());
         lock.lock();
         try {
-            return importChecked(checked, relativePath);
+            return importChecked(checked, relativePath, bytes);
         } finally {
             lock.unlock();
         }
     }
 
-    private ImportResult importChecked(EventStore.Checked checked, String relativePath) throws IOException {
+    private ImportResult importChecked(EventStore.Checked checked, String relativePath, byte[] bytes)
+            throws IOException {
         Event event = checked.event();
         String path = checked.relativePath().toString();
         Optional<IndexEntry> sameId = index.get(event.id());
@@ -242,7 +255,7 @@ public class EventWriter {
         }
         return switch (outcome) {
             case WRITTEN -> {
-                indexWritten(event, checked.relativePath(), "import");
+                indexWritten(event, checked.relativePath(), bytes, "import");
                 yield imported(ImportResult.Outcome.WRITTEN, relativePath, null);
             }
             case IDENTICAL -> imported(ImportResult.Outcome.IDENTICAL, relativePath, null);
@@ -251,10 +264,29 @@ public class EventWriter {
         };
     }
 
-    /** The one place that indexes and counts a file this process has just durably written. */
-    private void indexWritten(Event event, Path relative, String origin) {
+    /**
+     * The one place that indexes and counts a file this process has just durably written. Runs after the commit
+     * point only: listeners (the sealer) never hear of a file that is not durably in place.
+     */
+    private void indexWritten(Event event, Path relative, byte[] bytes, String origin) {
         index.add(Reconciler.entryOf(event, relative.toString()));
         metrics.counter("homelab.events.written", "origin", origin).increment();
+        tell(relative.toString(), event, bytes);
+    }
+
+    /**
+     * Indexes a file another process wrote and this one found on its write path (not counted as written here);
+     * listeners hear of it too, since the reconciler skips a path once it is indexed.
+     */
+    private void indexFound(Event event, String relative, byte[] bytes) {
+        index.add(Reconciler.entryOf(event, relative));
+        tell(relative, event, bytes);
+    }
+
+    private void tell(String relative, Event event, byte[] bytes) {
+        for (EventFileListener l : listeners) {
+            l.eventFileSeen(relative, event, bytes);
+        }
     }
 
     private void rejected(String reason) {

@@ -91,6 +91,11 @@ public class Reconciler implements AutoCloseable {
         return store;
     }
 
+    /** Adds a listener told about every event file a pass or the watcher reads (before it is indexed). */
+    public void addListener(EventFileListener listener) {
+        directories.addListener(listener);
+    }
+
     /** The index entry of an event stored at {@code relativePath}: the one mapping from events to rows. */
     public static IndexEntry entryOf(Event e, String relativePath) {
         return new IndexEntry(e.id(), Timestamps.toMicros(e.timestamp()), e.node(), e.type(), e.severity(), e.source(),

@@ -48,6 +48,12 @@ final class PeerClient {
         return Optional.ofNullable(info.path("node").asText(null)).filter(Names::isValidNode);
     }
 
+    /** The peer's audit public key (PEM) as it publishes it; empty when it answers 404 (no audit trail there). */
+    Optional<String> auditPublicKey() {
+        JsonNode json = getJson(endpoint("/api/audit/public-key"), true);
+        return json == null ? Optional.empty() : Optional.ofNullable(json.path("pem").asText(null));
+    }
+
     /** The peer's next export page after {@code cursor} (empty or null: from the start). */
     ExportPage page(String cursor) {
         String query = "?limit=" + pageSize
@@ -66,6 +72,11 @@ final class PeerClient {
     }
 
     private JsonNode getJson(URI uri) {
+        return getJson(uri, false);
+    }
+
+    /** The JSON answer of a GET; null for a 404 when {@code absentIsNull}, else any answer but 200 is a PeerError. */
+    private JsonNode getJson(URI uri, boolean absentIsNull) {
         HttpRequest.Builder rb = HttpRequest.newBuilder(uri).timeout(timeout).header("Accept", "application/json").GET();
         token.ifPresent(t -> rb.header("Authorization", "Bearer " + t));
         HttpResponse<byte[]> response;
@@ -80,6 +91,9 @@ final class PeerClient {
         if (response.statusCode() == 401 || response.statusCode() == 403) {
             throw new PeerError("peer " + name + " refused the request (HTTP " + response.statusCode()
                     + "): set homelab.sync.peers." + name + ".token to the peer's HOMELAB_EVENTS_TOKEN");
+        }
+        if (absentIsNull && response.statusCode() == 404) {
+            return null;
         }
         if (response.statusCode() != 200) {
             String body = new String(response.body(), StandardCharsets.UTF_8);

@@ -82,6 +82,7 @@ public class PeerPuller {
     private final PeerStateFile state;
     private final PeerHeartbeat heartbeat;
     private final Deque<String> recentConflicts = new ArrayDeque<>();
+    private final List<PeerKeyCheck> keyChecks;
 
     // volatile: status() reads it without waiting for a long pull to finish
     private volatile Instant nextAttempt = Instant.MIN;
@@ -89,6 +90,14 @@ public class PeerPuller {
     public PeerPuller(String name, URI base, Optional<String> token, Optional<String> configuredNode, HttpClient http,
             Importer importer, ObjectMapper mapper, Path stateFile, Announcer announcer, Settings settings,
             Supplier<Instant> clock) {
+        this(name, base, token, configuredNode, http, importer, mapper, stateFile, announcer, settings, clock, List.of());
+    }
+
+    /** @param keyChecks asked before each pull imports anything (the audit trail's key pins); read at each pull */
+    public PeerPuller(String name, URI base, Optional<String> token, Optional<String> configuredNode, HttpClient http,
+            Importer importer, ObjectMapper mapper, Path stateFile, Announcer announcer, Settings settings,
+            Supplier<Instant> clock, List<PeerKeyCheck> keyChecks) {
+        this.keyChecks = keyChecks;
         this.name = name;
         this.base = base;
         this.configuredNode = configuredNode.filter(Names::isValidNode);
@@ -124,6 +133,7 @@ public class PeerPuller {
             if (state.get().node() == null) {
                 learnNode();
             }
+            checkKey();
             boolean more = true;
             while (more && pages < MAX_PAGES_PER_RUN) {
                 String before = state.get().cursor();
@@ -167,7 +177,7 @@ public class PeerPuller {
             return new RunResult(name, true, pages, counts[0], counts[1], counts[2], counts[3], null);
         } catch (PeerClient.PeerUnreachable e) {
             return failed(pages, counts, e.getMessage(), Fault.UNREACHABLE);
-        } catch (PeerClient.PeerError e) {
+        } catch (PeerClient.PeerError | PeerKeyCheck.Refused e) {
             return failed(pages, counts, e.getMessage(), Fault.ANSWERED);
         } catch (UncheckedIOException e) {
             // a local write failed (disk full...): says nothing about the peer; the cursor stays before the page
@@ -197,6 +207,17 @@ public class PeerPuller {
                 nextAttempt, error);
         heartbeat.checkSilence();
         return new RunResult(name, false, pages, counts[0], counts[1], counts[2], counts[3], error);
+    }
+
+    /** Before anything is imported: the peer's audit key against the checks (none without an audit trail here). */
+    private void checkKey() {
+        if (keyChecks.isEmpty()) {
+            return;
+        }
+        String pem = client.auditPublicKey().orElse(null);
+        for (PeerKeyCheck check : keyChecks) {
+            check.check(name, pem);
+        }
     }
 
     private void learnNode() {

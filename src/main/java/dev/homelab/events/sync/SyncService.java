@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Pattern;
 
 import jakarta.annotation.PreDestroy;
@@ -68,6 +69,8 @@ public class SyncService {
     ObjectMapper mapper;
 
     private volatile Exporter exporter;
+    /** Asked by every puller before it imports (the audit trail adds its key pins at its start, before this one). */
+    private final List<PeerKeyCheck> keyChecks = new CopyOnWriteArrayList<>();
     // set once at startup, read by the schedule's thread and request threads
     private volatile Map<String, PeerPuller> pullers = Map.of();
 
@@ -75,6 +78,11 @@ public class SyncService {
             @JsonProperty("interval_seconds") long intervalSeconds,
             @JsonProperty("heartbeat_window_seconds") long heartbeatWindowSeconds,
             @JsonProperty("local_arrivals") long localArrivals, List<PeerPuller.Status> peers) {
+    }
+
+    /** Adds a check asked before each pull imports anything from a peer (see {@link PeerKeyCheck}). */
+    public void addPeerKeyCheck(PeerKeyCheck check) {
+        keyChecks.add(check);
     }
 
     /** Runs after the index is built (IndexRefresher observes at APPLICATION priority). */
@@ -97,7 +105,7 @@ public class SyncService {
             }
             URI url = parseUrl(name, e.getValue().url());
             configured.put(name, new PeerPuller(name, url, e.getValue().token(), e.getValue().node(), http, importer,
-                    mapper, stateDir.resolve(name + ".json"), node, settings, Instant::now));
+                    mapper, stateDir.resolve(name + ".json"), node, settings, Instant::now, keyChecks));
         }
         pullers = Collections.unmodifiableMap(configured);
         if (scheduled()) {

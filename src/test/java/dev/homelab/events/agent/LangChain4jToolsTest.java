@@ -42,7 +42,7 @@ class LangChain4jToolsTest {
     void specificationsAreTheReadToolsWithTheCatalogsOwnSchemas() throws Exception {
         List<ToolSpecification> specs = tools.specifications();
         assertEquals(List.of("list_events", "get_event", "get_causal_chain", "get_remediation_history", "get_service_status",
-                "list_open_incidents", "get_node_status", "get_sync_status"),
+                "list_open_incidents", "get_node_status", "get_sync_status", "verify_audit_trail"),
                 specs.stream().map(ToolSpecification::name).toList());
         for (ToolSpecification s : specs) {
             ToolCatalog.Tool t = catalog.find(s.name()).orElseThrow();

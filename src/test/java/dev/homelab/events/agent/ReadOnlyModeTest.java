@@ -38,7 +38,7 @@ class ReadOnlyModeTest {
     }
 
     static final List<String> READS = List.of("list_events", "get_event", "get_causal_chain", "get_remediation_history",
-            "get_service_status", "list_open_incidents", "get_node_status", "get_sync_status");
+            "get_service_status", "list_open_incidents", "get_node_status", "get_sync_status", "verify_audit_trail");
 
     @Inject
     ToolCatalog catalog;

@@ -37,7 +37,8 @@ import io.restassured.response.Response;
 class AskTest {
 
     static final Set<String> READ_TOOLS = Set.of("list_events", "get_event", "get_causal_chain",
-            "get_remediation_history", "get_service_status", "list_open_incidents", "get_node_status", "get_sync_status");
+            "get_remediation_history", "get_service_status", "list_open_incidents", "get_node_status", "get_sync_status",
+            "verify_audit_trail");
     static final Set<String> WRITE_TOOLS = Set.of("emit_event", "record_remediation", "sync_now");
 
     @ScriptedModelResource.Inject

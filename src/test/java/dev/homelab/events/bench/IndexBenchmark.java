@@ -620,6 +620,7 @@ public final class IndexBenchmark {
         pb.environment().put("HOMELAB_EVENTS_DIR", root.toString());
         pb.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
         pb.environment().put("HOMELAB_NODE", "bench-server");
+        pb.environment().put("HOMELAB_AUDIT_KEY_FILE", root.resolveSibling(root.getFileName() + "-audit.key").toString());
         pb.environment().put("HOMELAB_INDEX_SNAPSHOT_MIN_EVENTS", "0"); // the smoke size exercises the snapshot too
         // The generated store spans 90 days ending before today: retention would archive its oldest days and
         // the next run would measure a smaller store.

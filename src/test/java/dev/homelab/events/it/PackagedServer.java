@@ -56,6 +56,10 @@ public final class PackagedServer implements AutoCloseable {
         pb.environment().put("HOMELAB_EVENTS_DIR", store.toString());
         pb.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
         pb.environment().putIfAbsent("HOMELAB_NODE", "it-node");
+        // the audit trail's signing key next to the store, never in the user's ~/.config
+        // (in a directory of this store's own: the peers' pinned keys go beside the key)
+        pb.environment().put("HOMELAB_AUDIT_KEY_FILE",
+                store.resolveSibling(store.getFileName() + "-audit").resolve("audit.key").toString());
         pb.environment().putAll(env);
         process = pb.start();
         awaitReady(Duration.ofSeconds(60));

@@ -82,6 +82,7 @@ class AnswerSizeTest {
         defaults.put("list_open_incidents", Map.of());
         defaults.put("get_node_status", Map.of());
         defaults.put("get_sync_status", Map.of());
+        defaults.put("verify_audit_trail", Map.of());
         assertEquals(catalog.readOnlyTools().stream().map(ToolCatalog.Tool::name).sorted().toList(),
                 defaults.keySet().stream().sorted().toList(), "every read tool is measured");
         for (Map.Entry<String, Map<String, Object>> e : defaults.entrySet()) {

@@ -74,8 +74,9 @@ class McpStdioIT {
             }
         }
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        // the audit trail's signing key in the test's directory, never in the user's ~/.config
         ProcessBuilder pb = new ProcessBuilder(java, "-Dquarkus.profile=stdio", "-Dhomelab.events.dir=" + tmp.resolve("events"),
-                "-Dhomelab.node=pi4", "-jar", jar.toString())
+                "-Dhomelab.audit.key-file=" + tmp.resolve("audit.key"), "-Dhomelab.node=pi4", "-jar", jar.toString())
                 .redirectError(tmp.resolve("stderr.log").toFile());
         pb.environment().putAll(env);
         env.forEach((k, v) -> {

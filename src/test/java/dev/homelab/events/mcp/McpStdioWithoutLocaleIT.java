@@ -78,7 +78,8 @@ class McpStdioWithoutLocaleIT {
                 + settings.lines().filter(l -> l.contains("file.encoding")).findFirst().orElse("?").strip());
 
         process = withoutLocale(List.of(java(), "-Dquarkus.profile=stdio", "-Dhomelab.events.dir=" + tmp.resolve("events"),
-                "-Dhomelab.node=pi4", "-jar", jar.toString())).redirectError(tmp.resolve("stderr.log").toFile()).start();
+                "-Dhomelab.audit.key-file=" + tmp.resolve("audit.key"), "-Dhomelab.node=pi4", "-jar", jar.toString()))
+                .redirectError(tmp.resolve("stderr.log").toFile()).start();
         BlockingQueue<String> lines = new LinkedBlockingQueue<>();
         Thread reader = new Thread(() -> {
             try (BufferedReader r = new BufferedReader(

@@ -37,7 +37,7 @@ class McpToolsTest {
 
     static final List<String> ALL = List.of("emit_event", "list_events", "get_event", "get_causal_chain",
             "get_remediation_history", "record_remediation", "get_service_status", "list_open_incidents", "get_node_status",
-            "sync_now", "get_sync_status");
+            "sync_now", "get_sync_status", "verify_audit_trail");
     static final Set<String> WRITES = Set.of("emit_event", "record_remediation", "sync_now");
 
     @Inject

@@ -54,7 +54,7 @@ class ToolsResourceTest {
             descriptions.put(t.name(), t.description());
         })).thenAssertResults();
         assertEquals(inputSchemas.keySet(), parameters.keySet(), "same tool names on both faces");
-        assertEquals(11, parameters.size());
+        assertEquals(12, parameters.size());
         for (String name : parameters.keySet()) {
             assertEquals(inputSchemas.get(name), parameters.get(name), name);
         }

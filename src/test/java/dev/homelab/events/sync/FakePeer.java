@@ -26,6 +26,8 @@ public final class FakePeer implements AutoCloseable {
     final AtomicInteger pagesServed = new AtomicInteger();
     volatile int dieAfterPages = Integer.MAX_VALUE;
     volatile boolean dead;
+    /** The audit public key (PEM) served at /api/audit/public-key; null: 404, as a server without an audit trail. */
+    volatile String auditPem;
     /** When not 0, every request is answered with this HTTP status (a peer that is up but refuses). */
     volatile int failWithStatus;
 
@@ -38,6 +40,18 @@ public final class FakePeer implements AutoCloseable {
             if (!abortIfDead(ex)) {
                 respond(ex, ("{\"node\":\"" + nodeName + "\"}").getBytes(StandardCharsets.UTF_8));
             }
+        });
+        server.createContext("/api/audit/public-key", ex -> {
+            if (abortIfDead(ex)) {
+                return;
+            }
+            String pem = auditPem;
+            if (pem == null) {
+                ex.sendResponseHeaders(404, -1);
+                ex.close();
+                return;
+            }
+            respond(ex, Fixtures.MAPPER.writeValueAsBytes(Map.of("node", nodeName, "pem", pem)));
         });
         server.createContext("/api/sync/export", ex -> {
             if (pagesServed.get() >= dieAfterPages) {

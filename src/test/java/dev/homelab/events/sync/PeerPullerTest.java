@@ -58,6 +58,37 @@ class PeerPullerTest {
                 localRoot.resolve(".sync/peers/nas.json"), announcer, settings, now::get);
     }
 
+    private PeerPuller pullerWithKeyCheck(PeerKeyCheck check) {
+        return new PeerPuller("nas", peer.url(), Optional.of("secret"), Optional.empty(), HttpClient.newHttpClient(),
+                new Importer(local.writer(), Importer.ArchiveLookup.NONE), Fixtures.MAPPER,
+                localRoot.resolve(".sync/peers/nas.json"), announcer, settings, now::get, List.of(check));
+    }
+
+    @Test
+    void aPullRefusedByTheKeyCheckImportsNothingAndSaysWhy() throws IOException {
+        emitOnPeer(5, Instant.parse("2026-05-30T00:00:00Z"));
+        peer.auditPem = "-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEA\n-----END PUBLIC KEY-----\n";
+        List<String> seen = new ArrayList<>();
+        PeerPuller.RunResult refused = pullerWithKeyCheck((name, pem) -> {
+            seen.add(name + ":" + pem);
+            throw new PeerKeyCheck.Refused("peer " + name + " presents another audit key");
+        }).pull();
+        assertEquals(List.of("nas:" + peer.auditPem), seen, "the check gets the key the peer publishes");
+        assertFalse(refused.ok());
+        assertEquals("peer nas presents another audit key", refused.error());
+        assertEquals(0, refused.pages());
+        assertEquals(0, Fixtures.files(localRoot).size(), "nothing imported");
+        assertEquals(0, peer.pagesServed.get(), "no page even asked for");
+
+        // a peer without an audit trail (404): the check is told so, and may let the pull go on
+        peer.auditPem = null;
+        seen.clear();
+        PeerPuller.RunResult ok = pullerWithKeyCheck((name, pem) -> seen.add(name + ":" + pem)).pull();
+        assertTrue(ok.ok(), ok.error());
+        assertEquals(List.of("nas:null"), seen);
+        assertEquals(5, ok.written());
+    }
+
     private void emitOnPeer(int n, Instant from) throws IOException {
         for (int i = 0; i < n; i++) {
             peer.node.emit(from.plusSeconds(i * 3600L), "peer-node", null);

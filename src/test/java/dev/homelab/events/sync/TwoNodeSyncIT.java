@@ -82,6 +82,9 @@ class TwoNodeSyncIT {
             ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-Xmx128m", "-XX:TieredStopAtLevel=1", "-jar", JAR.toString());
             pb.environment().put("HOMELAB_EVENTS_DIR", root.toString());
+            // each node's own audit key in a directory of its own (its peers' pinned keys go beside it), never in
+            // the user's ~/.config
+            pb.environment().put("HOMELAB_AUDIT_KEY_FILE", tmp.resolve(name + "-keys").resolve("audit.key").toString());
             pb.environment().put("HOMELAB_NODE", name);
             pb.environment().put("HOMELAB_EVENTS_TOKEN", name.equals("node-a") ? TOKEN_A : TOKEN_B);
             pb.environment().put("QUARKUS_HTTP_PORT", String.valueOf(port));
@@ -253,6 +256,42 @@ class TwoNodeSyncIT {
         assertEquals(total, peer.path("events_pulled").asInt(), "every file written exactly once: " + peer);
         assertEquals(0, peer.path("conflicts").asInt());
         assertEquals(0, peer.path("lag_events").asInt());
+    }
+
+    /**
+     * Issue 16, across nodes: node-a pins node-b's audit key at first contact; once node-b presents another key (its
+     * key file lost, a new one made at its next start), node-a imports nothing more from it and its sync status says
+     * why.
+     */
+    @Test
+    @Timeout(900)
+    void aPeerWhoseAuditKeyChangedIsReportedAndNothingMoreIsImported() throws Exception {
+        requireJar();
+        Node a = new Node("node-a", freePort());
+        Node b = new Node("node-b", freePort());
+        a.peer(b, TOKEN_B);
+        a.env.put("HOMELAB_SYNC_HEARTBEAT_WINDOW", "PT1H");
+        b.env.put("HOMELAB_SYNC_HEARTBEAT_WINDOW", "PT1H");
+        a.start();
+        b.start();
+        a.awaitReady();
+        b.awaitReady();
+        b.emit(null);
+        await("node-a pulled node-b's event", CEILING, () -> countFiles(a.root) == 1);
+        Path pin = tmp.resolve("node-a-keys").resolve("audit-peers").resolve("peer.pub");
+        String pinned = Files.readString(pin);
+        assertEquals(b.get("/api/audit/public-key").path("pem").asText(), pinned);
+
+        b.stop();
+        Files.delete(tmp.resolve("node-b-keys").resolve("audit.key"));
+        b.start().awaitReady();
+        b.emit(null);
+        await("node-a reports the changed key", CEILING, () -> a.get("/api/sync/status").path("peers").path(0)
+                .path("last_error").asText().contains("presents another audit key"));
+        String error = a.get("/api/sync/status").path("peers").path(0).path("last_error").asText();
+        assertTrue(error.contains(pin.toString()), error);
+        assertEquals(1, countFiles(a.root), "nothing imported from the peer with the changed key");
+        assertEquals(pinned, Files.readString(pin), "the pin is kept");
     }
 
     private static void requireJar() {

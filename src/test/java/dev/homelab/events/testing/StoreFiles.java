@@ -11,14 +11,18 @@ public final class StoreFiles {
     private StoreFiles() {
     }
 
-    /** Every regular file under the root, hidden ones included (temp files, probes), as relative paths. */
+    /**
+     * Every regular file under the root, hidden ones included (temp files, probes), as relative paths; not the
+     * audit trail's own files under {@code .audit/}, which its sealer writes in the background.
+     */
     public static List<String> all(Path root) throws IOException {
         if (!Files.isDirectory(root)) {
             return List.of();
         }
         try (Stream<Path> s = Files.walk(root)) {
             return s.filter(Files::isRegularFile).map(p -> root.relativize(p).toString())
-                    .filter(p -> !p.startsWith(".ready-probe-") && !p.startsWith(".write-probe-")).sorted().toList();
+                    .filter(p -> !p.startsWith(".ready-probe-") && !p.startsWith(".write-probe-"))
+                    .filter(p -> !p.startsWith(".audit/")).sorted().toList();
         }
     }
 
