@@ -32,7 +32,7 @@ import dev.homelab.events.service.Remediations;
 public class ToolCatalog implements ReadOnlyTools {
 
     /** The causal-chain view that MCP Apps hosts show beside a get_causal_chain result (docs/mcp.md, "MCP App"). */
-    public static final String CHAIN_APP_URI = "ui://homelab-events/chain.html";
+    public static final String CHAIN_APP_URI = "ui://chain";
 
     /** Tools whose results have a view: the tool's name and the {@code ui://} resource that renders them. */
     private static final Map<String, String> APPS = Map.of("get_causal_chain", CHAIN_APP_URI);
@@ -72,9 +72,8 @@ public class ToolCatalog implements ReadOnlyTools {
                 tool("get_event", false, ToolArgs.GetEvent.class, ToolResults.EventView.class, t::getEvent,
                         "One event by id; the full payload is at resource homelab://events/{id}."),
                 tool("get_causal_chain", false, ToolArgs.GetCausalChain.class, ToolResults.Chain.class, t::getCausalChain,
-                        "A chain across nodes and days: outcome (resolved, failed, in_progress, remediating), "
-                                + "failure (stage, error), first/last, recent remediation steps and events (oldest "
-                                + "first), counts left out."),
+                        "Chain across nodes and days: outcome (resolved, failed, in_progress, remediating), failure, "
+                                + "first/last, recent steps and events (oldest first), omitted counts."),
                 tool("get_remediation_history", false, ToolArgs.GetRemediationHistory.class,
                         ToolResults.History.class, t::getRemediationHistory,
                         "Remediation steps already tried for a service and/or chain, newest first, open or completed "
