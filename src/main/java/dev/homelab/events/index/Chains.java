@@ -4,7 +4,6 @@ import java.util.AbstractSet;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
@@ -143,7 +142,6 @@ final class Chains {
      * order, reading the day segments from the day of {@code sinceMicros} on.
      */
     void forEachActiveSince(IndexState s, long sinceMicros, Consumer<EventIndex.ChainView> visitor) {
-        Set<String> seen = new HashSet<>();
         long firstDay = sinceMicros == Long.MIN_VALUE ? Long.MIN_VALUE : DaySegment.dayOf(sinceMicros);
         for (DaySegment d : s.days) {
             if (d.key < firstDay) {
@@ -160,12 +158,22 @@ final class Chains {
                         continue;
                     }
                     corr = own; // a lone event whose id other events use as their correlation id
-                }
-                if (seen.add(corr)) {
-                    int[] chain = rowsOf(s, corr);
-                    if (chain.length > 0) {
-                        visitor.accept(new EventIndex.ChainView(s, chain, corr));
+                } else {
+                    // a chain is active in the window when its newest row is, so it is visited at that row, once,
+                    // with no set of the chains seen: a look at the last row of its array (rows beyond this state's
+                    // count are not in it yet) skips the others without copying the chain
+                    int[] raw = rows.get(corr);
+                    int k = raw == null ? -1 : raw.length - 1;
+                    while (k >= 0 && raw[k] >= s.count) {
+                        k--;
                     }
+                    if (k < 0 || raw[k] != r) {
+                        continue;
+                    }
+                }
+                int[] chain = rowsOf(s, corr); // includes a lone event whose id it is, which may be newer still
+                if (chain.length > 0 && chain[chain.length - 1] == r) {
+                    visitor.accept(new EventIndex.ChainView(s, chain, corr));
                 }
             }
         }

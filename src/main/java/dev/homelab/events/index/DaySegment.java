@@ -28,6 +28,28 @@ final class DaySegment {
         this.service = Postings.build(rows, c.service, services);
     }
 
+    private DaySegment(long key, int[] rows, Postings node, Postings type, Postings sev, Postings source,
+            Postings service) {
+        this.key = key;
+        this.rows = rows;
+        this.node = node;
+        this.type = type;
+        this.sev = sev;
+        this.source = source;
+        this.service = service;
+    }
+
+    /**
+     * The segment of the same day holding {@code rows}, whose first {@code from} rows are those of {@code old}, in
+     * the same positions: only the postings from {@code from} on are built ({@link Postings#extend}).
+     */
+    static DaySegment extend(DaySegment old, int[] rows, int from, RowColumns c) {
+        return new DaySegment(old.key, rows, Postings.extend(old.node, rows, from, r -> c.node[r]),
+                Postings.extend(old.type, rows, from, r -> c.type[r]), Postings.extend(old.sev, rows, from, r -> c.sev[r]),
+                Postings.extend(old.source, rows, from, r -> c.source[r]),
+                Postings.extend(old.service, rows, from, r -> c.service[r]));
+    }
+
     /** The day (since the epoch, UTC) of a timestamp in micros. */
     static long dayOf(long micros) {
         return Math.floorDiv(micros, DAY_MICROS);

@@ -120,8 +120,9 @@ final class DirectoryReconciler {
         List<String> gone = new ArrayList<>();
         for (String rel : relativePaths) {
             String[] parts = rel.split("/");
-            if (parts.length != 3 || !EventFileName.isDateDirectory(parts[0]) || !EventFileName.isNodeDirectory(parts[1])) {
-                continue;
+            if (parts.length != 3 || !EventFileName.isDateDirectory(parts[0]) || !EventFileName.isNodeDirectory(parts[1])
+                    || index.beingWritten(rel)) {
+                continue; // not of the layout, or this process's own write, which its writer indexes
             }
             if (!Files.exists(root.resolve(rel), LinkOption.NOFOLLOW_LINKS)) {
                 if (index.containsPath(rel)) {

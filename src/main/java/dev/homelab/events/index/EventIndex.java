@@ -186,6 +186,29 @@ public class EventIndex {
         return row < 0 ? Optional.empty() : Optional.of(s.entry(row));
     }
 
+    /**
+     * Paths this process's {@link EventWriter} is writing right now: it indexes each one itself once the file is
+     * durable, so the watcher, which sees the link a moment before, does not read and parse the file a second
+     * time (under load it often came first, and then read and parsed the file the writer was about to index). A
+     * write that fails is withdrawn by the store; a file left behind anyway, or another process's file of the same
+     * name written meanwhile, is found by the next reconciliation pass.
+     */
+    private final Set<String> ownWrites = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /** Marks a path as being written by this process ({@link #ownWrites}); {@code false} ends the mark. */
+    void writing(String relativePath, boolean inProgress) {
+        if (inProgress) {
+            ownWrites.add(relativePath);
+        } else {
+            ownWrites.remove(relativePath);
+        }
+    }
+
+    /** Whether this process is writing that path right now and will index it itself. */
+    boolean beingWritten(String relativePath) {
+        return ownWrites.contains(relativePath);
+    }
+
     public boolean containsPath(String relativePath) {
         return paths.rowOf(state, relativePath) >= 0;
     }

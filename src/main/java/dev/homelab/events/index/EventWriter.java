@@ -125,22 +125,28 @@ public class EventWriter {
 
     private Written append(Event event, boolean nameTakenIsConflict) throws IOException {
         Timer.Sample sample = Timer.start();
-        Path relative;
+        String path = store.relativePathOf(event).toString();
+        index.writing(path, true); // the watcher leaves it to us (see EventIndex.ownWrites)
         try {
-            relative = store.append(event);
-        } catch (FileAlreadyExistsException e) {
-            if (nameTakenIsConflict) {
-                rejected("conflict");
+            Path relative;
+            try {
+                relative = store.append(event);
+            } catch (FileAlreadyExistsException e) {
+                if (nameTakenIsConflict) {
+                    rejected("conflict");
+                }
+                throw e;
+            } catch (IOException e) {
+                rejected("io_error");
+                throw e;
+            } finally {
+                sample.stop(writeTimer);
             }
-            throw e;
-        } catch (IOException e) {
-            rejected("io_error");
-            throw e;
+            indexWritten(event, relative, null, "new");
+            return new Written(event, relative.toString());
         } finally {
-            sample.stop(writeTimer);
+            index.writing(path, false);
         }
-        indexWritten(event, relative, null, "new");
-        return new Written(event, relative.toString());
     }
 
     /**
@@ -245,19 +251,24 @@ public class EventWriter {
         }
         Timer.Sample sample = Timer.start();
         EventStore.ImportOutcome outcome;
+        index.writing(path, true); // the watcher leaves it to us (see EventIndex.ownWrites)
         try {
-            outcome = store.importFile(checked);
-        } catch (IOException e) {
-            rejected("io_error");
-            throw e;
+            try {
+                outcome = store.importFile(checked);
+            } catch (IOException e) {
+                rejected("io_error");
+                throw e;
+            } finally {
+                sample.stop(writeTimer);
+            }
+            if (outcome == EventStore.ImportOutcome.WRITTEN) {
+                indexWritten(event, checked.relativePath(), bytes, "import");
+            }
         } finally {
-            sample.stop(writeTimer);
+            index.writing(path, false);
         }
         return switch (outcome) {
-            case WRITTEN -> {
-                indexWritten(event, checked.relativePath(), bytes, "import");
-                yield imported(ImportResult.Outcome.WRITTEN, relativePath, null);
-            }
+            case WRITTEN -> imported(ImportResult.Outcome.WRITTEN, relativePath, null);
             case IDENTICAL -> imported(ImportResult.Outcome.IDENTICAL, relativePath, null);
             case CONFLICT -> imported(ImportResult.Outcome.CONFLICT, relativePath,
                     "a different file with this path is already stored; it was kept");

@@ -1,6 +1,7 @@
 package dev.homelab.events.index;
 
 import java.util.Arrays;
+import java.util.function.IntUnaryOperator;
 
 import dev.homelab.events.Severity;
 
@@ -94,6 +95,54 @@ final class Postings {
         }
         return new Postings(keys, lists);
     }
+
+    /**
+     * The postings of a segment that keeps the first {@code from} positions of {@code old}'s segment and whose
+     * positions from {@code from} on are {@code rows[from..]} (new rows, or old ones moved by them). Costs the
+     * suffix and the lists it touches, not the whole day: lists without positions from {@code from} on, before or
+     * after, are shared with {@code old} (they are immutable). The common append of an event at (or near) the end
+     * of its day is then a copy of a few lists instead of a rebuild of every list ({@link #build}).
+     *
+     * @param keyOf the key (dictionary id, severity ordinal) of a row
+     */
+    static Postings extend(Postings old, int[] rows, int from, IntUnaryOperator keyOf) {
+        int m = rows.length - from;
+        long[] pairs = new long[m]; // key, then position: sorted, they group the suffix by key, positions ascending
+        for (int p = from; p < rows.length; p++) {
+            pairs[p - from] = ((long) keyOf.applyAsInt(rows[p]) << 32) | p;
+        }
+        Arrays.sort(pairs);
+        int[] keys = new int[old.keys.length + m];
+        int[][] lists = new int[keys.length][];
+        int n = 0;
+        int i = 0;
+        int j = 0;
+        while (i < old.keys.length || j < m) {
+            int pairKey = j < m ? (int) (pairs[j] >>> 32) : Integer.MAX_VALUE;
+            int key = i < old.keys.length ? Math.min(old.keys[i], pairKey) : pairKey;
+            int[] base = i < old.keys.length && old.keys[i] == key ? old.lists[i++] : EMPTY;
+            int cut = Arrays.binarySearch(base, from);
+            cut = cut >= 0 ? cut : -cut - 1; // positions before the suffix stay
+            int end = j;
+            while (end < m && (int) (pairs[end] >>> 32) == key) {
+                end++;
+            }
+            int[] list = base;
+            if (cut < base.length || end > j) {
+                list = Arrays.copyOf(base, cut + end - j);
+                for (int k = cut; j < end; k++, j++) {
+                    list[k] = (int) pairs[j];
+                }
+            }
+            if (list.length > 0) {
+                keys[n] = key;
+                lists[n++] = list;
+            }
+        }
+        return new Postings(Arrays.copyOf(keys, n), Arrays.copyOf(lists, n));
+    }
+
+    private static final int[] EMPTY = new int[0];
 
     /** Postings of the severity column (severity ordinals are the keys). */
     static Postings buildSeverity(int[] rows, byte[] column) {

@@ -164,15 +164,23 @@ final class RowWriter {
         return removed;
     }
 
-    /** Replaces one day's segment with its rows plus {@code added} minus {@code removed}, in listing order. */
+    /**
+     * Replaces one day's segment with its rows plus {@code added} minus {@code removed}, in listing order. Rows
+     * added near the end of their day (events arriving as they happen: every write of this server) keep the
+     * positions before them, so only the postings from there on are built ({@link DaySegment#extend}); this runs
+     * under the index's lock for every event written, and a whole rebuild costs the size of the day.
+     */
     private void rebuildDay(long key, List<Integer> added, Set<Integer> removed) {
         int at = DaySegment.indexOf(days, key);
         int[] old = at >= 0 ? days[at].rows : new int[0];
         int[] fresh = ListingOrder.sortRows(cols, nodeDict.names, added);
+        // the rows before the first new one keep their positions (a removal moves everything after it)
+        int keep = removed.isEmpty() && fresh.length > 0 ? firstAfter(old, fresh[0]) : 0;
         int[] merged = new int[old.length + fresh.length - removed.size()];
-        int i = 0;
+        System.arraycopy(old, 0, merged, 0, keep);
+        int i = keep;
         int j = 0;
-        int k = 0;
+        int k = keep;
         while (i < old.length || j < fresh.length) {
             int next;
             if (j >= fresh.length || (i < old.length && ListingOrder.rows(cols, nodeDict.names, old[i], fresh[j]) <= 0)) {
@@ -184,16 +192,20 @@ final class RowWriter {
                 merged[k++] = next;
             }
         }
+        if (at >= 0 && k == merged.length && keep > 0 && merged.length - keep <= merged.length / 2) {
+            replaceDay(at, DaySegment.extend(days[at], merged, keep, cols));
+            return;
+        }
         DaySegment day = segment(key, k == merged.length ? merged : Arrays.copyOf(merged, k));
         DaySegment[] next;
         if (at >= 0) {
-            next = days.clone();
             if (day.rows.length == 0) {
                 next = new DaySegment[days.length - 1];
                 System.arraycopy(days, 0, next, 0, at);
                 System.arraycopy(days, at + 1, next, at, days.length - at - 1);
             } else {
-                next[at] = day;
+                replaceDay(at, day);
+                return;
             }
         } else {
             int ins = -at - 1;
@@ -202,6 +214,27 @@ final class RowWriter {
             next[ins] = day;
             System.arraycopy(days, ins, next, ins + 1, days.length - ins);
         }
+        days = next;
+    }
+
+    /** The first position in {@code rows} (listing order) of a row that comes after {@code row}. */
+    private int firstAfter(int[] rows, int row) {
+        int lo = 0;
+        int hi = rows.length;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (ListingOrder.rows(cols, nodeDict.names, rows[mid], row) <= 0) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
+    }
+
+    private void replaceDay(int at, DaySegment day) {
+        DaySegment[] next = days.clone();
+        next[at] = day;
         days = next;
     }
 

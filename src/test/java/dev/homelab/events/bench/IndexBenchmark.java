@@ -62,8 +62,8 @@ public final class IndexBenchmark {
     static final ObjectMapper MAPPER = new ObjectMapper();
 
     record Options(int events, long seed, Path dir, boolean server, boolean smoke, Path out, Duration emitFor,
-            int iterations, String serverHeap, boolean generateOnly, boolean scanOnly, boolean viewsOnly,
-            boolean consoleOnly, int consoleRuns) {
+            int iterations, String serverHeap, boolean generateOnly, boolean scanOnly, boolean viewsOnly, boolean writesOnly,
+            int rounds, List<String> serverJvmArgs, Path serverJar, boolean consoleOnly, int consoleRuns) {
     }
 
     private final Options o;
@@ -85,6 +85,11 @@ public final class IndexBenchmark {
         boolean generateOnly = false;
         boolean scanOnly = false;
         boolean viewsOnly = false;
+        boolean writesOnly = false;
+        Integer rounds = null;
+        Integer emitSeconds = null;
+        List<String> serverJvmArgs = new ArrayList<>();
+        Path serverJar = dev.homelab.events.it.PackagedServer.JAR;
         boolean consoleOnly = false;
         int consoleRuns = 10;
         for (int i = 0; i < args.length; i++) {
@@ -99,24 +104,34 @@ public final class IndexBenchmark {
                 case "--generate-only" -> generateOnly = true;
                 case "--scan-only" -> scanOnly = true;
                 case "--views-only" -> viewsOnly = true;
+                case "--writes-only" -> writesOnly = true;
+                case "--rounds" -> rounds = Integer.parseInt(args[++i]);
+                case "--emit-seconds" -> emitSeconds = Integer.parseInt(args[++i]);
+                case "--server-jvm-arg" -> serverJvmArgs.add(args[++i]);
+                case "--server-jar" -> serverJar = Path.of(args[++i]);
                 case "--console-only" -> consoleOnly = true;
                 case "--console-runs" -> consoleRuns = Integer.parseInt(args[++i]);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                        + "; allowed: --events N, --seed S, --dir PATH, --server, --smoke, --out FILE, --server-heap SIZE, --generate-only, --scan-only, --views-only, --console-only, --console-runs N");
+                        + "; allowed: --events N, --seed S, --dir PATH, --server, --smoke, --out FILE, --server-heap SIZE, "
+                        + "--generate-only, --scan-only, --views-only, --writes-only, --rounds N, --emit-seconds S, "
+                        + "--server-jvm-arg ARG, --server-jar PATH, --console-only, --console-runs N");
             }
         }
         if (smoke && events == 100_000) {
             events = 3_000;
         }
         // The smoke size gets a store of its own, so CI never shares one with a benchmark run left on the machine.
-        boolean ownDir = dir == null && smoke;
+        boolean ownDir = dir == null && (smoke || writesOnly);
         if (ownDir) {
-            dir = Files.createTempDirectory("homelab-bench-smoke-");
+            dir = Files.createTempDirectory(writesOnly ? "homelab-bench-writes-" : "homelab-bench-smoke-");
         } else if (dir == null) {
             dir = Path.of(System.getProperty("java.io.tmpdir"), "homelab-bench-" + events + "-" + seed);
         }
-        Options o = new Options(events, seed, dir, server, smoke, out, Duration.ofSeconds(smoke ? 1 : 8),
-                smoke ? 2_000 : 20_000, heap, generateOnly, scanOnly, viewsOnly, consoleOnly, smoke ? 2 : consoleRuns);
+        Options o = new Options(events, seed, dir, server, smoke, out,
+                Duration.ofSeconds(emitSeconds != null ? emitSeconds : smoke ? 1 : 8), smoke ? 2_000 : 20_000, heap,
+                generateOnly,
+                scanOnly, viewsOnly, writesOnly, rounds != null ? rounds : smoke ? 1 : 3, List.copyOf(serverJvmArgs),
+                serverJar, consoleOnly, smoke ? 2 : consoleRuns);
         try {
             new IndexBenchmark(o).run();
         } finally {
@@ -136,6 +151,14 @@ public final class IndexBenchmark {
             put("Machine load average at start (1/5/15 min; 2 cores shared with other work)", loadAverage());
             consoleOnly(root, sample);
             removeEmitted(root);
+            put("Machine load average at the end", loadAverage());
+            report();
+            return;
+        }
+        if (o.writesOnly()) {
+            // only the write faces and their references, on an empty store of their own
+            put("Machine load average at start (1/5/15 min; 2 cores shared with other work)", loadAverage());
+            writesOnly(root);
             put("Machine load average at the end", loadAverage());
             report();
             return;
@@ -195,7 +218,9 @@ public final class IndexBenchmark {
         restarted = null;
 
         queries(store, index, sample);
-        storeThroughput(store);
+        if (!o.server()) {
+            storeThroughput(store); // with --server, side by side with the faces (WriteBenchmark)
+        }
         index = null;
         reconciler = null;
         System.gc();
@@ -364,7 +389,7 @@ public final class IndexBenchmark {
     // ------------------------------------------------------------------ server
 
     void server(Path root, StoreGenerator.Sample sample) throws Exception {
-        Path jar = dev.homelab.events.it.PackagedServer.JAR;
+        Path jar = o.serverJar();
         check(Files.exists(jar), jar + " exists (run ./mvnw package first)");
         deleteTree(root.resolve(".index"));
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -376,18 +401,7 @@ public final class IndexBenchmark {
         put("Server start, no snapshot (JVM start to readiness UP, -Xmx" + o.serverHeap() + ")", String.format("%.1f s", cold));
         try {
             bashVisibility(http, base, root);
-            for (int writers : new int[]{ 1, 8 }) {
-                double rate = throughput(writers, () -> {
-                    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/api/events"))
-                            .header("Content-Type", "application/json")
-                            .POST(HttpRequest.BodyPublishers.ofString(restBody())).build(),
-                            HttpResponse.BodyHandlers.ofString());
-                    check(r.statusCode() == 201, "REST emit answered " + r.statusCode() + " " + r.body());
-                });
-                put("Durable emit through REST, " + writers + " writer" + (writers > 1 ? "s" : ""),
-                        String.format("%,.0f events/s", rate));
-            }
-            mcp(http, base);
+            writes(root, port, p);
             views(http, base);
             console(base, sample);
             Random rnd = new Random(o.seed() + 2);
@@ -414,7 +428,7 @@ public final class IndexBenchmark {
     }
 
     void viewsOnly(Path root) throws Exception {
-        Path jar = dev.homelab.events.it.PackagedServer.JAR;
+        Path jar = o.serverJar();
         check(Files.exists(jar), jar + " exists (run ./mvnw package first)");
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         int port = freePort();
@@ -430,7 +444,7 @@ public final class IndexBenchmark {
     }
 
     void consoleOnly(Path root, StoreGenerator.Sample sample) throws Exception {
-        Path jar = dev.homelab.events.it.PackagedServer.JAR;
+        Path jar = o.serverJar();
         check(Files.exists(jar), jar + " exists (run ./mvnw package first)");
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         int port = freePort();
@@ -520,52 +534,51 @@ public final class IndexBenchmark {
         };
     }
 
-    private static String restBody() {
+    static String restBody() {
         return "{\"type\":\"healthcheck_failed\",\"severity\":\"warning\",\"source\":\"bench\",\"service\":\"bench-svc\","
                 + "\"payload\":{\"message\":\"" + "x".repeat(200) + "\"}}";
     }
 
-    /** MCP emit throughput, over a raw JSON-RPC POST to /mcp (Streamable HTTP), when this build serves MCP. */
-    void mcp(HttpClient http, String base) throws Exception {
-        HttpResponse<String> init = http.send(HttpRequest.newBuilder(URI.create(base + "/mcp"))
-                .header("Content-Type", "application/json").header("Accept", "application/json, text/event-stream")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{"
-                        + "\"protocolVersion\":\"2025-06-18\",\"capabilities\":{},\"clientInfo\":{\"name\":\"bench\",\"version\":\"1\"}}}"))
-                .build(), HttpResponse.BodyHandlers.ofString());
-        if (init.statusCode() != 200) {
-            put("Durable emit through MCP", "not measured: this build has no /mcp endpoint (HTTP " + init.statusCode() + ")");
-            return;
-        }
-        String session = init.headers().firstValue("Mcp-Session-Id").orElse(null);
-        HttpRequest.Builder notify = HttpRequest.newBuilder(URI.create(base + "/mcp"))
-                .header("Content-Type", "application/json")
-                .header("Accept", "application/json, text/event-stream");
-        if (session != null) {
-            notify.header("Mcp-Session-Id", session);
-        }
-        http.send(notify.POST(HttpRequest.BodyPublishers.ofString(
-                "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}")).build(),
-                HttpResponse.BodyHandlers.ofString());
-        AtomicLong ids = new AtomicLong(2);
-        for (int writers : new int[]{ 1, 8 }) {
-            double rate = throughput(writers, () -> {
-                HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + "/mcp"))
-                        .header("Content-Type", "application/json")
-                        .header("Accept", "application/json, text/event-stream");
-                if (session != null) {
-                    b.header("Mcp-Session-Id", session);
+    /**
+     * The write faces side by side with the plain JDK durable append and the store's own append, in this run
+     * ({@link WriteBenchmark}); the rows go into the main table, the whole comparison into a note.
+     */
+    void writes(Path root, int port, Process server) throws Exception {
+        WriteBenchmark w = new WriteBenchmark(root.resolveSibling(root.getFileName() + "-writes-ref"), "127.0.0.1", port,
+                server.pid(), Duration.ofMillis(o.smoke() ? 300 : 2000), o.emitFor(), o.rounds());
+        try {
+            String table = w.run();
+            log("write rounds:%n%s", w.rounds());
+            String[][] rows = { { "Plain JDK durable append (reference)", "Reference: plain JDK durable append" },
+                    { "Store's own durable append (EventStore.append)", "Durable emit through the store" },
+                    { "REST POST /api/events", "Durable emit through REST" },
+                    { "MCP tools/call emit_event", "Durable emit through MCP" } };
+            for (String[] r : rows) {
+                for (int writers : new int[]{ 1, 8 }) {
+                    WriteBenchmark.Cell c = w.median(r[0], writers);
+                    put(r[1] + ", " + writers + " writer" + (writers > 1 ? "s" : ""),
+                            String.format("%,.0f events/s (%.0f µs CPU per event)", c.rate(), c.cpuMicrosPerEvent()));
                 }
-                String call = "{\"jsonrpc\":\"2.0\",\"id\":" + ids.incrementAndGet() + ",\"method\":\"tools/call\",\"params\":{"
-                        + "\"name\":\"emit_event\",\"arguments\":{\"type\":\"healthcheck_failed\",\"severity\":\"warning\","
-                        + "\"source\":\"bench\",\"service\":\"bench-svc\",\"payload\":{\"message\":\"" + "x".repeat(200)
-                        + "\"}}}}";
-                HttpResponse<String> r = http.send(b.POST(HttpRequest.BodyPublishers.ofString(call)).build(),
-                        HttpResponse.BodyHandlers.ofString());
-                check(r.statusCode() == 200 && !r.body().contains("\"isError\":true"), "MCP emit answered " + r.statusCode()
-                        + " " + r.body());
-            });
-            put("Durable emit through MCP, " + writers + " writer" + (writers > 1 ? "s" : ""),
-                    String.format("%,.0f events/s", rate));
+            }
+            notes.add("Write faces side by side (same run):\n\n" + table);
+        } finally {
+            w.cleanUp();
+        }
+    }
+
+    /** {@code --writes-only}: the packaged server on an empty store, and the write faces side by side. */
+    void writesOnly(Path root) throws Exception {
+        Path jar = o.serverJar();
+        check(Files.exists(jar), jar + " exists (run ./mvnw package first)");
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        int port = freePort();
+        Process p = startServer(jar, root, port);
+        try {
+            put("Server start on an empty store (JVM start to readiness UP)",
+                    String.format("%.1f s", awaitReady(http, "http://127.0.0.1:" + port, p)));
+            writes(root, port, p);
+        } finally {
+            stopServer(p);
         }
     }
 
@@ -613,8 +626,11 @@ public final class IndexBenchmark {
     }
 
     private Process startServer(Path jar, Path root, int port) throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx" + o.serverHeap(), "-jar", jar.toString()).redirectErrorStream(true)
+        List<String> command = new ArrayList<>(
+                List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + o.serverHeap()));
+        command.addAll(o.serverJvmArgs()); // e.g. -XX:StartFlightRecording=filename=/tmp/server.jfr,settings=profile
+        command.addAll(List.of("-jar", jar.toString()));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(Path.of(System.getProperty("java.io.tmpdir"),
                         "homelab-bench-server.log").toFile()));
         pb.environment().put("HOMELAB_EVENTS_DIR", root.toString());
@@ -768,7 +784,8 @@ public final class IndexBenchmark {
 
     void report() throws IOException {
         StringBuilder b = new StringBuilder();
-        b.append("| Measure (").append(String.format("%,d", o.events())).append(" events) | Result |\n|---|---|\n");
+        b.append("| Measure (").append(o.writesOnly() ? "write faces, empty store" : String.format("%,d events", o.events()))
+                .append(") | Result |\n|---|---|\n");
         results.forEach((k, v) -> b.append("| ").append(k).append(" | ").append(v).append(" |\n"));
         notes.forEach(n -> b.append("\n").append(n).append('\n'));
         System.out.println();

@@ -132,6 +132,50 @@ class EventIndexTest {
         }
     }
 
+    /**
+     * Events written as they happen land at (or, with concurrent writers, just before) the end of their day, and
+     * the day's postings are then extended rather than rebuilt: answers must stay what a brute-force filter
+     * gives, also when a node, type, source or service appears for the first time in the middle of the day.
+     */
+    @Test
+    void eventsArrivingAsTheyHappenAreIndexedExactly() {
+        Random rnd = new Random(20261130L);
+        List<IndexEntry> entries = new ArrayList<>(randomEntries(rnd, 1000));
+        EventIndex index = new EventIndex();
+        index.addAll(entries);
+        long now = BASE + 5L * 24 * 3600 * 1_000_000L; // the day after the random entries
+        for (int i = 0; i < 1500; i++) {
+            // mostly later than everything so far; sometimes a little earlier (a writer that took its time), or a tie
+            now += rnd.nextInt(10) == 0 ? 0 : rnd.nextInt(2_000_000);
+            long ts = rnd.nextInt(5) == 0 ? now - rnd.nextInt(5_000_000) : now;
+            UUID id = UUID.randomUUID();
+            boolean fresh = rnd.nextInt(40) == 0;
+            String node = fresh ? "new-node-" + i : NODES[rnd.nextInt(NODES.length)];
+            String type = fresh ? "custom_" + i : TYPES[rnd.nextInt(TYPES.length)];
+            String cid = rnd.nextBoolean() ? id.toString() : entries.get(rnd.nextInt(entries.size())).correlationId();
+            IndexEntry e = new IndexEntry(id, ts, node, type, Severity.values()[rnd.nextInt(4)],
+                    fresh ? "source-" + i : SOURCES[rnd.nextInt(SOURCES.length)],
+                    fresh ? "service-" + i : SERVICES[rnd.nextInt(SERVICES.length)], cid, RowPaths.derive(ts, node, type, id));
+            entries.add(e);
+            assertEquals(Optional.empty(), index.add(e));
+            if (i % 50 == 0) {
+                for (int k = 0; k < 20; k++) {
+                    EventQuery q = randomQuery(rnd, entries, null);
+                    assertEquals(bruteForce(entries, q), index.query(q), "after " + i + " adds: " + q);
+                }
+                EventQuery today = new EventQuery(Timestamps.fromMicros(now - 3_600_000_000L), null, Set.of(node),
+                        Set.of(type), Severity.INFO, e.service(), e.source(), null, rnd.nextBoolean(), null, 10);
+                assertEquals(bruteForce(entries, today), index.query(today), "after " + i + " adds: " + today);
+            }
+        }
+        assertEquals(entries.size(), index.size());
+        for (int i = 0; i < 1000; i++) {
+            EventQuery q = randomQuery(rnd, entries,
+                    rnd.nextBoolean() ? null : Cursor.of(entries.get(rnd.nextInt(entries.size()))));
+            assertEquals(bruteForce(entries, q), index.query(q), q.toString());
+        }
+    }
+
     @Test
     void answersStayExactAfterRemovals() {
         Random rnd = new Random(7L);

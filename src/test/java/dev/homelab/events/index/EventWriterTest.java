@@ -2,6 +2,7 @@ package dev.homelab.events.index;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -64,6 +65,37 @@ class EventWriterTest {
         assertThrows(FileAlreadyExistsException.class, () -> writer.append(e), "a name is never reused");
         assertEquals(1, count("homelab.events.rejected", "reason", "conflict"));
         assertEquals(1, index.size());
+    }
+
+    /**
+     * The watcher sees this server's link before the writer has forced the directory and indexed the file: it
+     * must leave the file to the writer instead of reading and parsing it a second time.
+     */
+    @Test
+    void theWatcherLeavesAFileBeingCommittedToItsWriter() throws IOException {
+        Reconciler reconciler = new Reconciler(store, index, 1);
+        int[] indexedByWatcher = { -1 };
+        boolean[] indexedMeanwhile = { true };
+        Event e = TestEvents.event("deployment_started", "pi4", "web", "c-9", AT);
+        String path = store.relativePathOf(e).toString();
+        EventStore committing = new EventStore(root, store.codec(), store.fileMaxBytes()) {
+            @Override
+            protected void forceDirectory(Path dir) throws IOException {
+                if (Files.exists(root.resolve(path))) { // linked, not yet acknowledged: what the watcher sees
+                    indexedByWatcher[0] = reconciler.indexFiles(java.util.List.of(path));
+                    indexedMeanwhile[0] = index.containsPath(path);
+                }
+                super.forceDirectory(dir);
+            }
+        };
+        new EventWriter(committing, index, metrics).append(e);
+
+        assertEquals(0, indexedByWatcher[0], "the watcher read nothing");
+        assertFalse(indexedMeanwhile[0], "nothing is indexed before the directory is forced");
+        assertEquals(path, index.get(e.id()).orElseThrow().relativePath(), "the writer indexed it");
+        assertEquals(0, reconciler.indexFiles(java.util.List.of(path)), "a later look finds it indexed");
+        assertEquals(1, index.size());
+        reconciler.close();
     }
 
     @Test
