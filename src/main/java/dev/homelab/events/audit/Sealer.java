@@ -241,7 +241,9 @@ final class Sealer implements EventFileListener, AutoCloseable {
         try {
             Path file = layout.seals(d.date(), d.node());
             if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
-                record(d).open();
+                DayRecord rec = record(d);
+                rec.open(); // ends a torn last line
+                rec.closeChannel();
             }
             return work.run(SealFile.read(file));
         } finally {
@@ -333,7 +335,7 @@ final class Sealer implements EventFileListener, AutoCloseable {
         }
     }
 
-    /** One node-day's seal record: the paths it holds and its append channel. Guarded by the sealer's lock. */
+    /** One node-day's seal record: the paths it holds and, while appending, its channel. Guarded by the sealer's lock. */
     private final class DayRecord {
         final NodeDay day;
         final Path file;
@@ -379,14 +381,22 @@ final class Sealer implements EventFileListener, AutoCloseable {
             }
         }
 
+        /**
+         * Appends and closes again: no file of the store stays open for writing between batches, so an operator can
+         * still remount the store read-only (a busy mount refuses that; StoreFaultsTest.readOnlyStore).
+         */
         void append(List<Seal> seals) throws IOException {
-            open();
             ByteArrayOutputStream buf = new ByteArrayOutputStream(seals.size() * 260);
             for (Seal s : seals) {
                 buf.writeBytes(s.toLine());
             }
-            write(channel, buf.toByteArray());
-            channel.force(true); // the seals are durable only now
+            open();
+            try {
+                write(channel, buf.toByteArray());
+                channel.force(true); // the seals are durable only now
+            } finally {
+                closeChannel();
+            }
         }
 
         private void write(FileChannel ch, byte[] bytes) throws IOException {

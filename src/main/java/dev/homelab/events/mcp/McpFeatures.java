@@ -139,24 +139,47 @@ public class McpFeatures {
 
     /** Runs a tool; the service's exceptions become isError results with the message, never a stack trace. */
     ToolResponse callTool(ToolCatalog.Tool t, Map<String, Object> args) {
+        Outcome o = run(t, args);
+        // structuredContent for current clients, the same JSON as text for older ones
+        return o.error()
+                ? ToolResponse.error(o.text())
+                : new ToolResponse(false, List.of(new TextContent(o.text())), new JsonObject(o.text()), null);
+    }
+
+    /** The same call as a 2026-07-28 CallToolResult ({@link McpModern}): identical content, identical errors. */
+    Map<String, Object> toolResult(ToolCatalog.Tool t, Map<String, Object> args) {
+        Outcome o = run(t, args);
+        Map<String, Object> r = new java.util.LinkedHashMap<>();
+        r.put("content", List.of(Map.of("type", "text", "text", o.text())));
+        if (o.error()) {
+            r.put("isError", true);
+        } else {
+            r.put("structuredContent", new JsonObject(o.text()).getMap());
+        }
+        return r;
+    }
+
+    /** A tool's answer: its result as JSON text, or the message of an isError result. */
+    private record Outcome(boolean error, String text) {
+    }
+
+    private Outcome run(ToolCatalog.Tool t, Map<String, Object> args) {
         try {
             Object result = catalog.call(t, mapper.readTree(io.vertx.core.json.Json.encode(args)));
-            String text = mapper.writeValueAsString(result);
-            // structuredContent for current clients, the same JSON as text for older ones
-            return new ToolResponse(false, List.of(new TextContent(text)), new JsonObject(text), null);
+            return new Outcome(false, mapper.writeValueAsString(result));
         } catch (InvalidInputException e) {
-            return ToolResponse.error("Invalid arguments: " + e.getMessage());
+            return new Outcome(true, "Invalid arguments: " + e.getMessage());
         } catch (NotFoundException e) {
-            return ToolResponse.error("Not found: " + e.getMessage());
+            return new Outcome(true, "Not found: " + e.getMessage());
         } catch (ConflictException e) {
-            return ToolResponse.error("Conflict: " + e.getMessage());
+            return new Outcome(true, "Conflict: " + e.getMessage());
         } catch (StoreUnavailableException e) {
-            return ToolResponse.error("Store unavailable: " + e.getMessage());
+            return new Outcome(true, "Store unavailable: " + e.getMessage());
         } catch (JsonProcessingException e) {
-            return ToolResponse.error("Invalid arguments: not valid JSON");
+            return new Outcome(true, "Invalid arguments: not valid JSON");
         } catch (RuntimeException e) {
             LOG.errorf(e, "Tool %s failed", t.name());
-            return ToolResponse.error("Internal error in " + t.name() + "; the server log has the details");
+            return new Outcome(true, "Internal error in " + t.name() + "; the server log has the details");
         }
     }
 

@@ -203,6 +203,11 @@ public class McpFront {
         if (p != null && p.hasNonNull("cursor")) {
             return invalidParams(id, notification, method, "unknown cursor (this list has a single page)");
         }
+        return notification ? reply(null) : reply(result(id, listResult(field, infos)));
+    }
+
+    /** The result of tools/list or prompts/list (both protocol eras): the registrations, compacted. */
+    ObjectNode listResult(String field, Iterable<? extends FeatureManager.FeatureInfo> infos) {
         ObjectNode result = mapper.createObjectNode();
         var array = result.putArray(field);
         for (FeatureManager.FeatureInfo info : infos) {
@@ -218,7 +223,7 @@ public class McpFront {
                 throw new IllegalStateException(e);
             }
         }
-        return notification ? reply(null) : reply(result(id, result));
+        return result;
     }
 
     /**
@@ -257,6 +262,24 @@ public class McpFront {
             return invalidParams(id, notification, "tools/call", "'arguments' must be an object of the tool's arguments, not "
                     + args.getNodeType().toString().toLowerCase(java.util.Locale.ROOT));
         }
+        if (catalog.find(name.textValue()).isEmpty()) {
+            return PASS; // an unknown tool is the library's "Invalid tool name"
+        }
+        ObjectNode refused = nullArguments(id, name.textValue(), args);
+        if (refused == null) {
+            return PASS;
+        }
+        return notification ? reply(null) : reply(refused);
+    }
+
+    /**
+     * The isError result for tool arguments set to null (both protocol eras), or null when there are none: MCP
+     * keeps to the schema, where an optional argument is omitted, never null.
+     */
+    ObjectNode nullArguments(JsonNode id, String tool, JsonNode args) {
+        if (args == null || !args.isObject()) {
+            return null;
+        }
         List<FieldError> nulls = new ArrayList<>();
         for (Map.Entry<String, JsonNode> e : args.properties()) {
             if (e.getValue().isNull()) {
@@ -264,13 +287,11 @@ public class McpFront {
                         "must not be null; omit an optional argument to use its default"));
             }
         }
-        if (nulls.isEmpty() || catalog.find(name.textValue()).isEmpty()) {
-            return PASS; // an unknown tool is the library's "Invalid tool name"
+        if (nulls.isEmpty()) {
+            return null;
         }
-        LOG.debugf("MCP tools/call %s refused: null arguments", name.textValue());
-        return notification
-                ? reply(null)
-                : reply(toolError(id, "Invalid arguments: " + new InvalidInputException(nulls).getMessage()));
+        LOG.debugf("MCP tools/call %s refused: null arguments", tool);
+        return toolError(id, "Invalid arguments: " + new InvalidInputException(nulls).getMessage());
     }
 
     private Decision promptsGet(JsonNode id, boolean notification, ObjectNode p) {

@@ -54,6 +54,8 @@ public class McpHttpFront {
     static final int PRIORITY = 4990;
     static final String SESSION = "Mcp-Session-Id";
     static final String VERSION = "MCP-Protocol-Version";
+    static final String MCP_METHOD = "Mcp-Method";
+    static final String MCP_NAME = "Mcp-Name";
     private static final String MCP = "/mcp";
     private static final String LEGACY_SSE = "/mcp/sse";
     private static final String LEGACY_MESSAGES = "/mcp/messages/";
@@ -62,7 +64,11 @@ public class McpHttpFront {
     @Inject
     McpFront front;
     @Inject
+    McpModern modern;
+    @Inject
     McpSessions sessions;
+    @Inject
+    McpSubscriptions subscriptions;
     @Inject
     ObjectMapper mapper;
 
@@ -74,8 +80,8 @@ public class McpHttpFront {
         String path = ctx.normalizedPath();
         HttpMethod method = ctx.request().method();
         if (path.equals(MCP)) {
-            if (!versionSupported(ctx)) {
-                return;
+            if (method != HttpMethod.POST && !versionSupported(ctx, null)) {
+                return; // a POST is checked once its body is read, so the answer carries the request's id
             }
             if (method == HttpMethod.POST) {
                 post(ctx);
@@ -99,11 +105,14 @@ public class McpHttpFront {
         }
     }
 
-    private boolean versionSupported(RoutingContext ctx) {
+    private boolean versionSupported(RoutingContext ctx, JsonNode body) {
         String v = ctx.request().getHeader(VERSION);
-        if (v != null && !McpFront.SUPPORTED_VERSIONS.contains(v.strip())) {
-            refuse(ctx, 400, null, McpFront.INVALID_REQUEST, "Bad Request: unsupported " + VERSION + " '"
-                    + Text.echo(v, 40) + "'; supported: " + String.join(", ", McpFront.SUPPORTED_VERSIONS));
+        if (v != null && !McpModern.supported().contains(v.strip())) {
+            LOG.debugf("MCP %s %s answered 400: unsupported %s", ctx.request().method(), ctx.normalizedPath(), VERSION);
+            // -32022 with the supported list (2026-07-28): a client of either era can pick a version from it
+            boolean modernBody = McpModern.isModern(body);
+            json(ctx, 400, modern.unsupported(body == null ? null : id(body), v.strip(),
+                    modernBody ? McpModern.VERSIONS : McpModern.supported()));
             return false;
         }
         return true;
@@ -116,7 +125,12 @@ public class McpHttpFront {
             return;
         }
         JsonNode body = body(ctx);
-        if (body == null) {
+        if (body == null || !versionSupported(ctx, body)) {
+            return;
+        }
+        String headerVersion = ctx.request().getHeader(VERSION);
+        if (McpModern.isModern(body) || McpModern.isModernVersion(headerVersion == null ? null : headerVersion.strip())) {
+            modernPost(ctx, body);
             return;
         }
         String sessionId = ctx.request().getHeader(SESSION);
@@ -159,7 +173,8 @@ public class McpHttpFront {
         }
         if (session == null && !isInitialize(body)) {
             refuse(ctx, 400, id(body), McpFront.INVALID_REQUEST, "Bad Request: " + SESSION + " header is required; "
-                    + "send initialize first and repeat the session id it answers on every request");
+                    + "send initialize first and repeat the session id it answers on every request (or speak protocol "
+                    + "2026-07-28: server/discover, then requests carrying params._meta, no session)");
             return;
         }
         McpFront.Decision d = front.decide(body, sessionId, InitialRequest.Transport.STREAMABLE_HTTP);
@@ -185,6 +200,123 @@ public class McpHttpFront {
             ctx.response().putHeader(SESSION, created.id());
             json(ctx, 200, front.initializeResult(init.id(), init.request().protocolVersion()));
         }
+    }
+
+    /**
+     * A 2026-07-28 POST: one message, no session. The standard headers must agree with the body (SEP-2243, as the
+     * official SDKs check them): MCP-Protocol-Version with {@code _meta}'s version, Mcp-Method with the method,
+     * Mcp-Name with {@code params.name} (tools/call, prompts/get) or {@code params.uri} (resources/read); any
+     * disagreement is 400 with -32020, so a proxy routing on the headers never sees another request than the
+     * server runs. Notifications need no headers. The answer is computed off the event loop (tools read and write
+     * the store) and sent as one JSON response.
+     */
+    private void modernPost(RoutingContext ctx, JsonNode body) {
+        if (!body.isObject()) {
+            refuse(ctx, 400, null, McpFront.INVALID_REQUEST, "Invalid Request: protocol 2026-07-28 has no JSON-RPC "
+                    + "batches; send one message per request");
+            return;
+        }
+        String mismatch = body.has("id") ? headerMismatch(ctx, body) : null;
+        if (mismatch != null) {
+            refuse(ctx, 400, body.get("id"), McpModern.HEADER_MISMATCH, "Header mismatch: " + mismatch);
+            return;
+        }
+        if (McpModern.LISTEN.equals(body.path("method").asText(null))) {
+            listen(ctx, body);
+            return;
+        }
+        ctx.vertx().executeBlocking(() -> modern.handle(body), false).onComplete(ar -> {
+            if (ar.failed()) {
+                LOG.errorf(ar.cause(), "MCP 2026-07-28 %s failed", body.path("method").asText());
+                json(ctx, 500, front.error(body.get("id"), -32603, "Internal error; the server log has the details"));
+            } else if (ar.result() == null) {
+                ctx.response().setStatusCode(202).end();
+            } else {
+                json(ctx, McpModern.httpStatus(ar.result()), ar.result());
+            }
+        });
+    }
+
+    /**
+     * {@code subscriptions/listen}: the answer is an SSE stream that stays open, starting with the
+     * acknowledgement, then a {@code notifications/resources/updated} whenever a watched chain gains an event
+     * (from any writer). It ends when the client closes it (the SDKs also send notifications/cancelled, which
+     * needs no answer).
+     */
+    private void listen(RoutingContext ctx, JsonNode body) {
+        Object plan = modern.listen(body);
+        if (plan instanceof ObjectNode refused) {
+            json(ctx, McpModern.httpStatus(refused), refused);
+            return;
+        }
+        McpModern.Listen l = (McpModern.Listen) plan;
+        HttpServerResponse response = ctx.response();
+        response.setChunked(true).putHeader(HttpHeaders.CONTENT_TYPE, "text/event-stream")
+                .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache");
+        McpSubscriptions.Listener listener = new McpSubscriptions.Listener(l.id(), l.uris(), note -> sse(response, note));
+        response.closeHandler(v -> subscriptions.stop(listener));
+        response.exceptionHandler(e -> subscriptions.stop(listener));
+        sse(response, modern.acknowledged(l));
+        subscriptions.start(listener);
+    }
+
+    private void sse(HttpServerResponse response, ObjectNode message) {
+        if (!response.ended() && !response.closed()) {
+            response.write("event: message\ndata: " + front.string(message) + "\n\n");
+        }
+    }
+
+    /** Why the standard headers disagree with a 2026-07-28 request, or null when they agree. */
+    private static String headerMismatch(RoutingContext ctx, JsonNode body) {
+        String version = ctx.request().getHeader(VERSION);
+        JsonNode claimed = body.path("params").path("_meta").path(McpModern.META_VERSION);
+        if (version == null) {
+            return "a 2026-07-28 request needs the " + VERSION + " header";
+        }
+        if (claimed.isTextual() && !claimed.textValue().equals(version.strip())) {
+            return VERSION + " '" + Text.echo(version, 40) + "' differs from params._meta's '"
+                    + Text.echo(claimed.textValue(), 40)
+                    + "'";
+        }
+        String method = body.path("method").asText("");
+        String headerMethod = ctx.request().getHeader(MCP_METHOD);
+        if (headerMethod == null) {
+            return "a 2026-07-28 request needs the " + MCP_METHOD + " header";
+        }
+        if (!headerMethod.strip().equals(method)) {
+            return MCP_METHOD + " '" + Text.echo(headerMethod, 64) + "' differs from the method '" + Text.echo(method, 64)
+                    + "'";
+        }
+        String field = switch (method) {
+            case "tools/call", "prompts/get" -> "name";
+            case "resources/read" -> "uri";
+            default -> null;
+        };
+        JsonNode value = field == null ? null : body.path("params").get(field);
+        if (value != null && value.isTextual()) {
+            String headerName = ctx.request().getHeader(MCP_NAME);
+            if (headerName == null) {
+                return "a " + method + " request needs the " + MCP_NAME + " header";
+            }
+            String decoded = decodeParam(headerName.strip());
+            if (!value.textValue().equals(decoded)) {
+                return MCP_NAME + " differs from params." + field;
+            }
+        }
+        return null;
+    }
+
+    /** A header value as the SDKs encode it: plain ASCII, or {@code =?base64?<UTF-8 bytes in Base64>?=}. */
+    static String decodeParam(String header) {
+        if (header.startsWith("=?base64?") && header.endsWith("?=") && header.length() >= 11) {
+            try {
+                return new String(java.util.Base64.getDecoder().decode(header.substring(9, header.length() - 2)),
+                        java.nio.charset.StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                return null;
+            }
+        }
+        return header;
     }
 
     private void get(RoutingContext ctx) {

@@ -44,12 +44,15 @@ public class McpResources {
 
     @ResourceTemplate(name = "chain", title = "Causal chain", uriTemplate = "homelab://chains/{correlation_id}", mimeType = "application/json", description = "All events of one correlation id in full, oldest first")
     TextResourceContents chain(String correlation_id, RequestUri uri) {
-        return read(uri, () -> {
-            Map<String, Object> chain = new LinkedHashMap<>();
-            chain.put("correlation_id", correlation_id);
-            chain.put("events", events.chain(correlation_id));
-            return chain;
-        });
+        return read(uri, () -> chain(events, correlation_id));
+    }
+
+    /** The content of {@code homelab://chains/{correlation_id}}, in both protocol eras. */
+    static Map<String, Object> chain(EventService events, String correlationId) {
+        Map<String, Object> chain = new LinkedHashMap<>();
+        chain.put("correlation_id", correlationId);
+        chain.put("events", events.chain(correlationId));
+        return chain;
     }
 
     @CompleteResourceTemplate("chain")

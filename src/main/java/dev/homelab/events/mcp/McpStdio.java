@@ -66,6 +66,12 @@ public class McpStdio {
     @Inject
     McpFront front;
     @Inject
+    McpModern modern;
+    @Inject
+    McpSubscriptions subscriptions;
+    /** Open subscriptions/listen streams by request id. */
+    private final java.util.Map<JsonNode, McpSubscriptions.Listener> listening = new java.util.concurrent.ConcurrentHashMap<>();
+    @Inject
     ObjectMapper mapper;
     @Inject
     ConnectionManager connections;
@@ -163,6 +169,26 @@ public class McpStdio {
             forward(text);
             return;
         }
+        if (McpModern.isModern(msg)) {
+            // 2026-07-28: answered here, in the order of the lines, whether or not a 2025 session is initialized
+            String method = msg.path("method").asText("");
+            if (method.equals(McpModern.LISTEN)) {
+                listen(msg);
+                return;
+            }
+            if (method.equals("notifications/cancelled")) {
+                McpSubscriptions.Listener l = listening.remove(msg.path("params").path("requestId"));
+                if (l != null) {
+                    subscriptions.stop(l);
+                }
+                return;
+            }
+            ObjectNode answer = modern.handle(msg);
+            if (answer != null) {
+                answer(answer);
+            }
+            return;
+        }
         McpFront.Decision d = front.decide(msg, session.id(), InitialRequest.Transport.STDIO);
         if (d instanceof McpFront.Pass) {
             forward(text);
@@ -175,6 +201,26 @@ public class McpStdio {
                     ? front.initializeResult(init.id(), init.request().protocolVersion())
                     : front.error(init.id(), McpFront.INVALID_REQUEST, "Invalid Request: already initialized"));
         }
+    }
+
+    /**
+     * {@code subscriptions/listen} on stdio: the acknowledgement, then the notifications on standard output
+     * between the other answers, until the client cancels the request or closes standard input.
+     */
+    private void listen(JsonNode msg) {
+        Object plan = modern.listen(msg);
+        if (plan instanceof ObjectNode refused) {
+            answer(refused);
+            return;
+        }
+        McpModern.Listen l = (McpModern.Listen) plan;
+        McpSubscriptions.Listener listener = new McpSubscriptions.Listener(l.id(), l.uris(), this::answer);
+        McpSubscriptions.Listener before = listening.put(l.id(), listener);
+        if (before != null) {
+            subscriptions.stop(before);
+        }
+        answer(modern.acknowledged(l));
+        subscriptions.start(listener);
     }
 
     /** One message to the library, as pure ASCII (non-ASCII escaped inside JSON strings, where alone it can be). */
@@ -194,11 +240,15 @@ public class McpStdio {
     }
 
     private void answer(ObjectNode message) {
-        out.println(front.string(message));
+        String line = front.string(message);
+        synchronized (out) { // listen notifications come from worker threads
+            out.println(line);
+        }
     }
 
     private void endOfInput() {
         LOG.debug("MCP stdio: end of input, exiting");
+        listening.values().forEach(subscriptions::stop);
         try {
             toLibrary.close(); // the library reads the end of the pipe and asks Quarkus to exit
         } catch (IOException e) {

@@ -1,8 +1,10 @@
 package dev.homelab.events.mcp;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -54,6 +56,13 @@ public class McpSubscriptions {
 
     @Inject
     ResourceManager resources;
+
+    /** A 2026-07-28 {@code subscriptions/listen} stream: its chain URIs and where its notifications go. */
+    public record Listener(Object requestId, Set<String> uris, Consumer<ObjectNode> sink) {
+    }
+
+    /** Open listen streams (2026-07-28 has no sessions: each stream holds its own subscriptions). */
+    private final Set<Listener> listeners = ConcurrentHashMap.newKeySet();
 
     /** resource URI -> subscribed session ids */
     private final Map<String, Set<String>> byUri = new ConcurrentHashMap<>();
@@ -113,8 +122,64 @@ public class McpSubscriptions {
         });
     }
 
+    /**
+     * Checks the URIs of a {@code subscriptions/listen} request (chains only, at most
+     * {@link McpConfig#maxSubscriptionsPerSession()}) and the number of open streams (at most
+     * {@link McpConfig#maxSessions()}, the cap of 2025 sessions); throws InvalidInputException naming what is
+     * wrong. Returns the URIs to watch.
+     */
+    public Set<String> checkListen(List<String> uris) {
+        if (uris.size() > config.maxSubscriptionsPerSession()) {
+            throw new InvalidInputException("resourceSubscriptions", null, "at most " + config.maxSubscriptionsPerSession()
+                    + " resources per stream (homelab.mcp.max-subscriptions-per-session)");
+        }
+        Set<String> checked = new java.util.LinkedHashSet<>();
+        for (String uri : uris) {
+            correlationId(uri);
+            checked.add(uri);
+        }
+        return checked;
+    }
+
+    /** True when another listen stream may open. */
+    public boolean listenFull() {
+        return listeners.size() >= config.maxSessions();
+    }
+
+    /** Starts delivering: {@code notifications/resources/updated} for each URI whose chain grows, until {@link #stop}. */
+    public void start(Listener l) {
+        listeners.add(l);
+        LOG.debugf("MCP listen stream %s watches %s", l.requestId(), l.uris());
+    }
+
+    public void stop(Listener l) {
+        if (listeners.remove(l)) {
+            LOG.debugf("MCP listen stream %s ended", l.requestId());
+        }
+    }
+
+    int listening() {
+        return listeners.size();
+    }
+
     /** Called by the index under its lock: only finds the subscribers, the sending runs on a worker. */
     void grown(Set<String> correlationIds) {
+        if (!listeners.isEmpty()) {
+            for (String cid : correlationIds) {
+                for (Listener l : listeners) {
+                    if (l.uris().contains(CHAINS + cid)) {
+                        ObjectNode note = mapper.createObjectNode().put("jsonrpc", "2.0")
+                                .put("method", "notifications/resources/updated");
+                        ObjectNode params = note.putObject("params").put("uri", CHAINS + cid);
+                        params.putObject("_meta").set(McpModern.META_SUBSCRIPTION, mapper.valueToTree(l.requestId()));
+                        vertx.executeBlocking(() -> {
+                            l.sink().accept(note);
+                            return null;
+                        }, false);
+                    }
+                }
+            }
+        }
         if (byUri.isEmpty()) {
             return;
         }

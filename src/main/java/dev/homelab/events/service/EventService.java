@@ -220,12 +220,21 @@ public class EventService {
         if (known.isPresent()) {
             return known;
         }
+        catchUp();
+        return find(id);
+    }
+
+    /**
+     * A cheap reconciliation pass now (the directories that changed), so that files another process wrote a
+     * moment ago are indexed. For rare paths only, before refusing something: the pass stats every directory of
+     * the store.
+     */
+    public void catchUp() {
         try {
             reconciler.reconcileChanged();
         } catch (IOException e) {
-            LOG.debugf("reconciliation pass before an id lookup failed: %s", Text.escape(String.valueOf(e.getMessage())));
+            LOG.debugf("reconciliation pass failed: %s", Text.escape(String.valueOf(e.getMessage())));
         }
-        return find(id);
     }
 
     /** The stored event with this id, if the store holds one. */

@@ -154,11 +154,14 @@ public class Remediations {
         }
         List<Event> chain = existingChain(a.correlationId());
         List<Event> open = ChainAnalysis.openStarts(chain, a.service());
-        Event started = null;
-        for (Event s : open) {
-            if (step.equals(ChainAnalysis.stepKey(s))) {
-                started = s;
-            }
+        Event started = openStep(open, step);
+        if (!start && started == null) {
+            // the start may be a file another process wrote a moment ago (two servers on one store, an agent's
+            // requests spread over both): look at the directories that changed before refusing the completion
+            events.catchUp();
+            chain = existingChain(a.correlationId());
+            open = ChainAnalysis.openStarts(chain, a.service());
+            started = openStep(open, step);
         }
         if (start && started != null) {
             throw new ConflictException("step", step, "is already open in " + a.correlationId() + ": it was already "
@@ -178,11 +181,12 @@ public class Remediations {
         }
         UUID eventId = chosen != null ? chosen : UUID.randomUUID();
         StepLocks locks = new StepLocks(events.root());
-        int run = runs(chain, a.service(), step);
+        List<Event> known = chain;
+        int run = runs(known, a.service(), step);
         StepLocks.Outcome claim;
         try {
             claim = locks.claim(a.correlationId(), a.service(), step, run, eventId,
-                    id -> events.find(id).isPresent() || chain.stream().anyMatch(e -> e.id().equals(id)));
+                    id -> events.find(id).isPresent() || known.stream().anyMatch(e -> e.id().equals(id)));
         } catch (IOException e) {
             throw EventService.writeFailure(e);
         }
@@ -270,6 +274,16 @@ public class Remediations {
         if (value == null || value.isBlank()) {
             errors.add(new FieldError(field, null, "is required"));
         }
+    }
+
+    private static Event openStep(List<Event> open, String step) {
+        Event started = null;
+        for (Event s : open) {
+            if (step.equals(ChainAnalysis.stepKey(s))) {
+                started = s;
+            }
+        }
+        return started;
     }
 
     private List<Event> existingChain(String correlationId) {

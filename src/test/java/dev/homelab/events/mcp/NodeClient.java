@@ -6,18 +6,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The Node.js side of the MCP tests (src/test/mcp-client: the official TypeScript SDK, gpt-tokenizer), installed
  * with {@code npm ci} from its package-lock.json into target/mcp-client, again whenever the lock file changed.
- * Needs node (18+) and npm on the PATH.
+ * Needs node (20+: the SDK 2.x client) and npm on the PATH.
  */
 final class NodeClient {
 
     static final Path DIR = Path.of("target", "mcp-client");
     private static final Path SRC = Path.of("src", "test", "mcp-client");
-    private static final Path INSTALLED_LOCK = DIR.resolve("node_modules").resolve(".installed-lock.json");
 
     private NodeClient() {
     }
@@ -26,22 +26,33 @@ final class NodeClient {
     }
 
     /** Copies the scripts and installs the locked packages unless this exact lock is installed already. */
-    static synchronized Path install() throws IOException, InterruptedException {
-        Files.createDirectories(DIR);
-        try (var files = Files.list(SRC)) {
+    static Path install() throws IOException, InterruptedException {
+        return install(SRC, DIR, true);
+    }
+
+    /**
+     * The same for another Node project of src/test (its own package-lock.json), installed into {@code dir}: for
+     * a client too large to share the main project's install, such as the MCP Inspector. {@code ci} false installs
+     * with {@code npm install}, which follows the lock too: npm 11 writes no lock entry for the Inspector's
+     * Windows-only optional dependency (napi-windows-process-start-time) and then {@code npm ci} refuses that lock.
+     */
+    static synchronized Path install(Path src, Path dir, boolean ci) throws IOException, InterruptedException {
+        Files.createDirectories(dir);
+        try (var files = Files.list(src)) {
             for (Path f : files.toList()) {
-                Files.copy(f, DIR.resolve(f.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+                Files.copy(f, dir.resolve(f.getFileName()), StandardCopyOption.REPLACE_EXISTING);
             }
         }
-        byte[] lock = Files.readAllBytes(SRC.resolve("package-lock.json"));
-        if (!Files.exists(INSTALLED_LOCK) || !java.util.Arrays.equals(lock, Files.readAllBytes(INSTALLED_LOCK))) {
-            Result install = run(300, "npm", "ci", "--no-audit", "--no-fund");
+        Path installedLock = dir.resolve("node_modules").resolve(".installed-lock.json");
+        byte[] lock = Files.readAllBytes(src.resolve("package-lock.json"));
+        if (!Files.exists(installedLock) || !java.util.Arrays.equals(lock, Files.readAllBytes(installedLock))) {
+            Result install = run(dir, Map.of(), List.of("npm", ci ? "ci" : "install", "--no-audit", "--no-fund"), 300);
             if (install.exit() != 0) {
                 throw new AssertionError("npm ci failed:\n" + install.output());
             }
-            Files.write(INSTALLED_LOCK, lock);
+            Files.write(installedLock, lock);
         }
-        return DIR;
+        return dir;
     }
 
     static Result run(int timeoutSeconds, String... command) throws IOException, InterruptedException {
@@ -49,11 +60,18 @@ final class NodeClient {
     }
 
     static Result run(List<String> command, int timeoutSeconds) throws IOException, InterruptedException {
+        return run(DIR, Map.of(), command, timeoutSeconds);
+    }
+
+    static Result run(Path dir, Map<String, String> env, List<String> command, int timeoutSeconds)
+            throws IOException, InterruptedException {
         Process p;
         try {
-            p = new ProcessBuilder(command).directory(DIR.toFile()).redirectErrorStream(true).start();
+            ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
+            pb.environment().putAll(env);
+            p = pb.start();
         } catch (IOException e) {
-            throw new AssertionError(command.get(0) + " is not installed or not on the PATH; this test needs Node.js 18+ "
+            throw new AssertionError(command.get(0) + " is not installed or not on the PATH; this test needs Node.js 20+ "
                     + "and npm (Debian: apt-get install nodejs npm)", e);
         }
         // drain output while waiting, so a chatty process never blocks on a full pipe

@@ -159,6 +159,19 @@ class BearerTokenAuthTest {
             given().contentType("application/json").accept("application/json, text/event-stream").body(body).post("/mcp")
                     .then().statusCode(401).header("WWW-Authenticate", containsString("Bearer"));
         }
+        // protocol 2026-07-28 has no session at all: each request needs the token; with it, it is served
+        String meta = "\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\","
+                + "\"io.modelcontextprotocol/clientCapabilities\":{}}";
+        for (String method : List.of("server/discover", "subscriptions/listen")) {
+            given().contentType("application/json").accept("application/json, text/event-stream")
+                    .header("MCP-Protocol-Version", "2026-07-28").header("Mcp-Method", method)
+                    .body("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"" + method + "\",\"params\":{" + meta + "}}")
+                    .post("/mcp").then().statusCode(401);
+        }
+        given().contentType("application/json").accept("application/json, text/event-stream").header("Authorization", AUTH)
+                .header("MCP-Protocol-Version", "2026-07-28").header("Mcp-Method", "server/discover")
+                .body("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"server/discover\",\"params\":{" + meta + "}}")
+                .post("/mcp").then().statusCode(200).body(containsString("\"supportedVersions\""));
         given().accept("text/event-stream").header("Mcp-Session-Id", "x").get("/mcp").then().statusCode(401);
         given().header("Mcp-Session-Id", "x").delete("/mcp").then().statusCode(401);
         given().accept("text/event-stream").get("/mcp/sse").then().statusCode(401);
