@@ -1,6 +1,7 @@
 package dev.homelab.events.agent;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
@@ -30,13 +31,20 @@ import dev.homelab.events.service.Remediations;
 @ApplicationScoped
 public class ToolCatalog implements ReadOnlyTools {
 
+    /** The causal-chain view that MCP Apps hosts show beside a get_causal_chain result (docs/mcp.md, "MCP App"). */
+    public static final String CHAIN_APP_URI = "ui://chain";
+
+    /** Tools whose results have a view: the tool's name and the {@code ui://} resource that renders them. */
+    private static final Map<String, String> APPS = Map.of("get_causal_chain", CHAIN_APP_URI);
+
     /**
      * One tool. {@code write} tools append events; all others only read. Schemas are derived once, from
-     * the records, at start.
+     * the records, at start. {@code appUri} is the {@code ui://} resource that renders its result (MCP Apps), or
+     * null.
      */
     public record Tool(String name, String title, String description, boolean write, Class<? extends Record> argsType,
             Class<?> resultType, ObjectNode inputSchema, ObjectNode strictSchema, ObjectNode outputSchema,
-            Function<Record, Object> handler) {
+            Function<Record, Object> handler, String appUri) {
 
         /** True for read tools: they change nothing and repeat safely (MCP readOnlyHint and idempotentHint). */
         public boolean readOnly() {
@@ -64,9 +72,8 @@ public class ToolCatalog implements ReadOnlyTools {
                 tool("get_event", false, ToolArgs.GetEvent.class, ToolResults.EventView.class, t::getEvent,
                         "One event by id; the full payload is at resource homelab://events/{id}."),
                 tool("get_causal_chain", false, ToolArgs.GetCausalChain.class, ToolResults.Chain.class, t::getCausalChain,
-                        "A chain across nodes and days: outcome (resolved, failed, in_progress, remediating), "
-                                + "failure (stage, error), first/last, recent remediation steps and events (oldest "
-                                + "first), counts left out."),
+                        "Chain across nodes and days: outcome (resolved, failed, in_progress, remediating), failure, "
+                                + "first/last, recent steps and events (oldest first), omitted counts."),
                 tool("get_remediation_history", false, ToolArgs.GetRemediationHistory.class,
                         ToolResults.History.class, t::getRemediationHistory,
                         "Remediation steps already tried for a service and/or chain, newest first, open or completed "
@@ -103,7 +110,7 @@ public class ToolCatalog implements ReadOnlyTools {
             Function<A, Object> run, String description) {
         ObjectNode input = JsonSchemas.input(args, eventTypes);
         return new Tool(name, title(name), description, write, args, result, input, JsonSchemas.strict(input),
-                JsonSchemas.output(result), r -> run.apply((A) r));
+                JsonSchemas.output(result), r -> run.apply((A) r), APPS.get(name));
     }
 
     /** A human title from the snake_case name: get_causal_chain becomes "Get causal chain". */

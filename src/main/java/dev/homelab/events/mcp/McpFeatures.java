@@ -80,7 +80,11 @@ public class McpFeatures {
      */
     void register(@Observes @Priority(Interceptor.Priority.APPLICATION + 700) StartupEvent ev) {
         for (ToolCatalog.Tool t : catalog.visible()) {
-            toolManager.newTool(t.name())
+            ToolManager.ToolDefinition tool = toolManager.newTool(t.name());
+            if (t.appUri() != null) {
+                tool.setMetadata(McpApps.toolMeta(t.appUri())); // MCP Apps: the view that renders this tool's result
+            }
+            tool
                     .setTitle(t.title())
                     .setDescription(t.description())
                     .setInputSchema(json(t.inputSchema()))

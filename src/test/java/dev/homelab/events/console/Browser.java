@@ -31,17 +31,18 @@ import org.openqa.selenium.chrome.ChromeOptions;
 /**
  * A real headless Chromium (Debian's {@code chromium} and {@code chromium-driver}) driven through Selenium. The
  * driver and browser paths are given, so Selenium Manager never looks for, or downloads, anything. Without the
- * browser the tests are skipped with a message, except under CI, where they fail.
+ * browser the tests are skipped with a message, except under CI, where they fail. Public for the console's render
+ * benchmark (bench/ConsoleRenderBenchmark), which drives the same browser the same way.
  */
-final class Browser implements AutoCloseable {
+public final class Browser implements AutoCloseable {
 
-    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    public static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    public static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     static final Duration WAIT = Duration.ofSeconds(20);
     /** Where screenshots go; README's pictures are copies from here (docs/console/). */
     static final Path SCREENSHOTS = Path.of(System.getProperty("console.screenshots", "target/console-screenshots"));
 
-    final ChromeDriver driver;
+    public final ChromeDriver driver;
     private final Path profile;
     private final String base;
 
@@ -65,7 +66,7 @@ final class Browser implements AutoCloseable {
         Assumptions.abort("skipped: " + message);
     }
 
-    static Browser open(String base) {
+    public static Browser open(String base) {
         requireChromium();
         Path profile;
         try {
@@ -101,8 +102,13 @@ final class Browser implements AutoCloseable {
 
     /** Opens a console address, as a pasted link, keeping the tab's session storage (the token, if set). */
     void go(String path) {
-        driver.get(base + path);
+        driver.get(address(path));
         waitUntilRendered();
+    }
+
+    /** The full address of a console path on this server. */
+    public String address(String path) {
+        return base + path;
     }
 
     void clearSession() {
@@ -115,7 +121,7 @@ final class Browser implements AutoCloseable {
                 "the view at " + driver.getCurrentUrl() + " to render");
     }
 
-    Object js(String script, Object... args) {
+    public Object js(String script, Object... args) {
         return ((JavascriptExecutor) driver).executeScript(script, args);
     }
 
@@ -127,7 +133,7 @@ final class Browser implements AutoCloseable {
         return driver.findElements(By.cssSelector(css));
     }
 
-    String mainText() {
+    public String mainText() {
         return find("main").getText();
     }
 

@@ -1,0 +1,2 @@
+import { h } from './later.js';
+export const x = h;
