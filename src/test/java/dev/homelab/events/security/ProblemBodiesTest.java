@@ -48,7 +48,8 @@ class ProblemBodiesTest {
 
     static final ObjectMapper JSON = new ObjectMapper();
     static final Map<String, String> SAMPLE_PARAMS = Map.of("id", UUID.randomUUID().toString(), "correlation_id",
-            "no-such-chain", "date", "1999-01-01", "name", "list_events");
+            "no-such-chain", "date", "1999-01-01", "name", "list_events", "node",
+            "no-such-node");
     static final List<String> METHODS = List.of("GET", "POST", "PUT", "PATCH", "DELETE");
 
     @Inject
