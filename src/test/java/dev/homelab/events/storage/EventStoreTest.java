@@ -150,7 +150,7 @@ class EventStoreTest {
     }
 
     @Test
-    void rejectsNamesThatWouldBecomeUnsafePathSegments() {
+    void rejectsNamesThatWouldBecomeUnsafePathSegments() throws IOException {
         EventStore store = TestEvents.store(root);
         for (String node : List.of("../x", "a/b", "..", ".hidden", "a\\b", "x".repeat(300), "")) {
             Event e = TestEvents.event("deployment_started", node, "svc", "c", Instant.now());
