@@ -80,7 +80,8 @@ class McpInspectorCliIT {
         Path jar = PackagedServer.JAR.toAbsolutePath();
         assertTrue(Files.exists(jar), "package the application first (mvn verify)");
         List<String> stdio = List.of("--", java, "-Dquarkus.profile=stdio", "-Dhomelab.events.dir=" + store,
-                "-Dhomelab.node=pi4", "-jar", jar.toString());
+                "-Dhomelab.node=pi4", "-Dhomelab.audit.key-file=" + store.resolveSibling("stdio-audit").resolve("audit.key"),
+                "-jar", jar.toString());
         JsonNode nodes = inspect("modern", stdio, "--method", "tools/call", "--tool-name", "get_node_status");
         assertTrue(nodes.at("/result/_meta").has(SERVER_INFO), "a 2026-07-28 result: " + nodes);
         assertTrue(nodes.at("/result/structuredContent/nodes").size() >= 3, nodes::toString);

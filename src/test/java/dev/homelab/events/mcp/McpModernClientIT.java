@@ -70,8 +70,8 @@ class McpModernClientIT {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         NodeClient.Result check = NodeClient.run(List.of("node", "check-modern.mjs", "stdio", seedFile().toString(), java,
                 "-Dfile.encoding=UTF-8", "-Dsun.stdout.encoding=UTF-8", "-Dsun.stderr.encoding=UTF-8",
-                "-Dquarkus.profile=stdio", "-Dhomelab.events.dir=" + tmp.resolve("events"), "-Dhomelab.node=pi4", "-jar",
-                jar.toString()), 180);
+                "-Dquarkus.profile=stdio", "-Dhomelab.events.dir=" + tmp.resolve("events"), "-Dhomelab.node=pi4",
+                "-Dhomelab.audit.key-file=" + tmp.resolve("audit").resolve("audit.key"), "-jar", jar.toString()), 180);
         assertPassed(check, "over stdio", "");
     }
 
