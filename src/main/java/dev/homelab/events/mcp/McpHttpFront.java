@@ -107,12 +107,12 @@ public class McpHttpFront {
 
     private boolean versionSupported(RoutingContext ctx, JsonNode body) {
         String v = ctx.request().getHeader(VERSION);
-        if (v != null && !McpModern.supported().contains(v.strip())) {
+        if (v != null && !McpEra.supported().contains(v.strip())) {
             LOG.debugf("MCP %s %s answered 400: unsupported %s", ctx.request().method(), ctx.normalizedPath(), VERSION);
             // -32022 with the supported list (2026-07-28): a client of either era can pick a version from it
-            boolean modernBody = McpModern.isModern(body);
+            boolean modernBody = McpEra.isModern(body);
             json(ctx, 400, modern.unsupported(body == null ? null : id(body), v.strip(),
-                    modernBody ? McpModern.VERSIONS : McpModern.supported()));
+                    modernBody ? McpEra.VERSIONS : McpEra.supported()));
             return false;
         }
         return true;
@@ -129,7 +129,7 @@ public class McpHttpFront {
             return;
         }
         String headerVersion = ctx.request().getHeader(VERSION);
-        if (McpModern.isModern(body) || McpModern.isModernVersion(headerVersion == null ? null : headerVersion.strip())) {
+        if (McpEra.isModern(body) || McpEra.isModernVersion(headerVersion == null ? null : headerVersion.strip())) {
             modernPost(ctx, body);
             return;
         }
@@ -218,10 +218,10 @@ public class McpHttpFront {
         }
         String mismatch = body.has("id") ? headerMismatch(ctx, body) : null;
         if (mismatch != null) {
-            refuse(ctx, 400, body.get("id"), McpModern.HEADER_MISMATCH, "Header mismatch: " + mismatch);
+            refuse(ctx, 400, body.get("id"), McpEra.HEADER_MISMATCH, "Header mismatch: " + mismatch);
             return;
         }
-        if (McpModern.LISTEN.equals(body.path("method").asText(null))) {
+        if (McpEra.LISTEN.equals(body.path("method").asText(null))) {
             listen(ctx, body);
             return;
         }
@@ -232,7 +232,7 @@ public class McpHttpFront {
             } else if (ar.result() == null) {
                 ctx.response().setStatusCode(202).end();
             } else {
-                json(ctx, McpModern.httpStatus(ar.result()), ar.result());
+                json(ctx, McpEra.httpStatus(ar.result()), ar.result());
             }
         });
     }
@@ -246,7 +246,7 @@ public class McpHttpFront {
     private void listen(RoutingContext ctx, JsonNode body) {
         Object plan = modern.listen(body);
         if (plan instanceof ObjectNode refused) {
-            json(ctx, McpModern.httpStatus(refused), refused);
+            json(ctx, McpEra.httpStatus(refused), refused);
             return;
         }
         McpModern.Listen l = (McpModern.Listen) plan;
@@ -269,7 +269,7 @@ public class McpHttpFront {
     /** Why the standard headers disagree with a 2026-07-28 request, or null when they agree. */
     private static String headerMismatch(RoutingContext ctx, JsonNode body) {
         String version = ctx.request().getHeader(VERSION);
-        JsonNode claimed = body.path("params").path("_meta").path(McpModern.META_VERSION);
+        JsonNode claimed = body.path("params").path("_meta").path(McpEra.META_VERSION);
         if (version == null) {
             return "a 2026-07-28 request needs the " + VERSION + " header";
         }

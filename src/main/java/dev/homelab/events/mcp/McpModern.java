@@ -1,5 +1,13 @@
 package dev.homelab.events.mcp;
 
+import static dev.homelab.events.mcp.McpEra.LISTEN;
+import static dev.homelab.events.mcp.McpEra.META_CAPABILITIES;
+import static dev.homelab.events.mcp.McpEra.META_SERVER_INFO;
+import static dev.homelab.events.mcp.McpEra.META_SUBSCRIPTION;
+import static dev.homelab.events.mcp.McpEra.META_VERSION;
+import static dev.homelab.events.mcp.McpEra.UNSUPPORTED_VERSION;
+import static dev.homelab.events.mcp.McpEra.VERSIONS;
+
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +42,7 @@ import dev.homelab.events.service.StatusViews;
  * MCP protocol revision 2026-07-28 (the stateless core: {@code server/discover}, no initialize and no session,
  * every request carrying its protocol version, client info and capabilities in {@code params._meta}), served from
  * the same catalog as 2025-11-25 beside quarkus-mcp-server 1.10.1, which knows only the 2025 revisions.
- * {@link McpHttpFront} and {@link McpStdio} hand a message here when {@link #isModern} says so; everything else
+ * {@link McpHttpFront} and {@link McpStdio} hand a message here when {@link McpEra#isModern} says so; everything else
  * goes to {@link McpFront} and the library as before.
  * <p>
  * Each 2026-07-28 result is the 2025-11-25 result of the same method plus {@code resultType: "complete"} and the
@@ -49,22 +57,6 @@ import dev.homelab.events.service.StatusViews;
 public class McpModern {
 
     private static final Logger LOG = Logger.getLogger(McpModern.class);
-
-    /** The modern revisions served, newest first. */
-    public static final List<String> VERSIONS = List.of("2026-07-28");
-    /** Revision identifiers are ISO dates: this one and every later one belong to the stateless era. */
-    static final String FIRST_MODERN = "2026-07-28";
-
-    static final String META_VERSION = "io.modelcontextprotocol/protocolVersion";
-    static final String META_CAPABILITIES = "io.modelcontextprotocol/clientCapabilities";
-    static final String META_SERVER_INFO = "io.modelcontextprotocol/serverInfo";
-    static final String META_SUBSCRIPTION = "io.modelcontextprotocol/subscriptionId";
-    static final String LISTEN = "subscriptions/listen";
-
-    /** Unsupported protocol version (2026-07-28 schema); data carries {@code supported} and {@code requested}. */
-    public static final int UNSUPPORTED_VERSION = -32022;
-    /** A standard header (MCP-Protocol-Version, Mcp-Method, Mcp-Name) that disagrees with the body. */
-    public static final int HEADER_MISMATCH = -32020;
 
     private static final String EVENT_PREFIX = "homelab://events/";
     private static final String CHAIN_PREFIX = "homelab://chains/";
@@ -96,24 +88,6 @@ public class McpModern {
     McpServersRuntimeConfig serverConfig;
     @ConfigProperty(name = "quarkus.application.version", defaultValue = "unknown")
     String version;
-
-    /**
-     * True when a message is of the 2026-07-28 era: it claims a protocol version in {@code params._meta} (every
-     * request and notification of a 2026 client does, {@code server/discover} included), or it is a
-     * {@code server/discover}, which no 2025 revision has. A 2025 message never carries the claim.
-     */
-    public static boolean isModern(JsonNode msg) {
-        if (msg == null || !msg.isObject()) {
-            return false;
-        }
-        JsonNode meta = msg.path("params").path("_meta");
-        return meta.has(META_VERSION) || "server/discover".equals(msg.path("method").asText(null));
-    }
-
-    /** Whether a revision (an MCP-Protocol-Version header, say) is of the stateless era. */
-    public static boolean isModernVersion(String v) {
-        return v != null && v.compareTo(FIRST_MODERN) >= 0;
-    }
 
     /**
      * The answer to one 2026-07-28 message, or null for a notification. Blocking: tools read and write the store,
@@ -196,32 +170,6 @@ public class McpModern {
         supported.forEach(data.putArray("supported")::add);
         data.put("requested", Text.echo(requested, 40));
         return m;
-    }
-
-    /**
-     * The HTTP status of a 2026-07-28 answer: the request was refused before it ran (a bad envelope, an
-     * unsupported version: 400; a method this revision does not have: 404), else 200, errors of the method
-     * itself included.
-     */
-    public static int httpStatus(ObjectNode answer) {
-        JsonNode error = answer.get("error");
-        if (error == null) {
-            return 200;
-        }
-        int code = error.path("code").asInt(0);
-        if (code == McpFront.METHOD_NOT_FOUND) {
-            return 404;
-        }
-        if (code == UNSUPPORTED_VERSION || code == HEADER_MISMATCH || code == McpFront.INVALID_REQUEST
-                || error.path("data").path("envelope").asBoolean(false)) {
-            return 400;
-        }
-        return code == McpFront.SERVER_BUSY ? 503 : 200;
-    }
-
-    /** Every version served on this endpoint, newest first: the modern ones, then those of initialize. */
-    public static List<String> supported() {
-        return java.util.stream.Stream.concat(VERSIONS.stream(), McpFront.SUPPORTED_VERSIONS.stream()).toList();
     }
 
     private ObjectNode discover() {

@@ -169,10 +169,10 @@ public class McpStdio {
             forward(text);
             return;
         }
-        if (McpModern.isModern(msg)) {
+        if (McpEra.isModern(msg)) {
             // 2026-07-28: answered here, in the order of the lines, whether or not a 2025 session is initialized
             String method = msg.path("method").asText("");
-            if (method.equals(McpModern.LISTEN)) {
+            if (method.equals(McpEra.LISTEN)) {
                 listen(msg);
                 return;
             }

@@ -171,7 +171,7 @@ public class McpSubscriptions {
                         ObjectNode note = mapper.createObjectNode().put("jsonrpc", "2.0")
                                 .put("method", "notifications/resources/updated");
                         ObjectNode params = note.putObject("params").put("uri", CHAINS + cid);
-                        params.putObject("_meta").set(McpModern.META_SUBSCRIPTION, mapper.valueToTree(l.requestId()));
+                        params.putObject("_meta").set(McpEra.META_SUBSCRIPTION, mapper.valueToTree(l.requestId()));
                         vertx.executeBlocking(() -> {
                             l.sink().accept(note);
                             return null;

@@ -12,9 +12,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,10 +21,6 @@ import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 import jakarta.inject.Inject;
 
@@ -43,6 +37,7 @@ import io.quarkus.test.junit.QuarkusTest;
 
 import dev.homelab.events.EventDraft;
 import dev.homelab.events.service.EventService;
+import dev.homelab.events.testing.LogCapture;
 
 /**
  * Protocol 2026-07-28 as raw JSON-RPC over Streamable HTTP (java.net.http, no MCP library on the client side):
@@ -65,34 +60,18 @@ class McpModernProtocolTest {
     McpSubscriptions subscriptions;
 
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    final List<LogRecord> errors = Collections.synchronizedList(new ArrayList<>());
-    final Handler errorCatcher = new Handler() {
-        @Override
-        public void publish(LogRecord r) {
-            if (r.getLevel().intValue() >= Level.SEVERE.intValue()) {
-                errors.add(r);
-            }
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
+    LogCapture logs;
     int nextId = 1;
 
     @BeforeEach
     void catchErrors() {
-        Logger.getLogger("").addHandler(errorCatcher);
+        logs = LogCapture.all();
     }
 
     @AfterEach
     void noErrorLogged() {
-        Logger.getLogger("").removeHandler(errorCatcher);
-        assertEquals(List.of(), errors.stream().map(r -> r.getLoggerName() + ": " + r.getMessage()).toList(),
+        logs.close();
+        assertEquals(List.of(), logs.errorLines(),
                 "client mistakes are logged at DEBUG at most, never as ERROR");
     }
 
@@ -140,15 +119,15 @@ class McpModernProtocolTest {
         // the header is missing
         HttpResponse<String> r = post(body("tools/call", call, V), Map.of("Mcp-Method", "tools/call", "Mcp-Name",
                 "get_node_status"));
-        assertError(r, 400, McpModern.HEADER_MISMATCH, "MCP-Protocol-Version");
+        assertError(r, 400, McpEra.HEADER_MISMATCH, "MCP-Protocol-Version");
         // the method differs
         r = post(body("tools/call", call, V), Map.of("MCP-Protocol-Version", V, "Mcp-Method", "tools/list", "Mcp-Name",
                 "get_node_status"));
-        assertError(r, 400, McpModern.HEADER_MISMATCH, "Mcp-Method");
+        assertError(r, 400, McpEra.HEADER_MISMATCH, "Mcp-Method");
         // the name differs: a proxy routing on it would see another call than the one the server runs
         r = post(body("tools/call", call, V), Map.of("MCP-Protocol-Version", V, "Mcp-Method", "tools/call", "Mcp-Name",
                 "list_events"));
-        assertError(r, 400, McpModern.HEADER_MISMATCH, "Mcp-Name");
+        assertError(r, 400, McpEra.HEADER_MISMATCH, "Mcp-Name");
         // Base64-encoded values (how the SDKs send names outside printable ASCII) are decoded before comparing
         String encoded = "=?base64?" + Base64.getEncoder().encodeToString("get_node_status".getBytes(StandardCharsets.UTF_8))
                 + "?=";
@@ -164,19 +143,19 @@ class McpModernProtocolTest {
     void unsupportedVersionsAreAnsweredWithWhatIsServed() throws Exception {
         HttpResponse<String> r = post(body("server/discover", Map.of(), "2099-01-01"),
                 Map.of("MCP-Protocol-Version", "2099-01-01", "Mcp-Method", "server/discover"));
-        JsonNode error = assertError(r, 400, McpModern.UNSUPPORTED_VERSION, "2099-01-01");
+        JsonNode error = assertError(r, 400, McpEra.UNSUPPORTED_VERSION, "2099-01-01");
         // a 2026-07-28 client is offered what server/discover offers, in an answer to its request's id
         assertEquals(List.of(V), MAPPER.convertValue(error.at("/data/supported"), List.class));
         assertEquals("2099-01-01", error.at("/data/requested").asText());
         assertEquals(nextId - 1, MAPPER.readTree(r.body()).get("id").asInt());
         // a 2025 message whose header names an unknown version: every version of both eras
         r = post(rpc("ping", Map.of()), Map.of("MCP-Protocol-Version", "1999-01-01"));
-        error = assertError(r, 400, McpModern.UNSUPPORTED_VERSION, "1999-01-01");
+        error = assertError(r, 400, McpEra.UNSUPPORTED_VERSION, "1999-01-01");
         assertEquals(List.of(V, "2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05"),
                 MAPPER.convertValue(error.at("/data/supported"), List.class));
         // a body claiming another version than its header
         r = post(body("tools/list", Map.of(), "2099-01-01"), Map.of("MCP-Protocol-Version", V, "Mcp-Method", "tools/list"));
-        assertError(r, 400, McpModern.HEADER_MISMATCH, "2099-01-01");
+        assertError(r, 400, McpEra.HEADER_MISMATCH, "2099-01-01");
     }
 
     @Test

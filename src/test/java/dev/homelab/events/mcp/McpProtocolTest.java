@@ -16,17 +16,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 import jakarta.inject.Inject;
 
@@ -44,6 +39,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import dev.homelab.events.EventDraft;
 import dev.homelab.events.agent.ToolCatalog;
 import dev.homelab.events.service.EventService;
+import dev.homelab.events.testing.LogCapture;
 
 /**
  * The MCP protocol over Streamable HTTP as raw JSON-RPC (java.net.http, no MCP library on the client side), for
@@ -65,36 +61,20 @@ class McpProtocolTest {
     ToolCatalog catalog;
 
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    final List<LogRecord> errors = Collections.synchronizedList(new ArrayList<>());
-    final Handler errorCatcher = new Handler() {
-        @Override
-        public void publish(LogRecord r) {
-            if (r.getLevel().intValue() >= Level.SEVERE.intValue()) {
-                errors.add(r);
-            }
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
+    LogCapture logs;
     String session;
 
     @BeforeEach
     void open() throws Exception {
-        Logger.getLogger("").addHandler(errorCatcher);
+        logs = LogCapture.all();
         session = initialize("2025-11-25");
     }
 
     @AfterEach
     void noErrorLogged() throws Exception {
-        Logger.getLogger("").removeHandler(errorCatcher);
+        logs.close();
         delete(session);
-        assertEquals(List.of(), errors.stream().map(r -> r.getLoggerName() + ": " + r.getMessage()).toList(),
+        assertEquals(List.of(), logs.errorLines(),
                 "client mistakes are logged at DEBUG at most, never as ERROR");
     }
 

@@ -11,9 +11,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
 import java.util.stream.Collectors;
 
 import jakarta.inject.Inject;
@@ -27,6 +24,7 @@ import io.quarkus.test.junit.TestProfile;
 
 import dev.homelab.events.agent.ToolCatalog;
 import dev.homelab.events.service.EventService;
+import dev.homelab.events.testing.LogCapture;
 import dev.homelab.events.testing.StoreFiles;
 
 /** With a token configured, every write on every HTTP face needs it; reads do not (unless protect-reads). */
@@ -43,30 +41,16 @@ class BearerTokenAuthTest {
     @Inject
     ToolCatalog catalog;
 
-    final List<String> logged = new CopyOnWriteArrayList<>();
-    final Handler capture = new Handler() {
-        @Override
-        public void publish(LogRecord r) {
-            logged.add(String.valueOf(r.getMessage()) + " " + java.util.Arrays.toString(r.getParameters()));
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
+    LogCapture logs;
 
     @BeforeEach
     void captureLogs() {
-        java.util.logging.Logger.getLogger("").addHandler(capture);
+        logs = LogCapture.all();
     }
 
     @AfterEach
     void releaseLogs() {
-        java.util.logging.Logger.getLogger("").removeHandler(capture);
+        logs.close();
     }
 
     @Test
@@ -219,6 +203,8 @@ class BearerTokenAuthTest {
         given().header("Authorization", "Bearer " + WRONG).contentType("application/json").body(EVENT).post("/api/events");
         given().header("Authorization", AUTH).contentType("application/json").body(EVENT).post("/api/events");
         given().contentType("application/json").body(EVENT).post("/api/events");
+        List<String> logged = logs.records().stream()
+                .map(r -> String.valueOf(r.getMessage()) + " " + java.util.Arrays.toString(r.getParameters())).toList();
         assertFalse(logged.isEmpty(), "the refusals are logged");
         for (String line : logged) {
             assertFalse(line.contains(TokenProfile.TOKEN), line);

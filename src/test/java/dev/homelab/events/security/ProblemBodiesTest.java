@@ -16,9 +16,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.Level;
 import java.util.logging.LogRecord;
 
 import jakarta.inject.Inject;
@@ -36,6 +33,7 @@ import io.restassured.response.Response;
 
 import dev.homelab.events.service.EventService;
 import dev.homelab.events.testing.FailingRoutes;
+import dev.homelab.events.testing.LogCapture;
 import dev.homelab.events.testing.RawHttp;
 import dev.homelab.events.testing.StoreFiles;
 
@@ -55,30 +53,16 @@ class ProblemBodiesTest {
     @Inject
     EventService service;
 
-    final List<LogRecord> logged = new CopyOnWriteArrayList<>();
-    final Handler capture = new Handler() {
-        @Override
-        public void publish(LogRecord r) {
-            logged.add(r);
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
+    LogCapture logs;
 
     @BeforeEach
     void captureLogs() {
-        java.util.logging.Logger.getLogger("").addHandler(capture);
+        logs = LogCapture.all();
     }
 
     @AfterEach
     void releaseLogs() {
-        java.util.logging.Logger.getLogger("").removeHandler(capture);
+        logs.close();
     }
 
     /** One /api route of the OpenAPI document: its path with sample parameters, methods, and which take a body. */
@@ -194,7 +178,7 @@ class ProblemBodiesTest {
                 .post("/testing/failures");
         problem(body, 500, "unexpected error with a body");
 
-        List<LogRecord> errors = logged.stream().filter(l -> l.getLevel().intValue() >= Level.SEVERE.intValue()).toList();
+        List<LogRecord> errors = logs.errors();
         List<String> lines = errors.stream().map(ProblemBodiesTest::text).toList();
         assertEquals(2, errors.size(), "one ERROR line per failure: " + lines);
         assertTrue(lines.get(0).contains(incident) && lines.get(0).contains("GET /testing/failures")
@@ -204,7 +188,7 @@ class ProblemBodiesTest {
             assertNull(l.getThrown(), "no stack trace at ERROR");
         }
         // the query string and the body never reach the log, though the exception message quotes them
-        assertFalse(logged.stream().map(ProblemBodiesTest::text).anyMatch(l -> l.contains(secret)), lines.toString());
+        assertFalse(logs.records().stream().map(ProblemBodiesTest::text).anyMatch(l -> l.contains(secret)), lines.toString());
     }
 
     @Test
@@ -214,9 +198,9 @@ class ProblemBodiesTest {
                 8L * 1024 * 1024);
         problem(r, 413, "chunked upload over the limit");
         given().get("/api/events?limit=1").then().statusCode(200);
-        assertTrue(logged.stream().noneMatch(l -> l.getLevel().intValue() >= Level.SEVERE.intValue()),
+        assertTrue(logs.errors().isEmpty(),
                 () -> "the client's oversized upload is not a server error: "
-                        + logged.stream().map(ProblemBodiesTest::text).toList());
+                        + logs.records().stream().map(ProblemBodiesTest::text).toList());
     }
 
     @Test
