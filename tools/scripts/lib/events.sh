@@ -99,7 +99,7 @@
 # _hle_creatable, _hle_now, _hle_uuid4, _hle_mkdirs, _hle_write, _hle_abort, _hle_post,
 # _hle_read_event, _hle_norm_ts, _hle_uuid3, _hle_unshow, _hle_collect, _hle_format, _hle_id_order,
 # _hle_pair_record, _hle_json_canon, _hle_pair_fields, _hle_check_id, _hle_find_id, _hle_same_line,
-# _hle_store, _hle_step_record, _hle_claim_step.
+# _hle_store, _hle_step_record, _hle_claim_step, _hle_close_step.
 
 # (return when sourced, exit when run: one of the two is always unreachable)
 if [ -z "${BASH_VERSION:-}" ]; then
@@ -1287,6 +1287,41 @@ get_chain() (
   return "${st[0]}"
 )
 
+# _hle_close_step SID KEY: the server's pairing rule (ChainAnalysis), shared by latest_remediation
+# and record_remediation. A completion (its started_event_id as "=ID" or "-", its step key as "=KEY"
+# or "-") closes, among the open starts "${open[@]}" (indexes into the caller's ids and keys arrays,
+# oldest first), the start its started_event_id names, else the oldest with the same key, else (no
+# key at all) the latest. Sets the caller's match to the closed index and removes it from open;
+# returns 1 when it closes none.
+_hle_close_step() {
+  local sid=$1 key=$2 j
+  local -a rest=()
+  match=""
+  ((${#open[@]})) || return 1
+  if [[ $sid != - ]]; then
+    for j in "${open[@]}"; do
+      if [[ "=${ids[j]}" == "$sid" ]]; then
+        match=$j
+        break
+      fi
+    done
+  elif [[ $key == - ]]; then
+    match=${open[${#open[@]} - 1]}
+  else
+    for j in "${open[@]}"; do
+      if [[ ${keys[j]} == "$key" ]]; then
+        match=$j
+        break
+      fi
+    done
+  fi
+  [[ -n $match ]] || return 1
+  for j in "${open[@]}"; do
+    [[ $j == "$match" ]] || rest+=("$j")
+  done
+  open=("${rest[@]}")
+}
+
 latest_remediation() (
   _hle_setup
   if (($# != 1)) || [[ -z $1 ]]; then
@@ -1298,7 +1333,7 @@ latest_remediation() (
   # started_event_id, else the oldest open start with the same step key (step, else action), else
   # (no key at all) the latest open start.
   local ts="" node="" order="" type="" id="" cid="" sid="" key="" shown="" i=0 j="" match="" last=""
-  local -a records=() ids=() keys=() shows=() open=() rest=()
+  local -a records=() ids=() keys=() shows=() open=()
   local -A opened=() closed=()
   mapfile -t records < <(
     _hle_collect latest_remediation all "" "" "" "$1" "" pairing | \sort
@@ -1313,32 +1348,9 @@ latest_remediation() (
       continue
     fi
     read -r -a open <<<"${opened["c$cid"]:-}"
-    ((${#open[@]})) || continue
-    match=""
-    if [[ $sid != - ]]; then
-      for j in "${open[@]}"; do
-        if [[ "=${ids[j]}" == "$sid" ]]; then
-          match=$j
-          break
-        fi
-      done
-    elif [[ $key == - ]]; then
-      match=${open[${#open[@]} - 1]}
-    else
-      for j in "${open[@]}"; do
-        if [[ ${keys[j]} == "$key" ]]; then
-          match=$j
-          break
-        fi
-      done
-    fi
-    [[ -n $match ]] || continue
+    _hle_close_step "$sid" "$key" || continue
     closed["s$match"]=$i
-    rest=()
-    for j in "${open[@]}"; do
-      [[ $j == "$match" ]] || rest+=("$j")
-    done
-    opened["c$cid"]=" ${rest[*]}"
+    opened["c$cid"]=" ${open[*]}"
   done
   [[ -n $last ]] || return 1
   # the display line: the record of _hle_format without its four sort fields
@@ -1454,7 +1466,7 @@ record_remediation() (
   local node=${HOMELAB_NODE:-} origin="" root="" chosen=0 look=0 ts="" tsname="" day="" epoch="" rc=0 n=0
   local ecid="" esvc="" eaction="" eactor="" estep="" enote="" body="" found="" type="" sev="" payload=""
   local line="" want="" cstep="" csvc="" claimed="" started="" known="" r_type="" r_id="" r_svc="" r_sid="" r_key="" i=0 j="" match=""
-  local -a records=() ids=() keys=() open=() rest=()
+  local -a records=() ids=() keys=() open=()
   case $phase in
   start | complete) ;;
   *)
@@ -1550,31 +1562,7 @@ record_remediation() (
       fi
       continue
     fi
-    ((${#open[@]})) || continue
-    match=""
-    if [[ $r_sid != - ]]; then
-      for j in "${open[@]}"; do
-        if [[ "=${ids[j]}" == "$r_sid" ]]; then
-          match=$j
-          break
-        fi
-      done
-    elif [[ $r_key == - ]]; then
-      match=${open[${#open[@]} - 1]}
-    else
-      for j in "${open[@]}"; do
-        if [[ ${keys[j]} == "$r_key" ]]; then
-          match=$j
-          break
-        fi
-      done
-    fi
-    [[ -n $match ]] || continue
-    rest=()
-    for j in "${open[@]}"; do
-      [[ $j == "$match" ]] || rest+=("$j")
-    done
-    open=("${rest[@]}")
+    _hle_close_step "$r_sid" "$r_key" || continue
   done
   started=""
   for j in "${open[@]}"; do
