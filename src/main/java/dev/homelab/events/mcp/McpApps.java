@@ -66,13 +66,15 @@ public class McpApps {
     @Inject
     ResourceManager resources;
 
+    /** The name the app resource is registered under (resources/list shows it). */
+    static final String CHAIN_RESOURCE = "chain-view";
+
     private final String chainPage = page("mcp-app/chain.html", CONSOLE + "style.css", CHAIN_MODULES);
 
     /** Registered with the tools (McpFeatures, APPLICATION + 700), before any client can list them. */
     void register(@Observes @Priority(Interceptor.Priority.APPLICATION + 690) StartupEvent ev) {
-        Map<String, Object> ui = new LinkedHashMap<>();
-        ui.put("prefersBorder", true);
-        resources.newResource("chain-view")
+        Map<String, Object> ui = chainUi();
+        resources.newResource(CHAIN_RESOURCE)
                 .setUri(ToolCatalog.CHAIN_APP_URI)
                 .setTitle("Causal chain view")
                 .setDescription("MCP App: the causal chain of a get_causal_chain result as a vertical timeline")
@@ -81,6 +83,18 @@ public class McpApps {
                 .setHandler(args -> new ResourceResponse(List.of(new TextResourceContents(ToolCatalog.CHAIN_APP_URI,
                         chainPage, MIME_TYPE, Map.of(MetaKey.of("ui"), ui)))))
                 .register();
+    }
+
+    /** The app's HTML document (the same text on both protocol eras). */
+    String chainPage() {
+        return chainPage;
+    }
+
+    /** The {@code ui} entry of the app resource's {@code _meta}: how a host should frame it. */
+    static Map<String, Object> chainUi() {
+        Map<String, Object> ui = new LinkedHashMap<>();
+        ui.put("prefersBorder", true);
+        return ui;
     }
 
     /** The {@code _meta} of a tool whose results the given app renders. */

@@ -26,6 +26,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.quarkiverse.mcp.server.McpServer;
 import io.quarkiverse.mcp.server.PromptManager;
+import io.quarkiverse.mcp.server.ResourceManager;
 import io.quarkiverse.mcp.server.ResourceTemplateManager;
 import io.quarkiverse.mcp.server.ToolManager;
 import io.quarkiverse.mcp.server.runtime.config.McpServersRuntimeConfig;
@@ -83,6 +84,10 @@ public class McpModern {
     @Inject
     ResourceTemplateManager templateManager;
     @Inject
+    ResourceManager resourceManager;
+    @Inject
+    McpApps apps;
+    @Inject
     McpSubscriptions subscriptions;
     @Inject
     McpServersRuntimeConfig serverConfig;
@@ -120,7 +125,7 @@ public class McpModern {
                 case "tools/call" -> toolsCall(id, p);
                 case "prompts/list" -> listed(id, p, "prompts", promptManager, PromptLibrary.MCP_PROMPTS);
                 case "prompts/get" -> promptsGet(id, p);
-                case "resources/list" -> cacheable(id, emptyList("resources"));
+                case "resources/list" -> listed(id, p, "resources", resourceManager, List.of(McpApps.CHAIN_RESOURCE));
                 case "resources/templates/list" -> cacheable(id, templates());
                 case "resources/read" -> read(id, p);
                 case "completion/complete" -> completion(id, p);
@@ -261,9 +266,9 @@ public class McpModern {
     }
 
     /**
-     * The library's registrations of what this face serves: the catalog's tools and the prompt library's prompts
-     * (the conformance fixtures, registered with the library in their test profile, are served in the 2025 era
-     * only).
+     * The library's registrations of what this face serves: the catalog's tools, the prompt library's prompts and
+     * the MCP App's resource (the conformance fixtures, registered with the library in their test profile, are
+     * served in the 2025 era only).
      */
     private ObjectNode listed(JsonNode id, ObjectNode p, String field,
             Iterable<? extends io.quarkiverse.mcp.server.FeatureManager.FeatureInfo> infos, List<String> served) {
@@ -352,13 +357,15 @@ public class McpModern {
         String uri = requireString(p, "uri", "resources/read", "the resource");
         Object value;
         try {
-            if (uri.startsWith(EVENT_PREFIX) && uri.length() > EVENT_PREFIX.length()) {
+            if (uri.equals(ToolCatalog.CHAIN_APP_URI)) {
+                return cacheable(id, app(uri));
+            } else if (uri.startsWith(EVENT_PREFIX) && uri.length() > EVENT_PREFIX.length()) {
                 value = events.get(uri.substring(EVENT_PREFIX.length()));
             } else if (uri.startsWith(CHAIN_PREFIX) && uri.length() > CHAIN_PREFIX.length()) {
                 value = McpResources.chain(events, uri.substring(CHAIN_PREFIX.length()));
             } else {
                 return notFound(id, uri, "no resource template matches; templates: homelab://events/{id}, "
-                        + CHAIN_TEMPLATE);
+                        + CHAIN_TEMPLATE + "; resources: " + ToolCatalog.CHAIN_APP_URI);
             }
         } catch (NotFoundException e) {
             return notFound(id, uri, "Not found: " + e.getMessage());
@@ -373,6 +380,15 @@ public class McpModern {
             throw new IllegalStateException("event could not be serialized", e);
         }
         return cacheable(id, r);
+    }
+
+    /** The MCP App document, as the 2025 era serves it through the library (McpApps). */
+    private ObjectNode app(String uri) {
+        ObjectNode r = mapper.createObjectNode();
+        ObjectNode content = r.putArray("contents").addObject().put("uri", uri).put("mimeType", McpApps.MIME_TYPE)
+                .put("text", apps.chainPage());
+        content.putObject("_meta").set("ui", mapper.valueToTree(McpApps.chainUi()));
+        return r;
     }
 
     private ObjectNode completion(JsonNode id, ObjectNode p) {
@@ -409,12 +425,6 @@ public class McpModern {
             throw new InvalidInputException(field, null, "'" + field + "' (" + what + ") is required and must be a string");
         }
         return v.textValue();
-    }
-
-    private ObjectNode emptyList(String field) {
-        ObjectNode r = mapper.createObjectNode();
-        r.putArray(field);
-        return r;
     }
 
     /** A list or a read: the catalog and the events may change at any time, so nothing is to be cached. */

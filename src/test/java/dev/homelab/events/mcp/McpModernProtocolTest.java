@@ -158,6 +158,31 @@ class McpModernProtocolTest {
         assertError(r, 400, McpEra.HEADER_MISMATCH, "2099-01-01");
     }
 
+    /** The MCP App of get_causal_chain is reachable in this era too: listed, readable, pointed at by the tool. */
+    @Test
+    void theChainAppIsListedAndReadLikeIn2025() throws Exception {
+        JsonNode tools = ok(modern("tools/list", Map.of()));
+        JsonNode chainTool = null;
+        for (JsonNode t : tools.get("tools")) {
+            if (t.get("name").asText().equals("get_causal_chain")) {
+                chainTool = t;
+            }
+        }
+        assertEquals("ui://chain", chainTool == null ? null : chainTool.at("/_meta/ui/resourceUri").asText(null),
+                tools::toString);
+        JsonNode listed = ok(modern("resources/list", Map.of())).get("resources");
+        assertEquals(1, listed.size(), listed::toString);
+        assertEquals("ui://chain", listed.get(0).get("uri").asText());
+        assertEquals("text/html;profile=mcp-app", listed.get(0).get("mimeType").asText());
+        JsonNode read = ok(modern("resources/read", Map.of("uri", "ui://chain"), Map.of("Mcp-Name", "ui://chain")));
+        JsonNode content = read.at("/contents/0");
+        assertEquals("text/html;profile=mcp-app", content.get("mimeType").asText(), read::toString);
+        assertTrue(content.get("text").asText().startsWith("<!doctype html>"), () -> content.get("text").asText()
+                .substring(0, 80));
+        assertTrue(content.at("/_meta/ui/prefersBorder").asBoolean(), content::toString);
+        assertEquals("complete", read.get("resultType").asText());
+    }
+
     @Test
     void badRequestsAreAnsweredAtOnce() throws Exception {
         // no batches in 2026-07-28
