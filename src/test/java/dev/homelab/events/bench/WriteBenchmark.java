@@ -179,7 +179,11 @@ final class WriteBenchmark {
                 Cell c = median(f.name(), w);
                 b.append(String.format("| %s | %d | %,.0f | %.2fx | %.0f (%s) | %s |%n", f.name(), w, c.rate(),
                         c.rate() / median(store, w).rate(), c.cpuMicrosPerEvent(), f.inServer() ? "server" : "this JVM",
-                        f.counts() == null ? "1 (by construction)" : String.format("%.2f", c.eventsPerFsync())));
+                        f.counts() == null
+                                ? "1 (by construction)"
+                                : Double.isNaN(c.eventsPerFsync())
+                                        ? "not counted (a server without the counters)"
+                                        : String.format("%.2f", c.eventsPerFsync())));
             }
         }
         b.append(String.format("%nMedian of %d round(s) of %.1f s per cell after %.1f s of warm-up; the order of the "
