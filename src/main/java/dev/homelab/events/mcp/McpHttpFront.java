@@ -24,6 +24,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
 import dev.homelab.events.Text;
+import dev.homelab.events.security.HttpGuard;
 
 /**
  * The HTTP side of {@link McpFront}: a route filter on {@code /mcp} (Streamable HTTP) and the legacy SSE paths,
@@ -406,7 +407,8 @@ public class McpHttpFront {
                 refuse(ctx, 400, null, McpFront.PARSE_ERROR, "Parse error: the request has no body; send a JSON-RPC message");
                 return null;
             }
-            return mapper.readTree(ctx.body().buffer().getBytes());
+            JsonNode parsed = ctx.get(HttpGuard.MCP_BODY_TREE); // the guard's parse, with this same mapper
+            return parsed != null ? parsed : mapper.readTree(ctx.body().buffer().getBytes());
         } catch (IOException e) {
             String reason = e instanceof JacksonException j ? j.getOriginalMessage() : e.getMessage();
             refuse(ctx, 400, null, McpFront.PARSE_ERROR, "Parse error: " + Text.shorten(Text.escape(reason), 100));

@@ -22,9 +22,15 @@ import java.util.regex.Pattern;
 public final class HostPolicy {
 
     private static final Pattern IPV4_LOOPBACK = Pattern.compile("127(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
+    private static final Pattern PORT = Pattern.compile("\\d{1,5}");
 
     private final Set<String> hosts = new HashSet<>();
     private final Set<String> origins = new HashSet<>();
+    /**
+     * The last Host header value found allowed: a client sends the same one on every request, and judging it
+     * again (two regular expressions) was a visible share of a write's CPU (docs/performance.md).
+     */
+    private volatile String lastAllowedHost;
 
     public HostPolicy(String bindHost, List<String> allowedHosts, List<String> allowedOrigins) {
         String bind = normalizeHost(bindHost);
@@ -61,11 +67,18 @@ public final class HostPolicy {
 
     /** A Host header value ({@code name[:port]}, {@code [v6]:port}); null or blank (HTTP/1.0 clients) is allowed. */
     public boolean hostAllowed(String hostHeader) {
-        if (hostHeader == null || hostHeader.isBlank()) {
+        if (hostHeader == null || hostHeader.equals(lastAllowedHost)) {
+            return true;
+        }
+        if (hostHeader.isBlank()) {
             return true;
         }
         String host = hostOfAuthority(hostHeader.strip());
-        return host != null && nameAllowed(host);
+        boolean allowed = host != null && nameAllowed(host);
+        if (allowed) {
+            lastAllowedHost = hostHeader;
+        }
+        return allowed;
     }
 
     /**
@@ -144,7 +157,7 @@ public final class HostPolicy {
                 return null;
             }
             String rest = a.substring(end + 1);
-            if (!rest.isEmpty() && !rest.matches(":\\d{1,5}")) {
+            if (!rest.isEmpty() && !(rest.charAt(0) == ':' && PORT.matcher(rest).region(1, rest.length()).matches())) {
                 return null;
             }
             return normalizeHost(a.substring(1, end));
@@ -154,13 +167,19 @@ public final class HostPolicy {
             if (a.indexOf(':', colon + 1) >= 0) {
                 return null; // an unbracketed IPv6 literal is not a valid Host header
             }
-            if (!a.substring(colon + 1).matches("\\d{1,5}")) {
+            if (!PORT.matcher(a).region(colon + 1, a.length()).matches()) {
                 return null;
             }
             a = a.substring(0, colon);
         }
-        if (a.isEmpty() || a.chars().anyMatch(c -> c <= 0x20 || c >= 0x7F || c == '/' || c == '@' || c == '\\')) {
+        if (a.isEmpty()) {
             return null;
+        }
+        for (int i = 0; i < a.length(); i++) {
+            char c = a.charAt(i);
+            if (c <= 0x20 || c >= 0x7F || c == '/' || c == '@' || c == '\\') {
+                return null;
+            }
         }
         return normalizeHost(a);
     }

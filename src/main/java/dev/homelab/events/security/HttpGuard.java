@@ -58,6 +58,11 @@ public class HttpGuard {
     /** Filters with a higher priority run first; these run before CORS and every route. */
     static final int PRIORITY = 5000;
     private static final String MCP_BODY_CHECK = "homelab.security.mcp-body-check";
+    /**
+     * Routing-context key of the MCP body's JSON tree as parsed here (a {@code JsonNode}), so the MCP front does not
+     * parse it a second time with the same mapper.
+     */
+    public static final String MCP_BODY_TREE = "homelab.security.mcp-body-tree";
     private static final String REALM = "Bearer realm=\"homelab-events\"";
     static final int REFUSALS_LOGGED_PER_MINUTE = 30;
 
@@ -270,7 +275,7 @@ public class HttpGuard {
         RequestBody body = ctx.body();
         if (body != null && body.buffer() != null && body.length() > 0) {
             try {
-                mapper.readTree(body.buffer().getBytes());
+                ctx.put(MCP_BODY_TREE, mapper.readTree(body.buffer().getBytes()));
             } catch (IOException e) {
                 jsonRpcParseError(ctx, e instanceof JacksonException j ? j.getOriginalMessage() : e.getMessage());
                 return;

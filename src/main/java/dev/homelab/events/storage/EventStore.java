@@ -107,9 +107,44 @@ public class EventStore {
      * @throws IOException if anything fails; no final-named file is left behind in that case
      */
     public Path append(Event event) throws IOException {
+        return write(event).relativePath();
+    }
+
+    /** A new event's path relative to the root and the exact bytes written there. */
+    public record Written(Path relativePath, byte[] bytes) {
+    }
+
+    /**
+     * {@link #append}, also returning the bytes it wrote, so the write path hands them on (to the audit sealer)
+     * instead of reading the file back.
+     */
+    public Written write(Event event) throws IOException {
         Path relative = relativePathOf(event);
-        writeNew(relative, codec.toBytes(event));
-        return relative;
+        byte[] bytes = codec.toBytes(event);
+        writeNew(relative, bytes);
+        return new Written(relative, bytes);
+    }
+
+    /**
+     * How well concurrent writers shared directory fsyncs since this store was made: links made, and directory
+     * fsyncs that covered them (links / fsyncs is the mean batch of the group commit; 1.0 means no sharing).
+     */
+    public record GroupCommitStats(long links, long directorySyncs) {
+    }
+
+    public GroupCommitStats groupCommitStats() {
+        long links = 0;
+        long syncs = 0;
+        for (DirectorySync s : directorySyncs.values()) {
+            s.lock.lock();
+            try {
+                links += s.linked;
+                syncs += s.rounds;
+            } finally {
+                s.lock.unlock();
+            }
+        }
+        return new GroupCommitStats(links, syncs);
     }
 
     /** What {@link #importFile} did with one file. */
@@ -215,6 +250,8 @@ public class EventStore {
         long synced;
         /** The fsync in progress, if any. */
         Round current;
+        /** Directory fsyncs started here (for {@link #groupCommitStats}). */
+        long rounds;
     }
 
     /** One directory fsync, covering the links numbered up to {@code target} (all made before it started). */
@@ -253,6 +290,7 @@ public class EventStore {
                 }
                 Round round = new Round(s.linked);
                 s.current = round;
+                s.rounds++;
                 s.lock.unlock();
                 try {
                     forceDirectory(dir);

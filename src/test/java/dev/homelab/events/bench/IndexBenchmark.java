@@ -556,8 +556,10 @@ public final class IndexBenchmark {
             for (String[] r : rows) {
                 for (int writers : new int[]{ 1, 8 }) {
                     WriteBenchmark.Cell c = w.median(r[0], writers);
+                    double store = w.median(rows[1][0], writers).rate();
                     put(r[1] + ", " + writers + " writer" + (writers > 1 ? "s" : ""),
-                            String.format("%,.0f events/s (%.0f µs CPU per event)", c.rate(), c.cpuMicrosPerEvent()));
+                            String.format("%,.0f events/s, %.2fx the store's own (%.0f µs CPU per event)", c.rate(),
+                                    c.rate() / store, c.cpuMicrosPerEvent()));
                 }
             }
             notes.add("Write faces side by side (same run):\n\n" + table);

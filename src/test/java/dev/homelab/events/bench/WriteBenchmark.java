@@ -2,6 +2,10 @@ package dev.homelab.events.bench;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -42,8 +46,16 @@ import dev.homelab.events.storage.EventStore;
  */
 final class WriteBenchmark {
 
-    /** One writing face: a name and how each writer thread writes one event. */
-    private record Face(String name, boolean inServer, WriterFactory writers) {
+    /**
+     * One writing face: a name, how each writer thread writes one event, and where its group-commit counts are read
+     * (null for the plain append, which forces the directory once per event by construction).
+     */
+    private record Face(String name, boolean inServer, WriterFactory writers, GroupCommitCounts counts) {
+    }
+
+    /** Links made and directory fsyncs done so far by the writing process: {@code {links, fsyncs}}, or null if unknown. */
+    private interface GroupCommitCounts {
+        long[] read() throws IOException, InterruptedException;
     }
 
     /** Makes the per-thread writer of a face (each HTTP writer has its own connection). */
@@ -59,8 +71,11 @@ final class WriteBenchmark {
         }
     }
 
-    /** Rate (events/s) and CPU microseconds per event of the process that did the writing. */
-    record Cell(double rate, double cpuMicrosPerEvent) {
+    /**
+     * Rate (events/s), CPU microseconds per event of the process that did the writing, and events per directory
+     * fsync (the mean batch of the group commit; NaN where not counted).
+     */
+    record Cell(double rate, double cpuMicrosPerEvent, double eventsPerFsync) {
     }
 
     private static final int[] WRITERS = { 1, 8 };
@@ -75,6 +90,9 @@ final class WriteBenchmark {
     private final EventStore store;
     private final byte[] eventBytes;
     private final Map<String, Map<Integer, List<Cell>>> cells = new LinkedHashMap<>();
+    private final HttpClient metricsClient = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private String loadAtStart = "unknown";
+    private String loadAtEnd = "unknown";
 
     /**
      * @param refRoot where the two references write (a directory next to the server's store, on the same file
@@ -97,12 +115,17 @@ final class WriteBenchmark {
         Files.createDirectories(refRoot.resolve("plain"));
         Files.createDirectories(store.root());
         String session = mcpSession();
+        GroupCommitCounts storeCounts = () -> {
+            EventStore.GroupCommitStats g = store.groupCommitStats();
+            return new long[]{ g.links(), g.directorySyncs() };
+        };
         List<Face> faces = List.of(
-                new Face("Plain JDK durable append (reference)", false, () -> this::plainAppend),
+                new Face("Plain JDK durable append (reference)", false, () -> this::plainAppend, null),
                 new Face("Store's own durable append (EventStore.append)", false,
-                        () -> () -> store.append(IndexBenchmark.benchEvent("bench-store"))),
-                new Face("REST POST /api/events", true, this::restWriter),
-                new Face("MCP tools/call emit_event", true, () -> mcpWriter(session)));
+                        () -> () -> store.append(IndexBenchmark.benchEvent("bench-store")), storeCounts),
+                new Face("REST POST /api/events", true, this::restWriter, this::serverCounts),
+                new Face("MCP tools/call emit_event", true, () -> mcpWriter(session), this::serverCounts));
+        loadAtStart = IndexBenchmark.loadAverage();
         // the server's JIT: a fresh server compiles for tens of seconds, which would count against whichever face
         // runs first; the references are warmed by their own warm-up
         for (Face face : faces.subList(2, faces.size())) {
@@ -121,6 +144,7 @@ final class WriteBenchmark {
                 }
             }
         }
+        loadAtEnd = IndexBenchmark.loadAverage();
         return table(faces);
     }
 
@@ -128,7 +152,8 @@ final class WriteBenchmark {
     Cell median(String face, int writers) {
         List<Cell> list = cells.get(face).get(writers);
         return new Cell(median(list.stream().mapToDouble(Cell::rate).toArray()),
-                median(list.stream().mapToDouble(Cell::cpuMicrosPerEvent).toArray()));
+                median(list.stream().mapToDouble(Cell::cpuMicrosPerEvent).toArray()),
+                median(list.stream().mapToDouble(Cell::eventsPerFsync).toArray()));
     }
 
     private static double median(double[] values) {
@@ -138,27 +163,32 @@ final class WriteBenchmark {
         return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
     }
 
+    /**
+     * One table: per face and number of writers the rate, its ratio to the store's own append with as many writers
+     * (the target of issue 19: at least 0.8x with one writer, 1.0x with eight), the CPU per event and the events per
+     * directory fsync; the load average of the machine at the start and the end of the write phases under it.
+     */
     private String table(List<Face> faces) {
         String store = faces.get(1).name();
         StringBuilder b = new StringBuilder();
-        b.append("| Face (events/s; CPU µs per event of the writing process) | 1 writer | 8 writers |\n|---|---|---|\n");
-        for (Face f : faces) {
-            b.append("| ").append(f.name()).append(f.inServer() ? " (server CPU)" : " (this JVM's CPU)");
-            for (int w : WRITERS) {
+        b.append(
+                "| Face | writers | events/s | / store's own | CPU µs per event (writing process) | events per directory fsync |\n"
+                        + "|---|---|---|---|---|---|\n");
+        for (int w : WRITERS) {
+            for (Face f : faces) {
                 Cell c = median(f.name(), w);
-                b.append(String.format(" | %,.0f (%.0f µs)", c.rate(), c.cpuMicrosPerEvent()));
+                b.append(String.format("| %s | %d | %,.0f | %.2fx | %.0f (%s) | %s |%n", f.name(), w, c.rate(),
+                        c.rate() / median(store, w).rate(), c.cpuMicrosPerEvent(), f.inServer() ? "server" : "this JVM",
+                        f.counts() == null
+                                ? "1 (by construction)"
+                                : Double.isNaN(c.eventsPerFsync())
+                                        ? "not counted (a server without the counters)"
+                                        : String.format("%.2f", c.eventsPerFsync())));
             }
-            b.append(" |\n");
-        }
-        for (Face f : faces.subList(2, faces.size())) {
-            b.append("| ").append(f.name()).append(" / store's own");
-            for (int w : WRITERS) {
-                b.append(String.format(" | %.2fx", median(f.name(), w).rate() / median(store, w).rate()));
-            }
-            b.append(" |\n");
         }
         b.append(String.format("%nMedian of %d round(s) of %.1f s per cell after %.1f s of warm-up; the order of the "
-                + "faces rotates each round.%n", rounds, measure.toMillis() / 1e3, warmUp.toMillis() / 1e3));
+                + "faces rotates each round. Machine load average (1/5/15 min) at the start of the write phases %s, at "
+                + "the end %s.%n", rounds, measure.toMillis() / 1e3, warmUp.toMillis() / 1e3, loadAtStart, loadAtEnd));
         return b.toString();
     }
 
@@ -181,6 +211,7 @@ final class WriteBenchmark {
         try {
             Thread.sleep(warmUp.toMillis()); // JIT, connections, the first directory of the day: not counted
             LongSupplier cpu = face.inServer() ? this::serverCpuNanos : WriteBenchmark::ownCpuNanos;
+            long[] g0 = face.counts() == null ? null : face.counts().read();
             long n0 = done.get();
             long c0 = cpu.getAsLong();
             long t0 = System.nanoTime();
@@ -188,7 +219,9 @@ final class WriteBenchmark {
             long n = done.get() - n0;
             long c = cpu.getAsLong() - c0;
             double secs = (System.nanoTime() - t0) / 1e9;
-            return new Cell(n / secs, n == 0 ? Double.NaN : c / 1e3 / n);
+            long[] g1 = face.counts() == null ? null : face.counts().read();
+            double batch = g0 == null || g1 == null || g1[1] == g0[1] ? Double.NaN : (double) (g1[0] - g0[0]) / (g1[1] - g0[1]);
+            return new Cell(n / secs, n == 0 ? Double.NaN : c / 1e3 / n, batch);
         } finally {
             stop.set(true);
             pool.shutdown(); // before a writer's failure is rethrown below, so no thread is left behind
@@ -274,6 +307,25 @@ final class WriteBenchmark {
             IndexBenchmark.check(ack.status() / 100 == 2, "MCP initialized answered " + ack.status());
             return session;
         }
+    }
+
+    /** The server's group-commit counters ({@code homelab.events.group_commit.*}) from its Prometheus endpoint. */
+    private long[] serverCounts() throws IOException, InterruptedException {
+        String text = metricsClient.send(HttpRequest.newBuilder(URI.create("http://" + host + ":" + port + "/q/metrics"))
+                .build(), HttpResponse.BodyHandlers.ofString()).body();
+        long links = promCounter(text, "homelab_events_group_commit_links_total");
+        long fsyncs = promCounter(text, "homelab_events_group_commit_fsyncs_total");
+        return links < 0 || fsyncs < 0 ? null : new long[]{ links, fsyncs };
+    }
+
+    /** The value of an untagged counter in Prometheus text; -1 when it is missing (a server built before it). */
+    private static long promCounter(String text, String name) {
+        for (String line : text.split("\n")) {
+            if (line.startsWith(name + " ") || line.startsWith(name + "{")) {
+                return (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return -1;
     }
 
     /** CPU time (user + system) of the server process so far, from /proc (clock ticks of 10 ms). */

@@ -67,6 +67,24 @@ class EventWriterTest {
         assertEquals(1, index.size());
     }
 
+    /** Listeners (the audit sealer) get the very bytes the store wrote, so nothing reads a new file back. */
+    @Test
+    void listenersGetTheBytesOfTheFileWritten() throws IOException {
+        java.util.List<String> seen = new java.util.ArrayList<>();
+        java.util.List<byte[]> bytes = new java.util.ArrayList<>();
+        writer.addListener((path, event, b) -> {
+            seen.add(path);
+            bytes.add(b);
+        });
+        Event e = TestEvents.event("deployment_started", "pi4", "web", "c-2", AT);
+        EventWriter.Written w = writer.append(e);
+
+        assertEquals(java.util.List.of(w.relativePath()), seen);
+        assertArrayEquals(Files.readAllBytes(root.resolve(w.relativePath())), bytes.get(0));
+        assertEquals(1.0, metrics.find("homelab.events.group_commit.links").functionCounter().count());
+        assertTrue(metrics.find("homelab.events.group_commit.fsyncs").functionCounter().count() >= 1);
+    }
+
     /**
      * The watcher sees this server's link before the writer has forced the directory and indexed the file: it
      * must leave the file to the writer instead of reading and parsing it a second time.

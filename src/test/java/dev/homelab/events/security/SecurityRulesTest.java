@@ -76,6 +76,22 @@ class SecurityRulesTest {
         assertFalse(p.originAllowed("http://localhost@evil.example.com"));
     }
 
+    /** The policy remembers the last allowed Host value (the write path's hot check): that never lets another through. */
+    @Test
+    void hostPolicyRemembersOnlyWhatItAllowed() {
+        HostPolicy p = new HostPolicy("127.0.0.1", List.of(), List.of());
+        for (int i = 0; i < 3; i++) {
+            assertTrue(p.hostAllowed("localhost:8080"));
+            assertFalse(p.hostAllowed("evil.example.com:8080"));
+            assertFalse(p.hostAllowed("localhost:8080x"), "a port is digits only");
+            assertFalse(p.hostAllowed("localhost:123456"), "a port has at most five digits");
+            assertTrue(p.hostAllowed("[::1]:8080"));
+            assertFalse(p.hostAllowed("[::1]8080"), "after the bracket only :port may follow");
+            assertFalse(p.hostAllowed("[::1]:80a"));
+            assertFalse(p.hostAllowed("local\\host"));
+        }
+    }
+
     @Test
     void hostPolicyBeyondLoopbackUsesTheAllowList() {
         HostPolicy p = new HostPolicy("0.0.0.0", List.of("nas.lan", "192.168.1.20"), List.of("https://dash.example.org:8443/"));

@@ -82,6 +82,7 @@ class GroupCommitTest {
         RecordingStore store = new RecordingStore(root);
         store.append(event(-1)); // creates the directories first, so every later force is a group commit
         store.directoryForces.set(0);
+        EventStore.GroupCommitStats before = store.groupCommitStats();
         int writers = 8;
         int each = 40;
         List<Future<Integer>> results = new ArrayList<>();
@@ -104,6 +105,10 @@ class GroupCommitTest {
         }
         int forces = store.directoryForces.get();
         assertTrue(forces < writers * each, "directory fsyncs were shared: " + forces + " for " + writers * each + " appends");
+        // the counters the write metrics and the benchmark report: every link, and every shared fsync once
+        EventStore.GroupCommitStats after = store.groupCommitStats();
+        assertEquals(writers * each, after.links() - before.links());
+        assertEquals(forces, after.directorySyncs() - before.directorySyncs());
     }
 
     @Test
