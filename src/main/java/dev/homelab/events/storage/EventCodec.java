@@ -184,7 +184,7 @@ public final class EventCodec {
         if (correlationId == null || correlationId.isEmpty()) {
             correlationId = id.toString(); // absent or null: the format's "none given", the event's own id
         }
-        ObjectNode payloadObject = payload instanceof ObjectNode p ? p : payloadTree ? mapper.createObjectNode() : null;
+        ObjectNode payloadObject = !payloadTree ? null : payload instanceof ObjectNode p ? p : mapper.createObjectNode();
         return new ReadResult.Ok(new Event(id, timestamp, node, type, severity.get(), source, service, correlationId,
                 payloadObject, f.extra), bytes);
     }
