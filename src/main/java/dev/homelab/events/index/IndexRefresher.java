@@ -95,6 +95,9 @@ public class IndexRefresher {
             lastFull = Instant.now();
             buildTime = Duration.between(started, Instant.now());
             startMode = loaded != null ? "snapshot" : "scan";
+            if (loaded != null && r.added() == 0 && r.removed() == 0) {
+                sizeAtSnapshot = loaded.rows(); // the file on disk is this index: no need to write 50 MB again at stop
+            }
             if (loaded != null) {
                 LOG.infof(
                         "Event index loaded from snapshot: %d events, %d directories re-listed (+%d -%d), %d skipped entries, in %d ms",
