@@ -155,7 +155,7 @@ final class DirectoryReconciler {
             if (entry instanceof EventFiles.Entry.Problem p) {
                 problems.note(rel, p.reason(), p.detail());
             } else if (entry instanceof EventFiles.Entry.Candidate c && !problems.unchanged(rel, stamp)) {
-                ReadResult result = files.read(c);
+                ReadResult result = files.readForIndex(c); // no payload tree: rows never hold one
                 if (result instanceof ReadResult.Ok ok) {
                     batch.add(Reconciler.entryOf(ok.event(), rel));
                     for (EventFileListener l : listeners) {

@@ -13,7 +13,8 @@ public interface EventFileListener {
 
     /**
      * @param relativePath {@code <date>/<node>/<name>}, relative to the store root
-     * @param event        what the file holds, as the one reader read it
+     * @param event        what the file holds, as the one reader read it; its {@code payload} is null when the
+     *                     reconciler read it (the index never builds payload trees): use {@code bytes}
      * @param bytes        the file's exact bytes when the caller holds them, else null (a new event written by
      *                     {@link EventWriter#append}: read them from the file)
      */

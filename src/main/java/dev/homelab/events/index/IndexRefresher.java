@@ -63,17 +63,6 @@ public class IndexRefresher {
             t.setDaemon(true);
             return t;
         });
-        if (config.index().watch()) {
-            // watch before the first scan, so nothing written during the scan is missed
-            try {
-                IndexWatcher w = new IndexWatcher(reconciler);
-                w.start();
-                watcher = w;
-            } catch (IOException | RuntimeException e) {
-                LOG.warnf("No file system watcher (%s): files of other processes appear at the next pass, every %s", e,
-                        config.events().rescanInterval());
-            }
-        }
         Thread builder = new Thread(this::build, "event-index-build");
         builder.setDaemon(true);
         builder.start();
@@ -86,6 +75,10 @@ public class IndexRefresher {
     private void build() {
         Instant started = Instant.now();
         try {
+            // registering a watch on every directory (about a thousand at a million events) overlaps the snapshot
+            // load, off the start-up thread; it is complete before the first pass lists anything, so nothing
+            // written during the pass is missed
+            Thread watching = config.index().watch() ? startWatcherThread() : null;
             IndexSnapshot.Loaded loaded = null;
             if (config.index().snapshot()) {
                 try {
@@ -94,11 +87,17 @@ public class IndexRefresher {
                     LOG.warnf("Index snapshot %s not usable (%s); reading every file instead", snapshotFile(), e);
                 }
             }
+            if (watching != null) {
+                watching.join();
+            }
             Reconciler.ReconcileReport r = loaded != null ? reconciler.reconcileChanged() : reconciler.reconcile();
             // a validated snapshot counts as a full pass: every directory was checked against its fingerprint
             lastFull = Instant.now();
             buildTime = Duration.between(started, Instant.now());
             startMode = loaded != null ? "snapshot" : "scan";
+            if (loaded != null && r.added() == 0 && r.removed() == 0) {
+                sizeAtSnapshot = loaded.rows(); // the file on disk is this index: no need to write 50 MB again at stop
+            }
             if (loaded != null) {
                 LOG.infof(
                         "Event index loaded from snapshot: %d events, %d directories re-listed (+%d -%d), %d skipped entries, in %d ms",
@@ -107,6 +106,9 @@ public class IndexRefresher {
                 LOG.infof("Event index built: %d events, %d skipped entries, in %d ms", index.size(), r.problems(),
                         buildTime.toMillis());
             }
+        } catch (InterruptedException e) {
+            startMode = "failed";
+            Thread.currentThread().interrupt(); // stopping
         } catch (IOException | RuntimeException e) {
             startMode = "failed";
             LOG.error("Event index could not be built; retrying at the next pass", e);
@@ -115,6 +117,22 @@ public class IndexRefresher {
             built.countDown();
             scheduleAfterBuild();
         }
+    }
+
+    private Thread startWatcherThread() {
+        Thread t = new Thread(() -> {
+            try {
+                IndexWatcher w = new IndexWatcher(reconciler);
+                w.start();
+                watcher = w;
+            } catch (IOException | RuntimeException e) {
+                LOG.warnf("No file system watcher (%s): files of other processes appear at the next pass, every %s", e,
+                        config.events().rescanInterval());
+            }
+        }, "event-index-watch-setup");
+        t.setDaemon(true);
+        t.start();
+        return t;
     }
 
     private void scheduleAfterBuild() {

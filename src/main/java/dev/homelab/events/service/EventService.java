@@ -392,12 +392,14 @@ public class EventService {
         return index.query(q);
     }
 
-    /** The events of index entries, read from their files; entries whose file is gone are dropped from the index. */
+    /**
+     * The events of index entries, read from their files (several at once: {@link ParallelReads}); entries whose
+     * file is gone are dropped from the index.
+     */
     public List<Event> loadAll(List<IndexEntry> entries) {
+        List<java.util.Optional<Event>> read = ParallelReads.map(entries, this::load);
         List<Event> out = new ArrayList<>(entries.size());
-        for (IndexEntry e : entries) {
-            load(e).ifPresent(out::add);
-        }
+        read.forEach(e -> e.ifPresent(out::add));
         return out;
     }
 

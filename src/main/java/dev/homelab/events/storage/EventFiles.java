@@ -162,6 +162,19 @@ public final class EventFiles {
      * most of its time here). Reads at most {@link #maxBytes()} + 1 bytes, whatever the file has grown to.
      */
     public ReadResult read(Entry.Candidate candidate) {
+        return read(candidate, true);
+    }
+
+    /**
+     * As {@link #read(Entry.Candidate)} for the index: every rule is checked the same way, but the payload is
+     * not built into a tree and the event's {@code payload} is null ({@link EventCodec#fromBytes(byte[], String,
+     * java.util.Optional, boolean)}). The bytes are in the result for whoever needs more.
+     */
+    public ReadResult readForIndex(Entry.Candidate candidate) {
+        return read(candidate, false);
+    }
+
+    private ReadResult read(Entry.Candidate candidate, boolean payloadTree) {
         Path relative = candidate.relativePath();
         byte[] bytes;
         try {
@@ -174,7 +187,8 @@ public final class EventFiles {
         if (bytes.length > maxBytes) {
             return new ReadResult.Skipped(FileProblem.Reason.OVERSIZED, "larger than " + maxBytes + " bytes");
         }
-        return decode(bytes, relative.toString());
+        String path = relative.toString();
+        return codec.fromBytes(bytes, path, EventFileName.parse(relative.getFileName().toString()), payloadTree);
     }
 
     /**

@@ -63,7 +63,8 @@ public final class IndexBenchmark {
 
     record Options(int events, long seed, Path dir, boolean server, boolean smoke, Path out, Duration emitFor,
             int iterations, String serverHeap, boolean generateOnly, boolean scanOnly, boolean viewsOnly, boolean writesOnly,
-            int rounds, List<String> serverJvmArgs, Path serverJar, boolean consoleOnly, int consoleRuns) {
+            int rounds, List<String> serverJvmArgs, Path serverJar, boolean consoleOnly, int consoleRuns,
+            boolean startupOnly, boolean cold) {
     }
 
     private final Options o;
@@ -92,6 +93,8 @@ public final class IndexBenchmark {
         Path serverJar = dev.homelab.events.it.PackagedServer.JAR;
         boolean consoleOnly = false;
         int consoleRuns = 10;
+        boolean startupOnly = false;
+        boolean cold = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--events" -> events = Integer.parseInt(args[++i].replace("_", ""));
@@ -111,10 +114,12 @@ public final class IndexBenchmark {
                 case "--server-jar" -> serverJar = Path.of(args[++i]);
                 case "--console-only" -> consoleOnly = true;
                 case "--console-runs" -> consoleRuns = Integer.parseInt(args[++i]);
+                case "--startup-only" -> startupOnly = true;
+                case "--cold" -> cold = true;
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]
                         + "; allowed: --events N, --seed S, --dir PATH, --server, --smoke, --out FILE, --server-heap SIZE, "
                         + "--generate-only, --scan-only, --views-only, --writes-only, --rounds N, --emit-seconds S, "
-                        + "--server-jvm-arg ARG, --server-jar PATH, --console-only, --console-runs N");
+                        + "--server-jvm-arg ARG, --server-jar PATH, --console-only, --console-runs N, --startup-only, --cold");
             }
         }
         if (smoke && events == 100_000) {
@@ -131,7 +136,7 @@ public final class IndexBenchmark {
                 Duration.ofSeconds(emitSeconds != null ? emitSeconds : smoke ? 1 : 8), smoke ? 2_000 : 20_000, heap,
                 generateOnly,
                 scanOnly, viewsOnly, writesOnly, rounds != null ? rounds : smoke ? 1 : 3, List.copyOf(serverJvmArgs),
-                serverJar, consoleOnly, smoke ? 2 : consoleRuns);
+                serverJar, consoleOnly, smoke ? 2 : consoleRuns, startupOnly, cold);
         try {
             new IndexBenchmark(o).run();
         } finally {
@@ -184,7 +189,7 @@ public final class IndexBenchmark {
         put("Machine load average at start (1/5/15 min; 2 cores shared with other work)", loadAverage());
 
         EventStore store = new EventStore(root, new EventCodec(MAPPER), 1 << 20);
-        plainJdkBaseline(root);
+        double reference = plainJdkBaseline(root);
         long before = usedHeapAfterGc();
         EventIndex index = new EventIndex();
         Reconciler reconciler = new Reconciler(store, index, Runtime.getRuntime().availableProcessors());
@@ -193,12 +198,13 @@ public final class IndexBenchmark {
         double cold = secs(t0);
         check(index.size() == o.events(), "the scan indexed " + index.size() + " of " + o.events() + " events");
         if (o.scanOnly()) {
-            log("cold scan %.1f s", cold);
+            log("cold scan %.1f s, %.2fx the plain read with as many threads", cold, cold / reference);
             return;
         }
         long after = usedHeapAfterGc();
         put("Cold start, in process (scan of every file, " + Runtime.getRuntime().availableProcessors() + " threads)",
-                String.format("%.1f s (%,.0f files/s)", cold, o.events() / cold));
+                String.format("%.1f s (%,.0f files/s; %.2fx the plain read with as many threads)", cold, o.events() / cold,
+                        cold / reference));
         put("Heap per indexed event", String.format("%.0f bytes (%.1f MB for %,d events)",
                 (after - before) / (double) o.events(), (after - before) / 1e6, o.events()));
 
@@ -217,6 +223,15 @@ public final class IndexBenchmark {
                 String.format("%.2f s (%d directories re-listed)", warm, check.directoriesListed()));
         restarted = null;
 
+        if (o.startupOnly()) {
+            index = null;
+            reconciler = null;
+            System.gc();
+            startup(root, sample, reference);
+            put("Machine load average at the end", loadAverage());
+            report();
+            return;
+        }
         queries(store, index, sample);
         if (!o.server()) {
             storeThroughput(store); // with --server, side by side with the faces (WriteBenchmark)
@@ -425,6 +440,90 @@ public final class IndexBenchmark {
         } finally {
             stopServer(p);
         }
+    }
+
+    /**
+     * {@code --startup-only}: the packaged server's first start without a snapshot and its restart from one, beside
+     * the plain read with as many threads measured in this run; chain and list latency over HTTP with the page
+     * cache warm and, with {@code --cold}, after evicting the store's files from it ({@link ColdCache}).
+     */
+    void startup(Path root, StoreGenerator.Sample sample, double reference) throws Exception {
+        Path jar = o.serverJar();
+        check(Files.exists(jar), jar + " exists (run ./mvnw package first)");
+        deleteTree(root.resolve(".index"));
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        int port = freePort();
+        String base = "http://127.0.0.1:" + port;
+        Process p = startServer(jar, root, port);
+        double first = awaitReady(http, base, p);
+        put("Server first start, no snapshot (JVM start to readiness UP, -Xmx" + o.serverHeap() + ")",
+                String.format("%.1f s (%.2fx the plain read with as many threads; index built in %s ms)", first,
+                        first / reference, readiness(http, base).path("index_build_ms").asText()));
+        try {
+            Random rnd = new Random(o.seed() + 2);
+            long[] chain = measureHttp(http, () -> base + "/api/chains/" + pickCid(rnd, sample.chainIds(), sample.loneIds()));
+            put("Chain over HTTP, GET /api/chains/{id}, page cache warm (p50 / p99)", percentiles(chain));
+            long[] list = measureHttp(http, () -> base + "/api/events?" + randomListQuery(rnd));
+            put("Filtered list over HTTP, GET /api/events (limit 50), page cache warm (p50 / p99)", percentiles(list));
+            int n = o.smoke() ? 50 : 300;
+            Random pages = new Random(o.seed() + 3);
+            long[] distinct = measureHttpOnce(http, n, () -> base + "/api/events?" + ColdCache.distinctPageQuery(pages));
+            put("First page of a filtered list, every page a different one, page cache warm (p50 / p99, " + n + " pages)",
+                    percentiles(distinct));
+            if (o.cold()) {
+                long t0 = System.nanoTime();
+                int evicted = ColdCache.evict(root);
+                log("evicted %,d files from the page cache in %.1f s", evicted, secs(t0));
+                Random coldRnd = new Random(o.seed() + 4);
+                long[] coldChain = measureHttpOnce(http, n,
+                        () -> base + "/api/chains/" + pickCid(coldRnd, sample.chainIds(), sample.loneIds()));
+                put("Chain over HTTP, page cache cold (p50 / p99, " + n + " chains)", percentiles(coldChain));
+                long[] coldList = measureHttpOnce(http, n, () -> base + "/api/events?" + ColdCache.distinctPageQuery(coldRnd));
+                put("First page of a filtered list over HTTP, page cache cold (p50 / p99, " + n + " pages)",
+                        percentiles(coldList));
+            }
+        } finally {
+            stopServer(p); // SIGTERM: the snapshot is written at shutdown
+        }
+        check(Files.exists(root.resolve(".index").resolve(IndexSnapshot.FILE_NAME)),
+                "the server wrote its snapshot at shutdown");
+        for (int round = 1; round <= 2; round++) {
+            p = startServer(jar, root, port);
+            try {
+                double warm = awaitReady(http, base, p);
+                JsonNode data = readiness(http, base);
+                check(data.path("index_start").asText().equals("snapshot"), "the restart used the snapshot (was "
+                        + data.path("index_start").asText() + ")");
+                put("Server restart with snapshot, run " + round + " (JVM start to readiness UP)",
+                        String.format("%.1f s (index from the snapshot in %s ms)", warm, data.path("index_build_ms").asText()));
+            } finally {
+                stopServer(p);
+            }
+        }
+    }
+
+    private static JsonNode readiness(HttpClient http, String base) throws Exception {
+        JsonNode health = MAPPER.readTree(http.send(HttpRequest.newBuilder(URI.create(base + "/q/health/ready")).build(),
+                HttpResponse.BodyHandlers.ofString()).body());
+        for (JsonNode check : health.path("checks")) {
+            if (check.path("data").has("index_start")) {
+                return check.path("data");
+            }
+        }
+        return MAPPER.createObjectNode();
+    }
+
+    /** {@code n} GETs without warm-up: each is meant to read files no earlier call read. */
+    private long[] measureHttpOnce(HttpClient http, int n, java.util.function.Supplier<String> url) throws Exception {
+        long[] nanos = new long[n];
+        for (int i = 0; i < n; i++) {
+            HttpRequest req = HttpRequest.newBuilder(URI.create(url.get())).build();
+            long t = System.nanoTime();
+            HttpResponse<byte[]> r = http.send(req, HttpResponse.BodyHandlers.ofByteArray());
+            nanos[i] = System.nanoTime() - t;
+            check(r.statusCode() == 200, "GET " + req.uri() + " answered " + r.statusCode());
+        }
+        return nanos;
     }
 
     void viewsOnly(Path root) throws Exception {
@@ -713,13 +812,16 @@ public final class IndexBenchmark {
      * The issue's reference point, measured here and now: read every file with plain JDK code and find its
      * correlation id by string search (no JSON parser, no validation), on one thread and on every core.
      */
-    void plainJdkBaseline(Path root) throws Exception {
+    double plainJdkBaseline(Path root) throws Exception {
+        double allCores = 0;
         List<Path> files = new ArrayList<>();
         try (Stream<Path> s = Files.walk(root, 3)) {
             s.filter(p -> p.getNameCount() - root.getNameCount() == 3 && !p.getFileName().toString().startsWith("."))
                     .forEach(files::add);
         }
-        for (int threads : new int[]{ 1, Runtime.getRuntime().availableProcessors() }) {
+        int cores = Runtime.getRuntime().availableProcessors();
+        // --startup-only compares with as many threads as the scan has, and saves the single-thread pass
+        for (int threads : o.startupOnly() ? new int[]{ cores } : new int[]{ 1, cores }) {
             long t0 = System.nanoTime();
             AtomicLong found = new AtomicLong();
             ExecutorService pool = Executors.newFixedThreadPool(threads);
@@ -745,7 +847,9 @@ public final class IndexBenchmark {
             check(found.get() == files.size(), "every file has a correlation id");
             put("Reference: plain JDK read + string search of every file, " + threads + " thread" + (threads > 1 ? "s" : ""),
                     String.format("%.1f s (%,.0f files/s)", secs, files.size() / secs));
+            allCores = secs;
         }
+        return allCores;
     }
 
     static String loadAverage() {
