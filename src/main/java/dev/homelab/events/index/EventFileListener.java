@@ -15,8 +15,8 @@ public interface EventFileListener {
      * @param relativePath {@code <date>/<node>/<name>}, relative to the store root
      * @param event        what the file holds, as the one reader read it; its {@code payload} is null when the
      *                     reconciler read it (the index never builds payload trees): use {@code bytes}
-     * @param bytes        the file's exact bytes when the caller holds them, else null (a new event written by
-     *                     {@link EventWriter#append}: read them from the file)
+     * @param bytes        the file's exact bytes as written or read (the writer and the reconciler both hold them,
+     *                     so no listener needs to read the file back); null only from a caller that has none
      */
     void eventFileSeen(String relativePath, Event event, byte[] bytes);
 }
