@@ -347,7 +347,7 @@ class AuditTrailTest {
     @Test
     void aDayIsRemovedByTheArchiverOnlyWhenItVerifies() throws Exception {
         var archiver = new DayArchiver(f.store.files(), f.root.resolve(".archive"), new ObjectMapper());
-        archiver.addRemovalGuard(new ArchiveGuard(f::verifyDay));
+        archiver.addRemovalGuard(new ArchiveGuard(f::verifyDay, f.layout, () -> List.of(f.keys.publicKey())));
         String path = f.written.get(1).relativePath();
         byte[] original = Files.readAllBytes(f.file(path));
         Files.writeString(f.file(path), new String(original, StandardCharsets.UTF_8).replace("\"web\"", "\"wab\""));
