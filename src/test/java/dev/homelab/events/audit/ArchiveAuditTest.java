@@ -114,7 +114,7 @@ class ArchiveAuditTest {
     @Test
     void aCarriedDigestThatDiffersFromTheStoresIsReported() throws IOException {
         String digest = ".audit/" + AuditFixture.D1 + "/pi4.digest";
-        rewrite(Map.of(digest, "{\"version\":1}\n".getBytes(StandardCharsets.UTF_8)));
+        rewrite(zip, Map.of(digest, "{\"version\":1}\n".getBytes(StandardCharsets.UTF_8)));
         Finding p = only(f.verify(), Kind.DIGEST_INVALID);
         assertTrue(p.reason().contains("carried in"), p.reason());
     }
@@ -146,6 +146,10 @@ class ArchiveAuditTest {
 
     /** Changes one event inside the archive, with a manifest to match (the archive alone cannot tell). */
     private String tamperOneEvent() throws IOException {
+        return tamperOneEvent(archiver, zip);
+    }
+
+    static String tamperOneEvent(DayArchiver archiver, Path zip) throws IOException {
         DayArchiver.Archive a = archiver.read(zip);
         String victim = a.files().keySet().iterator().next();
         byte[] changed = new String(a.files().get(victim), StandardCharsets.UTF_8).replace("\"web\"", "\"wab\"")
@@ -157,13 +161,13 @@ class ArchiveAuditTest {
                 ((ObjectNode) e).put("size", changed.length).put("sha256", Hashes.sha256Hex(changed));
             }
         });
-        rewrite(Map.of(victim, changed, ".manifest.json", json.writeValueAsBytes(manifest)));
+        rewrite(zip, Map.of(victim, changed, ".manifest.json", json.writeValueAsBytes(manifest)));
         archiver.read(zip); // the manifest matches: only the audit trail can tell
         return victim;
     }
 
     /** Rewrites the archive with some entries replaced, the others as they were. */
-    private void rewrite(Map<String, byte[]> replaced) throws IOException {
+    static void rewrite(Path zip, Map<String, byte[]> replaced) throws IOException {
         Map<String, byte[]> entries = new LinkedHashMap<>();
         try (ZipFile z = new ZipFile(zip.toFile())) {
             for (Enumeration<? extends ZipEntry> en = z.entries(); en.hasMoreElements();) {
