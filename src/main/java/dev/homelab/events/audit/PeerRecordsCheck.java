@@ -136,11 +136,14 @@ final class PeerRecordsCheck {
             if (candidates.isEmpty()) {
                 return true; // no pin at all: nothing outside the store to check the kept key against
             }
-            String pin = own.contains(signer + ".pub") ? signer + ".pub" : candidates.get(0);
-            found.add(new Finding(keptPath, "peer key in store differs from the pinned key " + dir.resolve(pin)
-                    + " (key id " + Verifier.shortId(id) + " in the store, "
-                    + Verifier.shortId(AuditKeys.keyId(byFile.get(pin)))
-                    + " pinned): the kept key and the digests it signs were replaced; they are not trusted",
+            // the pin to name: the signer's own, else the only one there is (the sync peer is named otherwise)
+            String pin = own.contains(signer + ".pub") ? signer + ".pub" : candidates.size() == 1 ? candidates.get(0) : null;
+            found.add(new Finding(keptPath, (pin != null
+                    ? "peer key in store differs from the pinned key " + dir.resolve(pin) + " (key id " + Verifier.shortId(id)
+                            + " in the store, " + Verifier.shortId(AuditKeys.keyId(byFile.get(pin))) + " pinned)"
+                    : "peer key in store differs from every key pinned in " + dir + " (key id " + Verifier.shortId(id)
+                            + " in the store; no pin is named after " + signer + ")")
+                    + ": the kept key and the digests it signs were replaced, or its pin was removed; not trusted",
                     Kind.PEER_KEY_UNPINNED));
             return false;
         }

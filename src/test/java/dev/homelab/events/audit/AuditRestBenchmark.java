@@ -21,7 +21,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * Sealing's cost on the REST write face (docs/audit.md, "Costs"): two packaged servers side by side, one with
  * {@code HOMELAB_AUDIT_ENABLED=false}, one with it on, each on its own store; {@code POST /api/events} with 1 and 8
  * writers (each writer one request in flight), in ABBA rounds (off, on, on, off, ...) so drift on a shared machine
- * hits both alike. Prints every round, the medians and the load average.
+ * hits both alike. Prints every round, the medians and the load average; beside each rate the CPU the server
+ * process spent per event ({@code /proc/<pid>/stat}), which the machine's other load disturbs much less.
  *
  * <pre>
  * java -cp target/test-classes:target/classes:$(cat cp.txt) dev.homelab.events.audit.AuditRestBenchmark \
@@ -59,23 +60,29 @@ public final class AuditRestBenchmark {
             awaitReady(http, 18432);
             System.out.printf("load average %s%n", Files.readString(Path.of("/proc/loadavg")).trim());
             Map<String, List<Double>> rates = new TreeMap<>();
+            Map<String, List<Double>> cpus = new TreeMap<>();
             for (int writers : new int[]{ 1, 8 }) {
-                measure(http, 18431, writers, 3); // warm-up, not counted
-                measure(http, 18432, writers, 3);
+                measure(http, off, 18431, writers, 3); // warm-up, not counted
+                measure(http, on, 18432, writers, 3);
                 for (int r = 0; r < rounds; r++) {
                     boolean[] order = r % 2 == 0 ? new boolean[]{ false, true } : new boolean[]{ true, false };
                     for (boolean audit : order) {
-                        double rate = measure(http, audit ? 18432 : 18431, writers, seconds);
-                        rates.computeIfAbsent(writers + (audit ? " on" : " off"), k -> new ArrayList<>()).add(rate);
-                        System.out.printf("writers=%d audit=%s round %d: %.0f events/s (load %s)%n", writers,
-                                audit ? "on" : "off", r + 1, rate, Files.readString(Path.of("/proc/loadavg")).trim());
+                        double[] m = measure(http, audit ? on : off, audit ? 18432 : 18431, writers, seconds);
+                        String key = writers + (audit ? " on" : " off");
+                        rates.computeIfAbsent(key, k -> new ArrayList<>()).add(m[0]);
+                        cpus.computeIfAbsent(key, k -> new ArrayList<>()).add(m[1]);
+                        System.out.printf("writers=%d audit=%s round %d: %.0f events/s, %.0f µs server CPU per event "
+                                + "(load %s)%n", writers, audit ? "on" : "off", r + 1, m[0], m[1],
+                                Files.readString(Path.of("/proc/loadavg")).trim());
                     }
                 }
                 double a = AuditBenchmark.median(rates.get(writers + " off"));
                 double b = AuditBenchmark.median(rates.get(writers + " on"));
-                System.out.printf("RESULT REST, %d writer(s): audit off %.0f events/s, on %.0f events/s (%+.1f %%), "
-                        + "medians of %d rounds; all: off %s, on %s%n", writers, a, b, (b - a) / a * 100, rounds,
-                        rates.get(writers + " off"), rates.get(writers + " on"));
+                double ca = AuditBenchmark.median(cpus.get(writers + " off"));
+                double cb = AuditBenchmark.median(cpus.get(writers + " on"));
+                System.out.printf("RESULT REST, %d writer(s): audit off %.0f events/s, on %.0f events/s (%+.1f %%); server "
+                        + "CPU per event off %.0f µs, on %.0f µs (%+.1f %%); medians of %d rounds%n", writers, a, b,
+                        (b - a) / a * 100, ca, cb, (cb - ca) / ca * 100, rounds);
             }
             System.out.printf("load average %s%n", Files.readString(Path.of("/proc/loadavg")).trim());
         } finally {
@@ -84,7 +91,9 @@ public final class AuditRestBenchmark {
         }
     }
 
-    static double measure(HttpClient http, int port, int writers, int seconds) throws Exception {
+    /** Rate (events/s) and the server's CPU microseconds per event. */
+    static double[] measure(HttpClient http, Process server, int port, int writers, int seconds) throws Exception {
+        long cpu0 = cpuNanos(server.pid());
         AtomicBoolean stop = new AtomicBoolean();
         AtomicLong done = new AtomicLong();
         HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/events"))
@@ -111,8 +120,16 @@ public final class AuditRestBenchmark {
             f.get();
         }
         double elapsed = (System.nanoTime() - t0) / 1e9;
+        long cpu = cpuNanos(server.pid()) - cpu0;
         pool.shutdown();
-        return done.get() / elapsed;
+        return new double[]{ done.get() / elapsed, cpu / 1e3 / Math.max(1, done.get()) };
+    }
+
+    /** utime + stime of a process, in nanoseconds (Linux, 100 clock ticks per second). */
+    static long cpuNanos(long pid) throws java.io.IOException {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10_000_000L;
     }
 
     static Process start(Path app, Path root, int port, boolean audit) throws Exception {

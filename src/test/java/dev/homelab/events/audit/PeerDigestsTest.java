@@ -210,7 +210,7 @@ class PeerDigestsTest {
      * pins at hand (outside the store), the kept key must be the pinned one.
      */
     @Test
-    void aKeptPeerKeyThatIsNotThePinnedOneIsReported_andItsDigestsAreNotTrusted() throws IOException {
+    void aKeptPeerKeyThatIsNotThePinnedOneIsReported_andItsDigestsAreNotTrusted() throws Exception {
         digests.checkPage("nas", page(), records());
         Path pinDir = hereKeys.resolve("audit-peers");
         assertTrue(verifyWithPins(pinDir).ok(), "the honest records match the pin");
@@ -244,6 +244,14 @@ class PeerDigestsTest {
                 key.reason());
         assertTrue(r.problems().stream().anyMatch(p -> p.kind() == Finding.Kind.WRONG_KEY
                 && p.path().equals(here.layout.relative(kept))), "the forged digest is not trusted: " + r);
+
+        // a pin named after the signer is the one it is checked against (and named), whatever else is pinned
+        Files.writeString(pinDir.resolve("pi4.pub"), peer.keys.publicKeyPem());
+        Files.writeString(pinDir.resolve("other.pub"), PeerKeyPinsTest.pem(PeerKeyPinsTest.newKey()));
+        AuditReport named = verifyWithPins(pinDir);
+        assertTrue(named.problems().stream().anyMatch(p -> p.kind() == Finding.Kind.PEER_KEY_UNPINNED
+                && p.reason().startsWith("peer key in store differs from the pinned key " + pinDir.resolve("pi4.pub"))),
+                named.toString());
     }
 
     AuditReport verifyWithPins(Path pinDir) throws IOException {
