@@ -109,12 +109,13 @@ final class DayCheck {
     private long checkSealed(NodeDay d, Map<String, SealFile.Line> sealed, long coveredEnd, Digest g, String sealsPath,
             List<Finding> out) throws IOException {
         long checked = 0;
+        String prefix = d + "/";
         ZipFile archive = null;
         boolean archiveOpened = false;
         try {
             for (SealFile.Line line : sealed.values()) {
                 Seal s = line.seal();
-                if (!s.path().startsWith(d + "/") || NodeDay.ofPath(s.path()) == null) {
+                if (!isFileOf(prefix, s.path())) {
                     out.add(new Finding(sealsPath, "byte " + line.offset() + ": a seal for " + s.path()
                             + ", which is not a file of " + d, Kind.SEALS_EDITED));
                     continue;
@@ -163,6 +164,15 @@ final class DayCheck {
             }
         }
         return checked;
+    }
+
+    /**
+     * Whether a sealed path is a file of the node-day whose {@code <date>/<node>/} is {@code prefix}: the date and
+     * node are the node-day's own, already checked, so only the name is looked at (a split and a grammar check per
+     * seal cost about 5 % of a verification).
+     */
+    static boolean isFileOf(String prefix, String path) {
+        return path.length() > prefix.length() && path.startsWith(prefix) && path.indexOf('/', prefix.length()) < 0;
     }
 
     /** The seal lines a valid digest covers must be the ones it was computed from. */

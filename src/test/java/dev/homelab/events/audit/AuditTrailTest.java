@@ -368,6 +368,20 @@ class AuditTrailTest {
     }
 
     @Test
+    void aSealForAFileOfAnotherNodeDayIsASealsEditedProblem() throws IOException {
+        assertTrue(DayCheck.isFileOf("2026-11-20/pi4/", "2026-11-20/pi4/a.json"));
+        assertFalse(DayCheck.isFileOf("2026-11-20/pi4/", "2026-11-20/pi4/"));
+        assertFalse(DayCheck.isFileOf("2026-11-20/pi4/", "2026-11-20/pi4/x/a.json"));
+        assertFalse(DayCheck.isFileOf("2026-11-20/pi4/", "2026-11-20/pi40/a.json"));
+        // a seal line of pi5's day put into pi4's (not covered by the digest: appended after it)
+        String foreign = Files.readString(f.sealsOf(AuditFixture.D2, "pi5"));
+        Files.writeString(f.sealsOf(AuditFixture.D1, "pi4"), foreign, StandardOpenOption.APPEND);
+        AuditReport r = f.verify();
+        assertTrue(r.problems().stream().anyMatch(p -> p.kind() == Kind.SEALS_EDITED
+                && p.reason().contains("which is not a file of " + AuditFixture.D1 + "/pi4")), r.toString());
+    }
+
+    @Test
     void verifyingADateRangeChecksOnlyThoseDays() throws IOException {
         Files.delete(f.file(f.written.get(0).relativePath())); // D1
         AuditReport r = new Verifier(new Verifier.Options(f.store.root(), null, List.of(f.keys.publicKey()),
