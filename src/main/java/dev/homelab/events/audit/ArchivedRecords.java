@@ -11,6 +11,7 @@ import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 
@@ -38,7 +39,11 @@ final class ArchivedRecords {
     private ArchivedRecords() {
     }
 
-    static All read(Path archiveDir) throws IOException {
+    /**
+     * The records carried by the archives of the dates {@code wanted} accepts; other archives are not opened, so
+     * verifying one day (the archiver does, per day) does not read every archive.
+     */
+    static All read(Path archiveDir, Predicate<String> wanted) throws IOException {
         if (archiveDir == null) {
             return All.NONE;
         }
@@ -47,6 +52,9 @@ final class ArchivedRecords {
         for (String name : AuditLayout.names(archiveDir)) {
             String date = name.endsWith(".zip") ? name.substring(0, name.length() - 4) : null;
             if (date == null || !EventFileName.isDateDirectory(date)) {
+                continue;
+            }
+            if (!wanted.test(date)) {
                 continue;
             }
             try (ZipFile zip = open(archiveDir, date)) {

@@ -75,7 +75,8 @@ final class Verifier {
 
     AuditReport verify() throws IOException {
         List<Finding> found = Collections.synchronizedList(new ArrayList<>());
-        ArchivedRecords.All carried = ArchivedRecords.read(o.archiveDir());
+        // only the archives of the range: a finding about a digest outside it is not reported anyway
+        ArchivedRecords.All carried = ArchivedRecords.read(o.archiveDir(), this::inRange);
         Map<String, PublicKey> keys = trustedKeys(carried, found);
         Map<NodeDay, DigestFile> digests = new TreeMap<>();
         TreeSet<NodeDay> all = new TreeSet<>(layout.nodeDays());

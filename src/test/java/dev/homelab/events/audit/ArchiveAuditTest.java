@@ -85,6 +85,9 @@ class ArchiveAuditTest {
         assertOk(r);
         assertEquals(10, r.checked(), "the archived files are checked against the carried seals");
         assertTrue(r.notices().stream().anyMatch(n -> n.kind() == Kind.ARCHIVED_RECORD), r.notices().toString());
+        AuditReport day = f.verifyDay(LocalDate.parse(AuditFixture.D1)); // a range reads that day's archive only
+        assertOk(day);
+        assertEquals(3, day.checked());
 
         // and offline, with the public key alone
         Path pub = keyDir.resolve("pi4.pub");
