@@ -35,7 +35,7 @@ import dev.homelab.events.sync.Exporter;
  * once the archive is on disk and verified. Steps, each a safe place to crash:
  *
  * <ol>
- * <li>WRITTEN: the zip (manifest first, then every file) is written to a dot-temp file and forced. A crash
+ * <li>WRITTEN: the zip (manifest first, then every file, then the audit records the guards give) is written to a dot-temp file and forced. A crash
  * leaves a temp file and the untouched day.</li>
  * <li>COMMITTED: the temp is linked to its final name (a new archive) or renamed over it (an archive being
  * extended with files that arrived later), and the directory forced. <b>Commit point.</b></li>
@@ -65,12 +65,27 @@ public class DayArchiver {
     }
 
     /**
-     * Asked before a day is archived and its live files removed (the audit trail verifies the day). Throwing, with a
+     * The audit trail's part in archiving (implemented by the audit package). {@link #beforeRemoval} is asked before a
+     * day is archived and its live files removed (the audit trail verifies the day); throwing, with a
      * {@code ConflictException} for a day that must stay live or an IOException, leaves no archive and removes
-     * nothing.
+     * nothing. {@link #auditRecords} gives the records the archive carries; {@link #beforeRestore} checks an archive
+     * against them before a restore writes anything, and throws to refuse it.
      */
     public interface RemovalGuard {
         void beforeRemoval(LocalDate day) throws IOException;
+
+        default AuditRecords auditRecords(LocalDate day) throws IOException {
+            return AuditRecords.NONE;
+        }
+
+        default void beforeRestore(LocalDate day, Path archiveFile, Archive archive) throws IOException {
+        }
+    }
+
+    /** Audit records to carry in a day's archive: store-relative path (under {@code .audit/}) to bytes, and key ids. */
+    public record AuditRecords(List<String> keyIds, Map<String, byte[]> files) {
+
+        public static final AuditRecords NONE = new AuditRecords(List.of(), Map.of());
     }
 
     private final EventFiles files;
@@ -129,13 +144,22 @@ public class DayArchiver {
         if (toRemove.isEmpty()) {
             return new Result(day.toString(), "conflicts", 0, 0, left, notes);
         }
+        List<String> keyIds = new ArrayList<>();
+        Map<String, byte[]> audit = new TreeMap<>();
         for (RemovalGuard guard : guards) {
             guard.beforeRemoval(day); // before anything is written: a refused day leaves no archive behind
+            AuditRecords r = guard.auditRecords(day);
+            r.keyIds().forEach(k -> {
+                if (!keyIds.contains(k)) {
+                    keyIds.add(k);
+                }
+            });
+            audit.putAll(r.files());
         }
         Files.createDirectories(archiveDir);
         Path temp = DurableFiles.tempFor(archive);
         try {
-            writeZip(temp, day, content);
+            writeZip(temp, day, content, new AuditRecords(keyIds, audit));
             after(Step.WRITTEN, day);
             if (exists) {
                 DurableFiles.renameOver(temp, archive); // COMMIT POINT of an extended archive
@@ -173,8 +197,18 @@ public class DayArchiver {
         return new Result(day.toString(), "archived", toRemove.size(), removed, left, notes);
     }
 
-    /** An opened, verified archive: its manifest and every file's bytes by relative path. */
-    public record Archive(Manifest manifest, Map<String, byte[]> files) {
+    /**
+     * An opened, verified archive: its manifest, every event file's bytes by relative path, and the audit records it
+     * carries (store-relative path under {@code .audit/}; empty for a format 1 archive).
+     */
+    public record Archive(Manifest manifest, Map<String, byte[]> files, Map<String, byte[]> audit) {
+    }
+
+    /** Asks every guard to check an archive before it is restored; a guard throws to refuse (nothing is written). */
+    public void checkRestore(LocalDate day, Path archiveFile, Archive archive) throws IOException {
+        for (RemovalGuard guard : guards) {
+            guard.beforeRestore(day, archiveFile, archive);
+        }
     }
 
     /** Reads an archive and checks every entry against the manifest; throws if anything is missing or differs. */
@@ -188,30 +222,40 @@ public class DayArchiver {
             try (InputStream in = zip.getInputStream(me)) {
                 manifest = mapper.readValue(in.readAllBytes(), Manifest.class);
             }
-            Map<String, byte[]> files = new LinkedHashMap<>();
-            for (Manifest.FileEntry f : manifest.files()) {
-                ZipEntry ze = zip.getEntry(f.path());
-                if (ze == null) {
-                    throw new IOException("archive " + archive + " lacks " + f.path() + " listed in its manifest");
-                }
-                byte[] bytes;
-                try (InputStream in = zip.getInputStream(ze)) {
-                    bytes = in.readAllBytes();
-                }
-                if (bytes.length != f.size() || !Exporter.sha256(bytes).equals(f.sha256())) {
-                    throw new IOException("archive " + archive + ": " + f.path() + " does not match its manifest checksum");
-                }
-                files.put(f.path(), bytes);
-            }
+            Map<String, byte[]> files = entries(zip, archive, manifest.files());
+            List<Manifest.FileEntry> carried = manifest.audit() == null || manifest.audit().files() == null
+                    ? List.of()
+                    : manifest.audit().files();
+            Map<String, byte[]> audit = entries(zip, archive, carried);
             int entries = 0;
             for (Enumeration<? extends ZipEntry> en = zip.entries(); en.hasMoreElements(); en.nextElement()) {
                 entries++;
             }
-            if (entries != manifest.files().size() + 1) {
+            if (entries != manifest.files().size() + carried.size() + 1) {
                 throw new IOException("archive " + archive + " holds entries its manifest does not list");
             }
-            return new Archive(manifest, files);
+            return new Archive(manifest, files, audit);
         }
+    }
+
+    private static Map<String, byte[]> entries(ZipFile zip, Path archive, List<Manifest.FileEntry> listed)
+            throws IOException {
+        Map<String, byte[]> files = new LinkedHashMap<>();
+        for (Manifest.FileEntry f : listed) {
+            ZipEntry ze = zip.getEntry(f.path());
+            if (ze == null) {
+                throw new IOException("archive " + archive + " lacks " + f.path() + " listed in its manifest");
+            }
+            byte[] bytes;
+            try (InputStream in = zip.getInputStream(ze)) {
+                bytes = in.readAllBytes();
+            }
+            if (bytes.length != f.size() || !Exporter.sha256(bytes).equals(f.sha256())) {
+                throw new IOException("archive " + archive + ": " + f.path() + " does not match its manifest checksum");
+            }
+            files.put(f.path(), bytes);
+        }
+        return files;
     }
 
     /** Reads only the manifest (cheap; for listings and chain lookups). */
@@ -227,7 +271,7 @@ public class DayArchiver {
         }
     }
 
-    private void writeZip(Path temp, LocalDate day, Map<String, byte[]> content) throws IOException {
+    private void writeZip(Path temp, LocalDate day, Map<String, byte[]> content, AuditRecords audit) throws IOException {
         List<Manifest.FileEntry> entries = new ArrayList<>();
         for (Map.Entry<String, byte[]> e : content.entrySet()) {
             String correlation = null;
@@ -240,13 +284,22 @@ public class DayArchiver {
             entries.add(
                     new Manifest.FileEntry(e.getKey(), e.getValue().length, Exporter.sha256(e.getValue()), id, correlation));
         }
-        Manifest manifest = new Manifest(Manifest.FORMAT, day.toString(), Instant.now().toString(), entries);
+        List<Manifest.FileEntry> carried = new ArrayList<>();
+        audit.files().forEach((path, bytes) -> carried.add(new Manifest.FileEntry(path, bytes.length,
+                Exporter.sha256(bytes), null, null)));
+        Manifest manifest = new Manifest(Manifest.FORMAT, day.toString(), Instant.now().toString(), entries,
+                new Manifest.Audit(audit.keyIds(), carried));
         try (FileOutputStream fos = new FileOutputStream(temp.toFile()); ZipOutputStream zip = new ZipOutputStream(fos)) {
             zip.putNextEntry(new ZipEntry(Manifest.ENTRY_NAME));
             zip.write(mapper.writeValueAsBytes(manifest));
             zip.closeEntry();
             for (Map.Entry<String, byte[]> e : content.entrySet()) {
                 zip.putNextEntry(new ZipEntry(e.getKey()));
+                zip.write(e.getValue());
+                zip.closeEntry();
+            }
+            for (Map.Entry<String, byte[]> e : audit.files().entrySet()) {
+                zip.putNextEntry(new ZipEntry(e.getKey())); // .audit/...: unzipped into the root, the audit layout
                 zip.write(e.getValue());
                 zip.closeEntry();
             }

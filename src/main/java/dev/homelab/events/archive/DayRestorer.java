@@ -23,7 +23,9 @@ import dev.homelab.events.storage.EventStore;
  * Restores an archived day into the live layout: every file is written back with the store's durable write
  * (identical files are skipped, a different live file is a conflict and the archive is then kept), then the
  * archive is removed and the day is marked as held live, so retention leaves it alone until it is archived
- * again by hand. Runs under the catalog's lock.
+ * again by hand. Before anything is written the audit trail checks the archive's files against the signed digests it
+ * carries ({@link DayArchiver#checkRestore}); a mismatch refuses the restore and changes nothing. Runs under the
+ * catalog's lock.
  */
 @ApplicationScoped
 public class DayRestorer {
@@ -55,6 +57,8 @@ public class DayRestorer {
             }
             try {
                 DayArchiver.Archive archive = archiver().read(file);
+                // the audit trail checks the files against the digests the archive carries: a refusal writes nothing
+                archiver().checkRestore(day, file, archive);
                 int written = 0;
                 int identical = 0;
                 List<String> notes = new ArrayList<>();

@@ -85,6 +85,7 @@ public class AuditService {
     private volatile Sealer sealer;
     private volatile DayCloser closer;
     private volatile Anchors anchors;
+    private volatile Path peerPins;
     private volatile boolean running;
 
     /** Before the index's first scan starts (APPLICATION priority), so every file it reads is handed over. */
@@ -123,7 +124,8 @@ public class AuditService {
             anchors = new Anchors(anchorFile, store.root());
         }
         // peers' audit keys, pinned on first contact beside this node's key (outside the store)
-        PeerKeyPins pins = new PeerKeyPins(keyFile.getParent().resolve("audit-peers"));
+        peerPins = keyFile.getParent().resolve("audit-peers");
+        PeerKeyPins pins = new PeerKeyPins(peerPins);
         sync.addPeerKeyCheck(pins);
         // then each page against the peer's signed digests, before anything of it is imported
         sync.addPeerKeyCheck(new PeerDigests(pins, layout));
@@ -142,7 +144,7 @@ public class AuditService {
             }
             sealNow();
             return verifyDays(day, day, null);
-        }));
+        }, layout, () -> List.of(keys.publicKey())));
         s.start(config.sealWindow());
         FunctionCounter.builder("homelab.audit.sealed", s, Sealer::sealedCount)
                 .description("Event files sealed into the audit trail").register(metrics);
@@ -260,7 +262,7 @@ public class AuditService {
                 .map(n -> LocalDate.now(ZoneOffset.UTC).minusDays(n)).orElse(null);
         Verifier.Options options = new Verifier.Options(store.root(), archives.archiveDir(), trusted, from, to, node,
                 a == null ? Map.of() : a.heads(), expiredBefore, store.fileMaxBytes(),
-                Runtime.getRuntime().availableProcessors());
+                Runtime.getRuntime().availableProcessors(), peerPins);
         return new Verifier(options, store.files()).verify();
     }
 

@@ -33,6 +33,8 @@ public record Finding(String path, String reason, Kind kind) {
         SEALS_EDITED(true),
         /** A file copied from a sync peer differs from the peer's signed seal of it. */
         PEER_MISMATCH(true),
+        /** A sync peer's public key kept in the store is not the key pinned for it outside the store. */
+        PEER_KEY_UNPINNED(true),
         // ---- notices: nothing was tampered with
         /** Sealed after its day closed (sync, an offline writer): outside the signed root, still checked. */
         LATE_ARRIVAL(false),
@@ -45,7 +47,9 @@ public record Finding(String path, String reason, Kind kind) {
         /** A sealed file whose day's archive was deleted by the retention policy. */
         EXPIRED(false),
         /** The public keys were taken from the store itself. */
-        KEYS_FROM_STORE(false);
+        KEYS_FROM_STORE(false),
+        /** The store's record of an archived day is gone: checked against the copy its archive carries. */
+        ARCHIVED_RECORD(false);
 
         private final boolean problem;
 

@@ -72,7 +72,9 @@ final class PeerKeyPins implements PeerKeyCheck {
             throw new Refused("peer " + peer + " presents another audit key (key id " + Verifier.shortId(presentedId)
                     + ") than the one pinned at first contact (key id " + Verifier.shortId(pinnedId) + ", in " + pin
                     + "): nothing is imported from it. If the peer's key was replaced on purpose, check the new key id "
-                    + "on the peer (GET /api/audit/public-key) and remove " + pin + " to pin it at the next sync");
+                    + "on the peer (GET /api/audit/public-key) and move " + pin + " aside as " + peer + ".<date>.pub in the "
+                    + "same directory: the next sync pins the new key, and the records kept under the old one are still "
+                    + "checked against it");
         }
     }
 

@@ -1,7 +1,6 @@
 package dev.homelab.events.audit;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -10,28 +9,30 @@ import java.nio.file.Path;
 import java.security.PublicKey;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipFile;
 
 import dev.homelab.events.audit.AuditLayout.NodeDay;
 import dev.homelab.events.audit.Finding.Kind;
 import dev.homelab.events.storage.EventFiles;
-import dev.homelab.events.storage.ReadResult;
 
 /**
  * Checks a store against its audit trail, with nothing but the files and the public keys: the server uses it for
  * {@code GET /api/audit/verify} and the {@code verify_audit_trail} tool, {@link VerifyMain} on a copy of the store
  * with the server down. What it checks, per node-day and per node's chain, is listed in docs/audit.md; every
- * finding is a {@link Finding}, a problem (tampering) or a notice.
+ * finding is a {@link Finding}, a problem (tampering) or a notice. This class reads the digests and checks each
+ * node's chain; {@link DayCheck} checks each node-day's seals and files, {@link PeerRecordsCheck} the records kept
+ * from sync peers. A day that lives in its archive is checked against the records the archive carries
+ * ({@link ArchivedRecords}) when the store's are gone.
  *
  * <p>
  * The cost is one read and one SHA-256 per sealed file, one directory listing per node-day and a parse of the
@@ -46,16 +47,20 @@ final class Verifier {
      * What to verify and against what: {@code trustedKeys} empty means the keys found in the store's
      * {@code .audit/keys}; {@code since}, {@code until} (inclusive) and {@code node} restrict the node-days,
      * null for all; {@code anchors} are the chain heads the server remembers (none offline); files of days
-     * before {@code expiredBefore} may be missing because retention deleted their archive.
+     * before {@code expiredBefore} may be missing because retention deleted their archive; {@code peerPins} is the
+     * directory of the sync peers' pinned keys ({@link PeerKeyPins}), null when not at hand.
      */
     record Options(Path root, Path archiveDir, List<PublicKey> trustedKeys, LocalDate since, LocalDate until, String node,
-            Map<String, ChainHead> anchors, LocalDate expiredBefore, long fileMaxBytes, int threads) {
+            Map<String, ChainHead> anchors, LocalDate expiredBefore, long fileMaxBytes, int threads, Path peerPins) {
+
+        Options(Path root, Path archiveDir, List<PublicKey> trustedKeys, LocalDate since, LocalDate until, String node,
+                Map<String, ChainHead> anchors, LocalDate expiredBefore, long fileMaxBytes, int threads) {
+            this(root, archiveDir, trustedKeys, since, until, node, anchors, expiredBefore, fileMaxBytes, threads, null);
+        }
     }
 
-    private record DigestFile(NodeDay day, String path, byte[] bytes, Digest digest, boolean valid) {
-    }
-
-    private record DayResult(long checked, List<Finding> findings) {
+    /** A digest as read, the store's or, when that is gone, the one its day's archive carries. */
+    record DigestFile(NodeDay day, String path, byte[] bytes, Digest digest, boolean valid) {
     }
 
     private final Options o;
@@ -70,14 +75,21 @@ final class Verifier {
 
     AuditReport verify() throws IOException {
         List<Finding> found = Collections.synchronizedList(new ArrayList<>());
-        Map<String, PublicKey> keys = trustedKeys(found);
+        // only the archives of the range: a finding about a digest outside it is not reported anyway
+        ArchivedRecords.All carried = ArchivedRecords.read(o.archiveDir(), this::inRange);
+        Map<String, PublicKey> keys = trustedKeys(carried, found);
         Map<NodeDay, DigestFile> digests = new TreeMap<>();
+        TreeSet<NodeDay> all = new TreeSet<>(layout.nodeDays());
+        all.addAll(carried.days().keySet());
         List<NodeDay> days = new ArrayList<>();
-        for (NodeDay d : layout.nodeDays()) {
+        for (NodeDay d : all) {
             if ((o.node() == null || o.node().equals(d.node())) && inRange(d.date())) {
                 days.add(d);
             }
         }
+        TreeSet<NodeDay> recorded = new TreeSet<>(layout.recorded());
+        recorded.addAll(carried.days().keySet());
+        DayCheck dayCheck = new DayCheck(o, layout, files);
         long checked = 0;
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, o.threads()), r -> {
             Thread t = new Thread(r, "audit-verify");
@@ -87,9 +99,10 @@ final class Verifier {
         try {
             // every digest of the nodes concerned (the chain needs them all), its signature checked in parallel
             Map<NodeDay, Future<DigestFile>> reading = new TreeMap<>();
-            for (NodeDay d : layout.recorded()) {
+            for (NodeDay d : recorded) {
                 if (o.node() == null || o.node().equals(d.node())) {
-                    reading.put(d, pool.submit(() -> readDigest(d, keys, found)));
+                    ArchivedRecords.Carried c = carried.days().get(d);
+                    reading.put(d, pool.submit(() -> readDigest(d, c, keys, found)));
                 }
             }
             for (Map.Entry<NodeDay, Future<DigestFile>> e : reading.entrySet()) {
@@ -99,17 +112,18 @@ final class Verifier {
                 }
             }
             checkChains(digests, found);
-            List<Future<DayResult>> results = new ArrayList<>();
+            List<Future<DayCheck.Result>> results = new ArrayList<>();
             for (NodeDay d : days) {
                 DigestFile digest = digests.get(d);
-                results.add(pool.submit(() -> checkDay(d, digest)));
+                ArchivedRecords.Carried c = carried.days().get(d);
+                results.add(pool.submit(() -> dayCheck.check(d, digest, c)));
             }
-            for (Future<DayResult> f : results) {
-                DayResult r = f.get();
+            for (Future<DayCheck.Result> f : results) {
+                DayCheck.Result r = f.get();
                 checked += r.checked();
                 found.addAll(r.findings());
             }
-            checkPeers(found);
+            new PeerRecordsCheck(o, layout, this::inRange).check(found);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("verification interrupted", e);
@@ -135,7 +149,7 @@ final class Verifier {
 
     // ------------------------------------------------------------------------------------------- keys and digests
 
-    private Map<String, PublicKey> trustedKeys(List<Finding> found) throws IOException {
+    private Map<String, PublicKey> trustedKeys(ArchivedRecords.All carried, List<Finding> found) throws IOException {
         Map<String, PublicKey> keys = new LinkedHashMap<>();
         if (!o.trustedKeys().isEmpty()) {
             o.trustedKeys().forEach(k -> keys.put(AuditKeys.keyId(k), k));
@@ -154,20 +168,32 @@ final class Verifier {
                         + e.getMessage(), Kind.KEYS_FROM_STORE));
             }
         }
+        carried.keys().forEach(keys::putIfAbsent);
         found.add(new Finding(AuditLayout.DIR + "/keys", "no public key was given: digests were checked against the "
-                + keys.size() + " key(s) found in the store itself, which whoever can write the store can replace; "
+                + keys.size()
+                + " key(s) found in the store itself (and its archives), which whoever can write the store can replace; "
                 + "give the public key kept elsewhere (--public-key) to rule that out", Kind.KEYS_FROM_STORE));
         return keys;
     }
 
-    private DigestFile readDigest(NodeDay d, Map<String, PublicKey> keys, List<Finding> found) throws IOException {
+    private DigestFile readDigest(NodeDay d, ArchivedRecords.Carried carried, Map<String, PublicKey> keys,
+            List<Finding> found) throws IOException {
         Path file = layout.digest(d.date(), d.node());
         String path = layout.relative(file);
         byte[] bytes;
         try {
             bytes = EventFiles.readAtMost(file, 1 << 20);
+            if (carried != null && carried.digest() != null && !Arrays.equals(bytes, carried.digest())) {
+                found.add(new Finding(path, "differs from the digest carried in " + carried.archive() + ": one of them "
+                        + "was replaced", Kind.DIGEST_INVALID));
+            }
         } catch (NoSuchFileException e) {
-            return null;
+            if (carried == null || carried.digest() == null) {
+                return null;
+            }
+            bytes = carried.digest(); // the store's digest is gone; the archive carries it (checked like it)
+            found.add(new Finding(path, "the store's digest is gone; checked against the copy carried in "
+                    + carried.archive(), Kind.ARCHIVED_RECORD));
         } catch (FileSystemException e) {
             found.add(new Finding(path, "not a regular file (a symlink or special file is in its place)", Kind.DIGEST_INVALID));
             return new DigestFile(d, path, new byte[0], null, false);
@@ -285,291 +311,6 @@ final class Verifier {
                 ? "day " + date + " of " + node + " was removed from the middle of the chain"
                 : "digest #" + seq + " was removed from the middle of the chain") + " (digest #" + (seq + 1) + " of "
                 + next.day().date() + " links to it)", Kind.DIGEST_MISSING));
-    }
-
-    // ------------------------------------------------------------------------------------------- one node-day
-
-    private DayResult checkDay(NodeDay d, DigestFile digest) throws IOException {
-        List<Finding> out = new ArrayList<>();
-        Path sealsFile = layout.seals(d.date(), d.node());
-        String sealsPath = layout.relative(sealsFile);
-        SealFile.Contents c;
-        try {
-            c = SealFile.read(sealsFile);
-        } catch (FileSystemException e) {
-            out.add(new Finding(sealsPath, "not a regular file (a symlink or special file is in its place)",
-                    Kind.SEALS_EDITED));
-            c = SealFile.Contents.EMPTY;
-        }
-        boolean closed = digest != null;
-        long coveredEnd = Long.MAX_VALUE; // everything counts as covered unless a valid digest says how much
-        Digest g = digest == null ? null : digest.digest();
-        if (g != null && digest.valid()) {
-            coveredEnd = g.sealsBytes();
-            checkCoverage(d, g, c, sealsPath, out);
-        } else if (!closed && !c.lines().isEmpty()) {
-            out.add(new Finding(sealsPath, "open day: " + c.lines().size() + " file(s) sealed, no signed digest yet",
-                    Kind.OPEN_DAY));
-        }
-        for (SealFile.Fragment f : c.fragments()) {
-            out.add(new Finding(sealsPath, "byte " + f.offset() + ": " + f.length() + " bytes that are not a seal line"
-                    + (f.terminated() ? "" : " at the end") + " (a crash during an append)"
-                    + (f.pathHint() != null ? " for " + f.pathHint() : "") + "; the file it was for is sealed again "
-                    + "by the next sweep", Kind.TORN_LINE));
-        }
-        Map<String, SealFile.Line> sealed = new LinkedHashMap<>();
-        for (SealFile.Line line : c.lines()) {
-            SealFile.Line first = sealed.putIfAbsent(line.seal().path(), line);
-            if (first != null && !first.seal().sha256().equals(line.seal().sha256())) {
-                out.add(new Finding(sealsPath, "byte " + line.offset() + ": " + line.seal().path()
-                        + " is sealed a second time with other content", Kind.SEALS_EDITED));
-            }
-        }
-        long checked = 0;
-        ZipFile archive = null;
-        boolean archiveOpened = false;
-        try {
-            for (SealFile.Line line : sealed.values()) {
-                Seal s = line.seal();
-                if (!s.path().startsWith(d + "/") || NodeDay.ofPath(s.path()) == null) {
-                    out.add(new Finding(sealsPath, "byte " + line.offset() + ": a seal for " + s.path()
-                            + ", which is not a file of " + d, Kind.SEALS_EDITED));
-                    continue;
-                }
-                if (line.offset() >= coveredEnd) {
-                    out.add(new Finding(s.path(), "late arrival: sealed at " + s.sealedAt() + ", after the day closed at "
-                            + g.closedAt() + " (sync or an offline writer); checked against its seal, not in the signed root",
-                            Kind.LATE_ARRIVAL));
-                }
-                byte[] bytes;
-                String from = "";
-                try {
-                    bytes = EventFiles.readAtMost(layout.root().resolve(s.path()), o.fileMaxBytes() + 1);
-                } catch (NoSuchFileException gone) {
-                    if (!archiveOpened) {
-                        archive = openArchive(d.date());
-                        archiveOpened = true;
-                    }
-                    bytes = archived(archive, s.path());
-                    from = "archived copy: ";
-                    if (bytes == null) {
-                        if (o.expiredBefore() != null && d.day().isBefore(o.expiredBefore())) {
-                            out.add(new Finding(s.path(), "sealed, gone with its day's archive (deleted by retention)",
-                                    Kind.EXPIRED));
-                        } else {
-                            out.add(new Finding(s.path(), "sealed at " + s.sealedAt()
-                                    + ", now missing: neither in the store nor in an archive", Kind.DELETED));
-                        }
-                        continue;
-                    }
-                } catch (FileSystemException notAFile) {
-                    out.add(new Finding(s.path(), "sealed as a file, now a symlink or special file", Kind.MODIFIED));
-                    continue;
-                }
-                checked++;
-                String now = Hashes.sha256Hex(bytes);
-                if (!now.equals(s.sha256())) {
-                    out.add(new Finding(s.path(), from + "content differs from its seal (sealed at " + s.sealedAt() + ": "
-                            + s.size() + " bytes, sha256 " + s.sha256().substring(0, 16) + "...; now " + bytes.length
-                            + " bytes, sha256 " + now.substring(0, 16) + "...)", Kind.MODIFIED));
-                }
-            }
-        } finally {
-            if (archive != null) {
-                archive.close();
-            }
-        }
-        for (String name : AuditLayout.names(layout.root().resolve(d.date()).resolve(d.node()))) {
-            String rel = d + "/" + name;
-            if (sealed.containsKey(rel) || name.startsWith(".")) {
-                continue;
-            }
-            if (files.read(Path.of(rel)) instanceof ReadResult.Ok) {
-                out.add(closed
-                        ? new Finding(rel, "event file in a closed day (closed at " + (g == null ? "?" : g.closedAt())
-                                + ") that was never sealed: added afterwards and not seen by the server", Kind.UNSEALED)
-                        : new Finding(rel, "not sealed yet (the day is open)", Kind.NOT_SEALED_YET));
-            }
-        }
-        return new DayResult(checked, out);
-    }
-
-    // ------------------------------------------------------------------------------------------- peers' records
-
-    /**
-     * The records kept from sync peers ({@code .audit/peers/<signer>/}, see {@link PeerDigests}): each digest must
-     * verify with the peer's key kept beside it (pinned at first contact), its seal record must be the part it
-     * covers and give its root, and every file of it this store holds (live or archived) must have the bytes the
-     * peer sealed. Files not here (not pulled yet) are not findings: the peer's own verification covers them.
-     */
-    private void checkPeers(List<Finding> found) throws IOException {
-        for (String signer : AuditLayout.names(layout.peers())) {
-            if (!dev.homelab.events.storage.EventFileName.isNodeDirectory(signer)) {
-                continue;
-            }
-            Path dir = layout.peerDir(signer);
-            Map<String, PublicKey> keys = new LinkedHashMap<>();
-            List<String> dates = new ArrayList<>();
-            for (String name : AuditLayout.names(dir)) {
-                if (name.endsWith(".pub")) {
-                    try {
-                        PublicKey k = AuditKeys.parsePublicKey(Files.readString(dir.resolve(name)));
-                        keys.put(AuditKeys.keyId(k), k);
-                    } catch (IOException | IllegalArgumentException e) {
-                        found.add(new Finding(layout.relative(dir.resolve(name)), "not a readable Ed25519 public key "
-                                + "of peer " + signer + ", ignored", Kind.DIGEST_INVALID));
-                    }
-                } else if (dev.homelab.events.storage.EventFileName.isDateDirectory(name) && inRange(name)) {
-                    dates.add(name);
-                }
-            }
-            for (String date : dates) {
-                for (String name : AuditLayout.names(dir.resolve(date))) {
-                    String node = name.endsWith(AuditLayout.DIGEST)
-                            ? name.substring(0, name.length() - AuditLayout.DIGEST.length())
-                            : null;
-                    if (node != null && dev.homelab.events.storage.EventFileName.isNodeDirectory(node)
-                            && (o.node() == null || o.node().equals(node))) {
-                        checkPeerDay(signer, new NodeDay(date, node), keys, found);
-                    }
-                }
-            }
-        }
-    }
-
-    private void checkPeerDay(String signer, NodeDay d, Map<String, PublicKey> keys, List<Finding> found)
-            throws IOException {
-        Path digestFile = layout.peerDigest(signer, d.date(), d.node());
-        String path = layout.relative(digestFile);
-        Digest g;
-        try {
-            g = Digest.parse(EventFiles.readAtMost(digestFile, 1 << 20));
-        } catch (FileSystemException | IllegalArgumentException e) {
-            found.add(new Finding(path, "unreadable digest of peer " + signer + " (" + e.getMessage() + "): edited or "
-                    + "damaged", Kind.DIGEST_INVALID));
-            return;
-        }
-        if (!g.node().equals(d.node()) || !g.date().equals(d.date()) || !g.signer().equals(signer)) {
-            found.add(new Finding(path, "this is " + g.signer() + "'s digest of " + g.date() + "/" + g.node()
-                    + ", copied or moved here", Kind.DIGEST_INVALID));
-            return;
-        }
-        PublicKey key = keys.get(g.keyId());
-        if (key == null) {
-            found.add(new Finding(path, "signed by key id " + shortId(g.keyId()) + ", not by the key pinned for peer "
-                    + signer, Kind.WRONG_KEY));
-            return;
-        }
-        if (!AuditKeys.verify(key, g.signedBytes(), g.signature())) {
-            found.add(new Finding(path, "the signature of peer " + signer + " does not verify: the digest was changed "
-                    + "after it was signed", Kind.DIGEST_INVALID));
-            return;
-        }
-        Path sealsFile = layout.peerSeals(signer, d.date(), d.node());
-        SealFile.Contents c;
-        try {
-            c = SealFile.read(sealsFile);
-        } catch (FileSystemException e) {
-            c = SealFile.Contents.EMPTY;
-        }
-        List<Finding> coverage = new ArrayList<>();
-        checkCoverage(d, g, c, layout.relative(sealsFile), coverage);
-        if (!coverage.isEmpty()) {
-            coverage.forEach(f -> found.add(new Finding(f.path().startsWith(AuditLayout.DIR + "/" + d.date())
-                    ? path
-                    : f.path(), "peer " + signer + ": " + f.reason(), f.kind())));
-            return;
-        }
-        ZipFile archive = null;
-        try {
-            for (Seal s : c.leaves(g.sealsBytes())) {
-                if (!s.path().startsWith(d + "/")) {
-                    found.add(new Finding(layout.relative(sealsFile), "a seal for " + s.path() + ", which is not a file "
-                            + "of " + d, Kind.SEALS_EDITED));
-                    continue;
-                }
-                byte[] bytes;
-                try {
-                    bytes = EventFiles.readAtMost(layout.root().resolve(s.path()), o.fileMaxBytes() + 1);
-                } catch (NoSuchFileException gone) {
-                    if (archive == null) {
-                        archive = openArchive(d.date());
-                    }
-                    bytes = archived(archive, s.path());
-                    if (bytes == null) {
-                        continue; // not pulled (yet), or gone with this node's retention: the peer vouches for it
-                    }
-                } catch (FileSystemException notAFile) {
-                    found.add(new Finding(s.path(), "sealed by peer " + signer + " as a file, here a symlink or special "
-                            + "file", Kind.PEER_MISMATCH));
-                    continue;
-                }
-                String now = Hashes.sha256Hex(bytes);
-                if (!now.equals(s.sha256())) {
-                    found.add(new Finding(s.path(), "differs from the seal of peer " + signer + " (signed in " + path
-                            + ": sha256 " + s.sha256().substring(0, 16) + "...; here " + now.substring(0, 16) + "...)",
-                            Kind.PEER_MISMATCH));
-                }
-            }
-        } finally {
-            if (archive != null) {
-                archive.close();
-            }
-        }
-    }
-
-    /** The seal lines a valid digest covers must be the ones it was computed from. */
-    private void checkCoverage(NodeDay d, Digest g, SealFile.Contents c, String sealsPath, List<Finding> out) {
-        if (c.length() == 0 && g.sealsBytes() > 0) {
-            out.add(new Finding(sealsPath, "the seal record of a closed day was removed (the digest covers "
-                    + g.sealsBytes() + " bytes of it)", Kind.SEALS_EDITED));
-            return;
-        }
-        if (c.length() < g.sealsBytes()) {
-            out.add(new Finding(sealsPath, "the seal record is shorter (" + c.length() + " bytes) than the "
-                    + g.sealsBytes() + " bytes the digest covers: seal lines were removed", Kind.SEALS_EDITED));
-            return;
-        }
-        if (!Hashes.hex(Hashes.sha256(c.bytes(), (int) g.sealsBytes())).equals(g.sealsSha256())) {
-            out.add(new Finding(sealsPath, "the first " + g.sealsBytes() + " bytes of the seal record, which the digest "
-                    + "covers, were changed", Kind.SEALS_EDITED));
-            return;
-        }
-        List<Seal> leaves = c.leaves(g.sealsBytes());
-        List<byte[]> hashes = new ArrayList<>(leaves.size());
-        leaves.forEach(s -> hashes.add(s.leafHash()));
-        if (leaves.size() != g.count() || !Hashes.hex(Merkle.root(hashes)).equals(g.merkleRoot())) {
-            out.add(new Finding(layout.relative(layout.digest(d.date(), d.node())), "the Merkle root or count ("
-                    + g.count() + ") does not match the " + leaves.size() + " seals it covers", Kind.DIGEST_INVALID));
-        }
-    }
-
-    private ZipFile openArchive(String date) {
-        if (o.archiveDir() == null) {
-            return null;
-        }
-        Path zip = o.archiveDir().resolve(date + ".zip");
-        if (!Files.isRegularFile(zip, LinkOption.NOFOLLOW_LINKS)) {
-            return null;
-        }
-        try {
-            return new ZipFile(zip.toFile());
-        } catch (IOException e) {
-            return null; // a damaged archive holds nothing we can vouch for: its files are reported missing
-        }
-    }
-
-    private byte[] archived(ZipFile zip, String path) throws IOException {
-        if (zip == null) {
-            return null;
-        }
-        ZipEntry e = zip.getEntry(path);
-        if (e == null || e.isDirectory()) {
-            return null;
-        }
-        try (InputStream in = zip.getInputStream(e)) {
-            return in.readNBytes((int) Math.min(Integer.MAX_VALUE - 16, o.fileMaxBytes() + 1));
-        }
     }
 
     // ------------------------------------------------------------------------------------------- range

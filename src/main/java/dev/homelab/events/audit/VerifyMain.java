@@ -24,7 +24,7 @@ import dev.homelab.events.storage.EventFiles;
  *
  * <pre>
  * verify &lt;store-dir&gt; [--public-key FILE]... [--archive-dir DIR] [--since yyyy-MM-dd] [--until yyyy-MM-dd]
- *        [--node NODE] [--anchor FILE] [--expired-before yyyy-MM-dd] [--file-max-bytes N] [--notices] [--json]
+ *        [--node NODE] [--anchor FILE] [--peer-pins DIR] [--expired-before yyyy-MM-dd] [--file-max-bytes N] [--notices] [--json]
  * </pre>
  */
 public final class VerifyMain {
@@ -37,6 +37,7 @@ public final class VerifyMain {
               --since DATE            first day to check (yyyy-MM-dd, UTC); --until DATE: last day
               --node NODE             only this node's days
               --anchor FILE           the server's chain heads (audit-heads-*.json beside its key): finds removed newest digests
+              --peer-pins DIR         the server's pinned peer keys (audit-peers/ beside its key): checks the peer keys kept in the store
               --expired-before DATE   days before DATE may miss files whose archive retention deleted
               --file-max-bytes N      the store's homelab.events.file-max-bytes (default 1048576)
               --notices               also print notices (late arrivals, torn lines, open days)
@@ -55,6 +56,7 @@ public final class VerifyMain {
         Path root = null;
         Path archiveDir = null;
         Path anchor = null;
+        Path peerPins = null;
         List<PublicKey> keys = new ArrayList<>();
         LocalDate since = null;
         LocalDate until = null;
@@ -71,6 +73,7 @@ public final class VerifyMain {
                             new String(Files.readAllBytes(Path.of(value(args, ++i, a))), StandardCharsets.US_ASCII)));
                     case "--archive-dir" -> archiveDir = Path.of(value(args, ++i, a));
                     case "--anchor" -> anchor = Path.of(value(args, ++i, a));
+                    case "--peer-pins" -> peerPins = Path.of(value(args, ++i, a));
                     case "--since" -> since = LocalDate.parse(value(args, ++i, a));
                     case "--until" -> until = LocalDate.parse(value(args, ++i, a));
                     case "--expired-before" -> expiredBefore = LocalDate.parse(value(args, ++i, a));
@@ -110,7 +113,7 @@ public final class VerifyMain {
             ObjectMapper mapper = new ObjectMapper();
             EventFiles files = new EventFiles(root, new EventCodec(mapper), maxBytes);
             AuditReport report = new Verifier(new Verifier.Options(root, archiveDir, keys, since, until, node, heads,
-                    expiredBefore, maxBytes, Runtime.getRuntime().availableProcessors()), files).verify();
+                    expiredBefore, maxBytes, Runtime.getRuntime().availableProcessors(), peerPins), files).verify();
             if (json) {
                 out.println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(report));
             } else {

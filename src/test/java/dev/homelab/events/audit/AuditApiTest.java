@@ -157,6 +157,42 @@ class AuditApiTest {
                 .body("checked", equalTo(1));
     }
 
+    /**
+     * The server's own restore checks an archive against the digests it carries before it writes anything: an archive
+     * changed after its day was sealed is refused (409 naming the file) and nothing changes; the honest one restores.
+     */
+    @Test
+    void aRestoreOfAnArchiveChangedAfterItsDayWasSealedIsRefusedAndChangesNothing() throws Exception {
+        String node = node();
+        String day = LocalDate.of(2012, 1, 1).plusDays(ThreadLocalRandom.current().nextInt(365)).toString();
+        String id = emit(node, day + "T10:00:00Z");
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(300))
+                .until(() -> given().queryParam("node", node).get("/api/audit/verify").then().extract()
+                        .<Integer>path("digests") == 1);
+        Path file = store.root().resolve(given().get("/api/events/" + id + "/proof").then().statusCode(200).extract()
+                .<String>path("path"));
+        given().post("/api/archive/" + day).then().statusCode(200).body("outcome", equalTo("archived"));
+        Path zip = archives.archiveDir().resolve(day + ".zip");
+        byte[] honest = Files.readAllBytes(zip);
+        var archiver = new dev.homelab.events.archive.DayArchiver(store.files(), archives.archiveDir(), new ObjectMapper());
+        String victim = ArchiveAuditTest.tamperOneEvent(archiver, zip);
+        byte[] tampered = Files.readAllBytes(zip);
+
+        given().post("/api/archive/restore/" + day).then().statusCode(409).contentType("application/problem+json")
+                .body("detail", containsString(victim)).body("detail", containsString("Nothing was restored"))
+                .body("errors[0].field", equalTo("date"));
+        assertFalse(Files.exists(file), "nothing is written back");
+        assertTrue(java.util.Arrays.equals(tampered, Files.readAllBytes(zip)), "the archive stays as it is");
+        given().queryParam("node", node).get("/api/audit/verify").then().statusCode(200).body("ok", equalTo(false))
+                .body("problems[0].path", equalTo(victim)).body("problems[0].kind", equalTo("modified"));
+
+        Files.write(zip, honest);
+        given().post("/api/archive/restore/" + day).then().statusCode(200).body("written", equalTo(1))
+                .body("archive_removed", equalTo(true));
+        assertTrue(Files.exists(file));
+        given().queryParam("node", node).get("/api/audit/verify").then().statusCode(200).body("ok", equalTo(true));
+    }
+
     @Test
     void noProofWhileTheDayIsOpenAndNoneForAnUnknownEvent() {
         // whole seconds: main refuses sub-microsecond timestamps, and Instant.now() may carry nanoseconds

@@ -347,7 +347,7 @@ class AuditTrailTest {
     @Test
     void aDayIsRemovedByTheArchiverOnlyWhenItVerifies() throws Exception {
         var archiver = new DayArchiver(f.store.files(), f.root.resolve(".archive"), new ObjectMapper());
-        archiver.addRemovalGuard(new ArchiveGuard(f::verifyDay));
+        archiver.addRemovalGuard(new ArchiveGuard(f::verifyDay, f.layout, () -> List.of(f.keys.publicKey())));
         String path = f.written.get(1).relativePath();
         byte[] original = Files.readAllBytes(f.file(path));
         Files.writeString(f.file(path), new String(original, StandardCharsets.UTF_8).replace("\"web\"", "\"wab\""));
@@ -365,6 +365,20 @@ class AuditTrailTest {
         assertEquals("archived", archiver.archive(LocalDate.parse(AuditFixture.D1)).outcome());
         assertFalse(Files.exists(f.file(path)));
         assertOk(f.verify());
+    }
+
+    @Test
+    void aSealForAFileOfAnotherNodeDayIsASealsEditedProblem() throws IOException {
+        assertTrue(DayCheck.isFileOf("2026-11-20/pi4/", "2026-11-20/pi4/a.json"));
+        assertFalse(DayCheck.isFileOf("2026-11-20/pi4/", "2026-11-20/pi4/"));
+        assertFalse(DayCheck.isFileOf("2026-11-20/pi4/", "2026-11-20/pi4/x/a.json"));
+        assertFalse(DayCheck.isFileOf("2026-11-20/pi4/", "2026-11-20/pi40/a.json"));
+        // a seal line of pi5's day put into pi4's (not covered by the digest: appended after it)
+        String foreign = Files.readString(f.sealsOf(AuditFixture.D2, "pi5"));
+        Files.writeString(f.sealsOf(AuditFixture.D1, "pi4"), foreign, StandardOpenOption.APPEND);
+        AuditReport r = f.verify();
+        assertTrue(r.problems().stream().anyMatch(p -> p.kind() == Kind.SEALS_EDITED
+                && p.reason().contains("which is not a file of " + AuditFixture.D1 + "/pi4")), r.toString());
     }
 
     @Test

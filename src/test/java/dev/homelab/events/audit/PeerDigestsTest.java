@@ -204,4 +204,59 @@ class PeerDigestsTest {
         assertTrue(r.problems().stream().anyMatch(p -> p.kind() == Finding.Kind.DIGEST_INVALID
                 && p.path().equals(here.layout.relative(kept))), r.toString());
     }
+
+    /**
+     * Whoever can write the store can replace a kept peer digest and the peer key kept beside it together: with the
+     * pins at hand (outside the store), the kept key must be the pinned one.
+     */
+    @Test
+    void aKeptPeerKeyThatIsNotThePinnedOneIsReported_andItsDigestsAreNotTrusted() throws Exception {
+        digests.checkPage("nas", page(), records());
+        Path pinDir = hereKeys.resolve("audit-peers");
+        assertTrue(verifyWithPins(pinDir).ok(), "the honest records match the pin");
+
+        // the forger re-signs a kept digest with a key of its own and keeps that key beside it
+        AuditKeys forger = AuditKeys.loadOrCreate(hereKeys.resolve("forger").resolve("k.key"));
+        Path kept = here.layout.peerDigest("pi4", AuditFixture.D1, "pi4");
+        Digest g = Digest.parse(Files.readAllBytes(kept));
+        Digest forged = new Digest(g.node(), g.date(), g.count(), g.merkleRoot(), g.sealsBytes(), g.sealsSha256(),
+                g.sequence(), g.previousDate(), g.previousSha256(), g.closedAt(), g.signer(), forger.keyId(), null);
+        Files.write(kept, forged.withSignature(forger.sign(forged.signedBytes())).toBytes());
+        for (String name : AuditLayout.names(here.layout.peerDir("pi4"))) {
+            if (name.endsWith(".pub")) {
+                Files.delete(here.layout.peerDir("pi4").resolve(name));
+            }
+        }
+        Path forgedKey = here.layout.peerKey("pi4", forger.keyId());
+        Files.writeString(forgedKey, forger.publicKeyPem());
+
+        // without the pins, the store's own copy vouches for the forgery (and the report says what it trusted)
+        AuditReport unpinned = here.verify();
+        assertTrue(unpinned.notices().stream().anyMatch(n -> n.kind() == Finding.Kind.KEYS_FROM_STORE
+                && n.path().equals(".audit/peers")), unpinned.toString());
+
+        AuditReport r = verifyWithPins(pinDir);
+        assertFalse(r.ok());
+        Finding key = r.problems().stream().filter(p -> p.kind() == Finding.Kind.PEER_KEY_UNPINNED).findFirst()
+                .orElseThrow(() -> new AssertionError(r.toString()));
+        assertEquals(here.layout.relative(forgedKey), key.path());
+        assertTrue(key.reason().startsWith("peer key in store differs from the pinned key " + pinDir.resolve("nas.pub")),
+                key.reason());
+        assertTrue(r.problems().stream().anyMatch(p -> p.kind() == Finding.Kind.WRONG_KEY
+                && p.path().equals(here.layout.relative(kept))), "the forged digest is not trusted: " + r);
+
+        // a pin named after the signer is the one it is checked against (and named), whatever else is pinned
+        Files.writeString(pinDir.resolve("pi4.pub"), peer.keys.publicKeyPem());
+        Files.writeString(pinDir.resolve("other.pub"), PeerKeyPinsTest.pem(PeerKeyPinsTest.newKey()));
+        AuditReport named = verifyWithPins(pinDir);
+        assertTrue(named.problems().stream().anyMatch(p -> p.kind() == Finding.Kind.PEER_KEY_UNPINNED
+                && p.reason().startsWith("peer key in store differs from the pinned key " + pinDir.resolve("pi4.pub"))),
+                named.toString());
+    }
+
+    AuditReport verifyWithPins(Path pinDir) throws IOException {
+        return new Verifier(new Verifier.Options(here.store.root(), here.store.root().resolve(".archive"),
+                List.of(here.keys.publicKey()), null, null, null, here.anchors.heads(), null, here.store.fileMaxBytes(), 2,
+                pinDir), here.store.files()).verify();
+    }
 }
