@@ -75,7 +75,7 @@ public class NatsReplication {
         }
         readiness.register("nats", new NatsReadinessCheck(replicator));
         registerMetrics(replicator);
-        LOG.infof("NATS replication on: servers %s, stream %s, node %s%s", settings.servers(), settings.stream(), node,
+        LOG.infof("NATS replication on: servers %s, stream %s, node %s%s", settings.displayServers(), settings.stream(), node,
                 settings.consume() ? ", consumer " + settings.consumer() : ", publishing only");
     }
 
@@ -86,7 +86,7 @@ public class NatsReplication {
 
     /** SEAMS (arrival feed and import): see {@link LocalStore}; each is one line here. */
     private LocalStore localStore(String node) {
-        return new LocalStore(node, (cursor, limit) -> sync.export(cursor.encode(), limit),
+        return new LocalStore(node, sync::export,
                 new Importer(writer, archives));
     }
 

@@ -128,13 +128,14 @@ public final class NatsReplicator implements AutoCloseable {
             connection = Nats.connect(options());
             lastWarned = null;
             away = false;
-            LOG.infof("NATS: connected to %s as node %s", connection.getConnectedUrl(), local.node());
+            LOG.infof("NATS: connected to %s as node %s", NatsSettings.withoutCredentials(connection.getConnectedUrl()),
+                    local.node());
             return true;
         } catch (AuthenticationException e) {
             problem("NATS refused the credentials (" + e.getMessage() + "): check HOMELAB_NATS_TOKEN, HOMELAB_NATS_USER/"
                     + "HOMELAB_NATS_PASSWORD or HOMELAB_NATS_CREDS", true);
         } catch (IOException e) {
-            problem("cannot reach NATS at " + String.join(",", settings.servers()) + ": " + e.getMessage()
+            problem("cannot reach NATS at " + String.join(",", settings.displayServers()) + ": " + e.getMessage()
                     + "; events are kept in the outbox and published once it is reachable", false);
         }
         return false;
@@ -158,7 +159,8 @@ public final class NatsReplicator implements AutoCloseable {
     /** Creates or checks the stream, adopts it in the outbox, and starts the durable consumer. */
     private void setUp(Connection c) throws IOException, JetStreamApiException {
         if (!c.getServerInfo().isJetStreamAvailable()) {
-            problem(StreamSetup.NO_JETSTREAM + " (server " + c.getConnectedUrl() + " runs without JetStream)", true);
+            problem(StreamSetup.NO_JETSTREAM + " (server " + NatsSettings.withoutCredentials(c.getConnectedUrl())
+                    + " runs without JetStream)", true);
             outbox.measureBacklog();
             return;
         }
@@ -252,7 +254,8 @@ public final class NatsReplicator implements AutoCloseable {
         }
     }
 
-    private void problem(String what, boolean operator) {
+    private void problem(String text, boolean operator) {
+        String what = NatsSettings.withoutCredentials(text); // a client message may list the URLs as configured
         lastError = what;
         lastErrorAt = Instant.now();
         needsOperator = operator;
@@ -269,8 +272,10 @@ public final class NatsReplicator implements AutoCloseable {
         String state = c == null
                 ? (attempted ? "unreachable" : "connecting")
                 : c.getStatus().name().toLowerCase(java.util.Locale.ROOT);
-        String url = c != null && c.getStatus() == Connection.Status.CONNECTED ? c.getConnectedUrl() : null;
-        return new NatsStatus(true, local.node(), settings.servers(), settings.credentials().kind(), state, url,
+        String url = c != null && c.getStatus() == Connection.Status.CONNECTED
+                ? NatsSettings.withoutCredentials(c.getConnectedUrl())
+                : null;
+        return new NatsStatus(true, local.node(), settings.displayServers(), settings.credentials().kind(), state, url,
                 setUp && c != null && c.getStatus() == Connection.Status.CONNECTED, settings.stream(),
                 settings.consume() ? settings.consumer() : null, outbox.backlog(), settings.consume() ? inbox.lag() : 0,
                 outbox.published(), inbox.count(LocalStore.Outcome.WRITTEN), inbox.count(LocalStore.Outcome.IDENTICAL),
@@ -315,7 +320,7 @@ public final class NatsReplicator implements AutoCloseable {
                 case RECONNECTED -> {
                     away = false;
                     lastWarned = null;
-                    LOG.infof("NATS: reconnected to %s", conn.getConnectedUrl());
+                    LOG.infof("NATS: reconnected to %s", NatsSettings.withoutCredentials(conn.getConnectedUrl()));
                 }
                 case CLOSED -> LOG.debug("NATS: connection closed");
                 default -> LOG.debugf("NATS: %s", type);
@@ -333,7 +338,7 @@ public final class NatsReplicator implements AutoCloseable {
 
         @Override
         public void exceptionOccurred(Connection conn, Exception exp) {
-            lastError = "NATS client: " + exp;
+            lastError = NatsSettings.withoutCredentials("NATS client: " + exp);
             lastErrorAt = Instant.now();
             LOG.debug("NATS client exception", exp);
         }

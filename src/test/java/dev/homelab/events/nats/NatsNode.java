@@ -59,6 +59,8 @@ public final class NatsNode implements AutoCloseable {
         store = Fixtures.Node.at(root);
         log = new ArrivalLog(root.resolve(".sync").resolve("arrivals.log")).open();
         Exporter exporter = new Exporter(store.store(), store.index(), log, name);
+        store.writer().addListener(exporter.listener()); // as SyncService wires it
+        store.reconciler().addListener(exporter.listener());
         LocalStore local = new LocalStore(name, exporter::export,
                 new Importer(store.writer(), Importer.ArchiveLookup.NONE));
         replicator = new NatsReplicator(settings, local, root.resolve(".nats"));
