@@ -88,6 +88,11 @@ public class Exporter {
         return added;
     }
 
+    /** The next {@link #refresh()} makes the full pass (tests). */
+    synchronized void fullPassDue() {
+        refreshedAt = 0;
+    }
+
     /** Numbers the reported files that are indexed; keeps the others (reported just before indexing) for later. */
     private int recordReported() throws IOException {
         List<String> ready = new ArrayList<>();

@@ -88,6 +88,11 @@ public class SyncService {
         keyChecks.add(check);
     }
 
+    /** The key checks every pull asks (a live list), for NATS replication to ask the same. */
+    public List<PeerKeyCheck> keyChecks() {
+        return keyChecks;
+    }
+
     /** Runs after the index is built (IndexRefresher observes at APPLICATION priority). */
     void onStart(@Observes @Priority(Interceptor.Priority.APPLICATION + 50) StartupEvent ev) {
         // the arrival log is created on first use (an export, or a scheduled pull), so a node nobody syncs

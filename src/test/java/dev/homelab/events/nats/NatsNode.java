@@ -82,6 +82,11 @@ public final class NatsNode implements AutoCloseable {
         return paths;
     }
 
+    /** Writes one event of this node dated {@code days} days ago (same time of day) through its store. */
+    public void emitDaysAgo(int days) throws IOException {
+        store.emit(Instant.now().minus(java.time.Duration.ofDays(days)), name, null);
+    }
+
     /** Indexes files other processes wrote (what the index watcher and rescans do in the application). */
     void rescan() throws IOException {
         store.reconciler().reconcile();
