@@ -71,7 +71,9 @@ final class Inbox implements MessageHandler {
             m.term(); // never deliverable: do not ask for it again
             return;
         }
-        if (origin != null && !keysAccept(origin, m)) {
+        // a message without its publisher's name is checked against the key of the node its path names
+        String signer = origin != null ? origin : nodeOfPath(path);
+        if (signer != null && !keysAccept(signer, m)) {
             return;
         }
         outbox.mark(path); // before the write, so the outbox never sees the file unmarked
@@ -124,6 +126,12 @@ final class Inbox implements MessageHandler {
         onError.accept(refusal);
         m.nakWithDelay(keys.recheck());
         return false;
+    }
+
+    /** The {@code <node>} of {@code <date>/<node>/<file>}; null for any other shape (the import rejects it). */
+    static String nodeOfPath(String path) {
+        String[] parts = path.split("/");
+        return parts.length == 3 && !parts[1].isEmpty() ? parts[1] : null;
     }
 
     /** Messages not imported because their node's audit key was refused. */
