@@ -18,6 +18,6 @@ public class SyncTools {
 
     public ToolResults.SyncStatus getSyncStatus(ToolArgs.GetSyncStatus a) {
         Replication.Status s = replication.status(a.peer());
-        return new ToolResults.SyncStatus(s.node(), s.scheduleEnabled(), s.intervalSeconds(), s.peers());
+        return new ToolResults.SyncStatus(s.node(), s.scheduleEnabled(), s.intervalSeconds(), s.peers(), s.nats());
     }
 }

@@ -98,8 +98,7 @@ public class ToolCatalog implements ReadOnlyTools {
                                 + "identical, conflicts (never overwritten), error."),
                 tool("get_sync_status", false, ToolArgs.GetSyncStatus.class, ToolResults.SyncStatus.class,
                         sync::getSyncStatus,
-                        "Per peer node: state (online, failing, offline, never_synced), last success and error, "
-                                + "events pulled, conflicts, lag."),
+                        "Peer pull state, last success/error, lag, conflicts; NATS connection, backlog, lag, last error."),
                 tool("verify_audit_trail", false, ToolArgs.VerifyAuditTrail.class, ToolResults.AuditVerification.class,
                         audit::verifyAuditTrail,
                         "Checks events against their seals and signed daily digests; problems mean tampering."));

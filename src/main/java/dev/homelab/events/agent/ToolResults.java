@@ -4,6 +4,7 @@ import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.homelab.events.audit.Finding;
@@ -153,12 +154,16 @@ public final class ToolResults {
     public record SyncRun(List<Replication.PeerRun> peers) {
     }
 
-    /** get_sync_status: this node and, per peer, state, last success and error, events pulled, lag. */
+    /**
+     * get_sync_status: this node, per peer, state, last success and error, events pulled, lag; and NATS (see
+     * {@link Replication.Status}).
+     */
     public record SyncStatus(
             String node,
             @JsonProperty("schedule_enabled") boolean scheduleEnabled,
             @JsonProperty("interval_seconds") long intervalSeconds,
-            List<Replication.PeerStatus> peers) {
+            List<Replication.PeerStatus> peers,
+            JsonNode nats) {
     }
 
     /**

@@ -80,4 +80,11 @@ public interface NatsConfig {
     /** Connect and request timeout of one call to NATS (HOMELAB_NATS_TIMEOUT). */
     @WithDefault("PT5S")
     Duration timeout();
+
+    /**
+     * How long a verdict on another node's audit key holds before its published key is looked up again; refused
+     * messages come again after it (HOMELAB_NATS_KEY_RECHECK).
+     */
+    @WithDefault("PT1M")
+    Duration keyRecheck();
 }

@@ -34,13 +34,16 @@ final class Inbox implements MessageHandler {
     private final Consumer<String> onError;
     private final Map<LocalStore.Outcome, AtomicLong> outcomes = new EnumMap<>(LocalStore.Outcome.class);
     private final AtomicLong ownSkipped = new AtomicLong();
+    private final AtomicLong refused = new AtomicLong();
+    private final OriginKeys keys;
     private final AtomicLong failures = new AtomicLong();
     private volatile long lag = -1;
     private volatile Instant lagAt;
     private volatile Instant lastImport;
 
-    Inbox(LocalStore local, Outbox outbox, Consumer<String> onError) {
+    Inbox(LocalStore local, Outbox outbox, OriginKeys keys, Consumer<String> onError) {
         this.local = local;
+        this.keys = keys;
         this.outbox = outbox;
         this.onError = onError;
         for (LocalStore.Outcome o : LocalStore.Outcome.values()) {
@@ -68,6 +71,11 @@ final class Inbox implements MessageHandler {
             m.term(); // never deliverable: do not ask for it again
             return;
         }
+        // a message without its publisher's name is checked against the key of the node its path names
+        String signer = origin != null ? origin : nodeOfPath(path);
+        if (signer != null && !keysAccept(signer, m)) {
+            return;
+        }
         outbox.mark(path); // before the write, so the outbox never sees the file unmarked
         LocalStore.Imported r;
         try {
@@ -92,6 +100,43 @@ final class Inbox implements MessageHandler {
             lastImport = Instant.now();
         }
         m.ack(); // after the durable import: a lost ack only means an identical redelivery
+    }
+
+    /**
+     * The origin's audit key passes the same checks as a sync peer's ({@link OriginKeys}). When it does not, the
+     * message is not imported and comes again after {@link OriginKeys#recheck()}: once an operator settled the key
+     * (the refusal says how), it is imported; nothing is lost meanwhile.
+     */
+    private boolean keysAccept(String origin, Message m) {
+        String refusal;
+        try {
+            refusal = keys.refusal(origin);
+        } catch (java.io.IOException e) {
+            failures.incrementAndGet();
+            onError.accept(e.getMessage() + " (retrying in " + RETRY_AFTER.toSeconds() + " s)");
+            m.nakWithDelay(RETRY_AFTER);
+            return false;
+        }
+        if (refusal == null) {
+            return true;
+        }
+        if (refused.incrementAndGet() % 1000 == 1) {
+            LOG.warn("NATS: " + refusal); // once per thousand refused messages: the status keeps the latest
+        }
+        onError.accept(refusal);
+        m.nakWithDelay(keys.recheck());
+        return false;
+    }
+
+    /** The {@code <node>} of {@code <date>/<node>/<file>}; null for any other shape (the import rejects it). */
+    static String nodeOfPath(String path) {
+        String[] parts = path.split("/");
+        return parts.length == 3 && !parts[1].isEmpty() ? parts[1] : null;
+    }
+
+    /** Messages not imported because their node's audit key was refused. */
+    long refused() {
+        return refused.get();
     }
 
     /** The consumer's lag as NATS last reported it; -1 before anything was heard. */

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Predicate;
 
 import dev.homelab.events.sync.ExportPage;
 import dev.homelab.events.sync.Importer;
@@ -25,10 +26,13 @@ import dev.homelab.events.sync.SyncCursor;
  */
 public final class LocalStore {
 
-    /** The arrival-ordered export feed: today {@code SyncService.export} or an {@code Exporter}. */
+    /**
+     * The arrival-ordered export feed: today {@code SyncService.export} or an {@code Exporter}. Files for which
+     * {@code unread} holds are listed without being read (id and content null).
+     */
     @FunctionalInterface
     public interface ArrivalFeed {
-        ExportPage after(SyncCursor cursor, int limit) throws IOException;
+        ExportPage after(SyncCursor cursor, int limit, Predicate<String> unread) throws IOException;
     }
 
     /** What an import did: the outcomes of the store's single import path. */
@@ -42,7 +46,7 @@ public final class LocalStore {
     public record Imported(Outcome outcome, String detail) {
     }
 
-    /** One event file: its arrival number, id, path relative to the root, and exact bytes. */
+    /** One event file: its arrival number, id, path relative to the root, and exact bytes (id and bytes null: not read). */
     public record Arrival(long seq, UUID id, String path, byte[] bytes) {
     }
 
@@ -71,14 +75,18 @@ public final class LocalStore {
         return node;
     }
 
-    /** SEAM (arrival order): up to {@code limit} event files that arrived after {@code after}. */
-    public Page arrivalsAfter(SyncCursor after, int limit) throws IOException {
-        ExportPage page = feed.after(after, limit);
+    /**
+     * SEAM (arrival order): up to {@code limit} event files that arrived after {@code after}; those for which
+     * {@code unread} holds are listed without their bytes (the outbox passes over them, and reading them costs).
+     */
+    public Page arrivalsAfter(SyncCursor after, int limit, Predicate<String> unread) throws IOException {
+        ExportPage page = feed.after(after, limit, unread);
         SyncCursor end = SyncCursor.decode(page.nextCursor())
                 .orElseThrow(() -> new IOException("the export feed returned a cursor it cannot read: " + page.nextCursor()));
         List<Arrival> items = new ArrayList<>(page.items().size());
         for (ExportPage.Item i : page.items()) {
-            items.add(new Arrival(i.seq(), i.id(), i.path(), Base64.getDecoder().decode(i.content())));
+            items.add(new Arrival(i.seq(), i.id(), i.path(),
+                    i.content() == null ? null : Base64.getDecoder().decode(i.content())));
         }
         return new Page(items, end, page.pending(), page.reset());
     }

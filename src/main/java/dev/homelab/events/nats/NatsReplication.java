@@ -20,6 +20,7 @@ import io.quarkus.scheduler.Scheduled;
 import io.smallrye.health.api.HealthRegistry;
 
 import dev.homelab.events.archive.ArchiveService;
+import dev.homelab.events.audit.AuditService;
 import dev.homelab.events.config.NatsConfig;
 import dev.homelab.events.index.EventIndex;
 import dev.homelab.events.index.EventWriter;
@@ -53,6 +54,8 @@ public class NatsReplication {
     @Inject
     LocalNode localNode;
     @Inject
+    AuditService audit;
+    @Inject
     MeterRegistry metrics;
     @Inject
     @Readiness
@@ -69,13 +72,14 @@ public class NatsReplication {
         String node = nodeName();
         NatsSettings settings = NatsSettings.from(config, node);
         try {
-            replicator = new NatsReplicator(settings, localStore(node), store.root().resolve(".nats"));
+            replicator = new NatsReplicator(settings, localStore(node), store.root().resolve(".nats"), this::ownAuditKey,
+                    sync.keyChecks(), config.keyRecheck());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the NATS outbox state under " + store.root().resolve(".nats"), e);
         }
         readiness.register("nats", new NatsReadinessCheck(replicator));
         registerMetrics(replicator);
-        LOG.infof("NATS replication on: servers %s, stream %s, node %s%s", settings.servers(), settings.stream(), node,
+        LOG.infof("NATS replication on: servers %s, stream %s, node %s%s", settings.displayServers(), settings.stream(), node,
                 settings.consume() ? ", consumer " + settings.consumer() : ", publishing only");
     }
 
@@ -86,8 +90,17 @@ public class NatsReplication {
 
     /** SEAMS (arrival feed and import): see {@link LocalStore}; each is one line here. */
     private LocalStore localStore(String node) {
-        return new LocalStore(node, (cursor, limit) -> sync.export(cursor.encode(), limit),
+        return new LocalStore(node, sync::export,
                 new Importer(writer, archives));
+    }
+
+    /** This node's audit public key (PEM), published on NATS for the others to pin; null without an audit trail. */
+    private String ownAuditKey() {
+        try {
+            return audit.publicKey().pem();
+        } catch (dev.homelab.events.NotFoundException e) {
+            return null; // homelab.audit.enabled=false
+        }
     }
 
     @Scheduled(every = "${homelab.nats.interval:PT1S}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
@@ -115,12 +128,13 @@ public class NatsReplication {
                 .description("events in the stream this node has not yet received").register(metrics);
         FunctionCounter.builder("homelab.nats.published", r, x -> x.status().published())
                 .description("events published to NATS").register(metrics);
-        for (String outcome : List.of("written", "identical", "conflict", "rejected")) {
+        for (String outcome : List.of("written", "identical", "conflict", "rejected", "refused")) {
             FunctionCounter.builder("homelab.nats.imported", r, x -> switch (outcome) {
                 case "written" -> x.status().imported();
                 case "identical" -> x.status().identical();
                 case "conflict" -> x.status().conflicts();
-                default -> x.status().rejected();
+                case "rejected" -> x.status().rejected();
+                default -> x.status().refused();
             }).tag("outcome", outcome).description("events received from NATS, by what the import did").register(metrics);
         }
     }

@@ -54,6 +54,9 @@ public final class NatsReplicator implements AutoCloseable {
     private final LocalStore local;
     private final Outbox outbox;
     private final Inbox inbox;
+    private final OriginKeys originKeys;
+    /** This node's audit public key (PEM), published on its key subject; null when it has no audit trail. */
+    private final java.util.function.Supplier<String> ownKey;
 
     private volatile Connection connection;
     private volatile MessageConsumer consumer;
@@ -73,11 +76,23 @@ public final class NatsReplicator implements AutoCloseable {
      * @param stateDir this node's NATS state directory, {@code <root>/.nats} (hidden, never read as events)
      */
     public NatsReplicator(NatsSettings settings, LocalStore local, Path stateDir) throws IOException {
+        this(settings, local, stateDir, () -> null, java.util.List.of(), Duration.ofMinutes(1));
+    }
+
+    /**
+     * @param ownKey    this node's audit public key (PEM), or a supplier of null when it has no audit trail
+     * @param keyChecks the key checks peer sync asks before importing (the audit trail's pins; a live list)
+     * @param keyRecheck how long a verdict on another node's key holds
+     */
+    public NatsReplicator(NatsSettings settings, LocalStore local, Path stateDir, java.util.function.Supplier<String> ownKey,
+            java.util.List<dev.homelab.events.sync.PeerKeyCheck> keyChecks, Duration keyRecheck) throws IOException {
         this.settings = settings;
         this.local = local;
+        this.ownKey = ownKey;
         this.outbox = new Outbox(local, stateDir.resolve("outbox.properties"), settings.stream(), settings.batch(),
                 settings.timeout());
-        this.inbox = new Inbox(local, outbox, why -> problem(why, false));
+        this.originKeys = new OriginKeys(keyChecks, keyRecheck);
+        this.inbox = new Inbox(local, outbox, originKeys, why -> problem(why, false));
     }
 
     /**
@@ -128,13 +143,14 @@ public final class NatsReplicator implements AutoCloseable {
             connection = Nats.connect(options());
             lastWarned = null;
             away = false;
-            LOG.infof("NATS: connected to %s as node %s", connection.getConnectedUrl(), local.node());
+            LOG.infof("NATS: connected to %s as node %s", NatsSettings.withoutCredentials(connection.getConnectedUrl()),
+                    local.node());
             return true;
         } catch (AuthenticationException e) {
             problem("NATS refused the credentials (" + e.getMessage() + "): check HOMELAB_NATS_TOKEN, HOMELAB_NATS_USER/"
                     + "HOMELAB_NATS_PASSWORD or HOMELAB_NATS_CREDS", true);
         } catch (IOException e) {
-            problem("cannot reach NATS at " + String.join(",", settings.servers()) + ": " + e.getMessage()
+            problem("cannot reach NATS at " + String.join(",", settings.displayServers()) + ": " + e.getMessage()
                     + "; events are kept in the outbox and published once it is reachable", false);
         }
         return false;
@@ -158,7 +174,8 @@ public final class NatsReplicator implements AutoCloseable {
     /** Creates or checks the stream, adopts it in the outbox, and starts the durable consumer. */
     private void setUp(Connection c) throws IOException, JetStreamApiException {
         if (!c.getServerInfo().isJetStreamAvailable()) {
-            problem(StreamSetup.NO_JETSTREAM + " (server " + c.getConnectedUrl() + " runs without JetStream)", true);
+            problem(StreamSetup.NO_JETSTREAM + " (server " + NatsSettings.withoutCredentials(c.getConnectedUrl())
+                    + " runs without JetStream)", true);
             outbox.measureBacklog();
             return;
         }
@@ -181,6 +198,7 @@ public final class NatsReplicator implements AutoCloseable {
             return;
         }
         outbox.useStream(settings.stream(), String.valueOf(info.getCreateTime()));
+        setUpAudit(c, jsm, info);
         if (settings.consume()) {
             startConsumer(c);
         }
@@ -192,6 +210,19 @@ public final class NatsReplicator implements AutoCloseable {
                 settings.consume()
                         ? "; consumer " + settings.consumer() + " follows " + Subjects.filters(settings.follow())
                         : "; publishing only");
+    }
+
+    /** Publishes this node's audit key (the latest per node is kept) and points the key lookups at its stream. */
+    private void setUpAudit(Connection c, JetStreamManagement jsm, StreamInfo events)
+            throws IOException, JetStreamApiException {
+        String auditStream = StreamSetup.ensureAudit(jsm, settings, events);
+        String pem = ownKey.get();
+        if (pem != null) {
+            c.jetStream(jsOptions()).publish(Subjects.keySubject(local.node()),
+                    pem.getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+                    io.nats.client.PublishOptions.builder().expectedStream(auditStream).build());
+        }
+        originKeys.lookUpIn(jsm, auditStream);
     }
 
     private void startConsumer(Connection c) throws IOException, JetStreamApiException {
@@ -252,9 +283,12 @@ public final class NatsReplicator implements AutoCloseable {
         }
     }
 
-    private void problem(String what, boolean operator) {
+    private void problem(String text, boolean operator) {
+        String what = NatsSettings.withoutCredentials(text); // a client message may list the URLs as configured
+        if (!what.equals(lastError) || lastErrorAt == null) {
+            lastErrorAt = Instant.now(); // the same problem again (every pass while NATS is away) keeps its first time
+        }
         lastError = what;
-        lastErrorAt = Instant.now();
         needsOperator = operator;
         if (what.equals(lastWarned)) {
             LOG.debug("NATS (again): " + what);
@@ -269,12 +303,15 @@ public final class NatsReplicator implements AutoCloseable {
         String state = c == null
                 ? (attempted ? "unreachable" : "connecting")
                 : c.getStatus().name().toLowerCase(java.util.Locale.ROOT);
-        String url = c != null && c.getStatus() == Connection.Status.CONNECTED ? c.getConnectedUrl() : null;
-        return new NatsStatus(true, local.node(), settings.servers(), settings.credentials().kind(), state, url,
+        String url = c != null && c.getStatus() == Connection.Status.CONNECTED
+                ? NatsSettings.withoutCredentials(c.getConnectedUrl())
+                : null;
+        return new NatsStatus(true, local.node(), settings.displayServers(), settings.credentials().kind(), state, url,
                 setUp && c != null && c.getStatus() == Connection.Status.CONNECTED, settings.stream(),
                 settings.consume() ? settings.consumer() : null, outbox.backlog(), settings.consume() ? inbox.lag() : 0,
                 outbox.published(), inbox.count(LocalStore.Outcome.WRITTEN), inbox.count(LocalStore.Outcome.IDENTICAL),
-                inbox.count(LocalStore.Outcome.CONFLICT), inbox.count(LocalStore.Outcome.REJECTED), outbox.lastPublish(),
+                inbox.count(LocalStore.Outcome.CONFLICT), inbox.count(LocalStore.Outcome.REJECTED), inbox.refused(),
+                outbox.lastPublish(),
                 inbox.lastImport(), lastError, lastErrorAt, needsOperator);
     }
 
@@ -309,13 +346,14 @@ public final class NatsReplicator implements AutoCloseable {
                         LOG.debug("NATS: still disconnected");
                     } else {
                         away = true;
-                        LOG.warnf("NATS: disconnected; jnats reconnects, the outbox keeps what arrives");
+                        problem("disconnected from NATS" + (uriDetails == null ? "" : " (" + uriDetails + ")")
+                                + "; jnats reconnects, the outbox keeps what arrives", false);
                     }
                 }
                 case RECONNECTED -> {
                     away = false;
                     lastWarned = null;
-                    LOG.infof("NATS: reconnected to %s", conn.getConnectedUrl());
+                    LOG.infof("NATS: reconnected to %s", NatsSettings.withoutCredentials(conn.getConnectedUrl()));
                 }
                 case CLOSED -> LOG.debug("NATS: connection closed");
                 default -> LOG.debugf("NATS: %s", type);
@@ -333,8 +371,11 @@ public final class NatsReplicator implements AutoCloseable {
 
         @Override
         public void exceptionOccurred(Connection conn, Exception exp) {
-            lastError = "NATS client: " + exp;
-            lastErrorAt = Instant.now();
+            String what = NatsSettings.withoutCredentials("NATS client: " + exp);
+            if (!what.equals(lastError)) {
+                lastErrorAt = Instant.now();
+            }
+            lastError = what;
             LOG.debug("NATS client exception", exp);
         }
     }

@@ -94,6 +94,21 @@ public record NatsSettings(List<String> servers, Credentials credentials, String
                 List.copyOf(follow), c.consume(), consumer, c.batch(), c.timeout());
     }
 
+    /** The servers as status and logs show them: any {@code user:password@} or {@code token@} in a URL left out. */
+    public List<String> displayServers() {
+        return servers.stream().map(NatsSettings::withoutCredentials).toList();
+    }
+
+    private static final java.util.regex.Pattern USERINFO = java.util.regex.Pattern.compile("://[^/@\\s,\\]\\[]*@");
+
+    /**
+     * Any {@code scheme://user:secret@} or {@code scheme://token@} in {@code text} (a URL, or a client's error
+     * message that lists URLs) becomes {@code scheme://}; null stays null.
+     */
+    static String withoutCredentials(String text) {
+        return text == null ? null : USERINFO.matcher(text).replaceAll("://");
+    }
+
     /** {@code nats://a:4222, b:4222} becomes two URLs; a missing scheme means nats://. */
     static List<String> parseServers(String text) {
         List<String> out = new ArrayList<>();

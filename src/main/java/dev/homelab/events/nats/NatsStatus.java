@@ -25,6 +25,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param identical        received events that were already here
  * @param conflicts        received events whose path or id is taken by a different file (kept; see the log)
  * @param rejected         received messages that are not valid events
+ * @param refused          received messages not imported because their node's audit key was refused (changed or
+ *                         withdrawn since it was pinned; see last_error); they come again once a minute
  * @param lastPublish      when an event was last published
  * @param lastImport       when an event was last imported
  * @param lastError        the latest problem, with what to do when it needs an operator; null when none
@@ -35,13 +37,14 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 public record NatsStatus(boolean enabled, String node, List<String> servers, String auth, String state,
         @JsonProperty("connected_url") String connectedUrl, boolean ready, String stream, String consumer,
         @JsonProperty("outbox_backlog") long outboxBacklog, @JsonProperty("consumer_lag") long consumerLag,
-        long published, long imported, long identical, long conflicts, long rejected,
+        long published, long imported, long identical, long conflicts, long rejected, long refused,
         @JsonProperty("last_publish") Instant lastPublish, @JsonProperty("last_import") Instant lastImport,
         @JsonProperty("last_error") String lastError, @JsonProperty("last_error_at") Instant lastErrorAt,
         @JsonProperty("needs_operator") boolean needsOperator) {
 
     public static NatsStatus disabled(String node) {
-        return new NatsStatus(false, node, List.of(), "none", "disabled", null, false, null, null, -1, -1, 0, 0, 0, 0, 0, null,
+        return new NatsStatus(false, node, List.of(), "none", "disabled", null, false, null, null, -1, -1, 0, 0, 0, 0, 0, 0,
+                null,
                 null, null, null, false);
     }
 }

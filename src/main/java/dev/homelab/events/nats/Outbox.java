@@ -110,7 +110,7 @@ final class Outbox {
 
     /** THE decision whether an arrival goes out: not when this node imported it from the stream. */
     private boolean cameFromStream(LocalStore.Arrival a) {
-        return importedFromNats.contains(a.path());
+        return a.bytes() == null || importedFromNats.contains(a.path()); // null: marked when listed, so not read
     }
 
     /**
@@ -124,7 +124,7 @@ final class Outbox {
         countedTo = null; // this pass moves the cursor and sets the backlog itself
         int sent = 0;
         while (true) {
-            LocalStore.Page page = local.arrivalsAfter(cursor.cursor(), batch);
+            LocalStore.Page page = local.arrivalsAfter(cursor.cursor(), batch, importedFromNats::contains);
             List<LocalStore.Arrival> items = page.items();
             List<CompletableFuture<PublishAck>> acks = new ArrayList<>(items.size());
             PublishOptions.Builder opts = PublishOptions.builder().expectedStream(stream);
@@ -202,7 +202,7 @@ final class Outbox {
         long waiting = countedTo == null ? 0 : countedWaiting;
         long beyond;
         for (int pages = 1;; pages++) {
-            LocalStore.Page page = local.arrivalsAfter(from, batch);
+            LocalStore.Page page = local.arrivalsAfter(from, batch, importedFromNats::contains);
             if (page.reset()) {
                 waiting = 0; // a new arrival log (the old one was deleted): the publish pass starts at its beginning too
             }

@@ -61,6 +61,37 @@ final class StreamSetup {
         }
     }
 
+    /**
+     * The stream that holds the audit subjects: the events' stream itself when it takes them too (subjects
+     * {@code >} or {@code homelab.>}), else {@code <stream>_AUDIT}, created when missing, keeping the latest message
+     * per subject (a node's current key).
+     */
+    static String ensureAudit(JetStreamManagement jsm, NatsSettings s, StreamInfo events)
+            throws IOException, JetStreamApiException {
+        List<String> subjects = events.getConfiguration().getSubjects();
+        if (subjects.contains(">") || subjects.contains("homelab.>")) {
+            return s.stream();
+        }
+        String name = s.stream() + "_AUDIT";
+        try {
+            jsm.getStreamInfo(name);
+            return name;
+        } catch (JetStreamApiException e) {
+            if (e.getApiErrorCode() != NatsReplicator.JS_STREAM_NOT_FOUND) {
+                throw e;
+            }
+        }
+        try {
+            jsm.addStream(StreamConfiguration.builder().name(name).subjects(Subjects.AUDIT_ALL).storageType(StorageType.File)
+                    .retentionPolicy(RetentionPolicy.Limits).maxMessagesPerSubject(1).replicas(s.replicas()).build());
+        } catch (JetStreamApiException e) {
+            if (e.getApiErrorCode() != STREAM_NAME_IN_USE) {
+                throw e;
+            }
+        }
+        return name;
+    }
+
     private static StreamInfo check(StreamInfo info, NatsSettings s) throws Unusable {
         List<String> subjects = info.getConfiguration().getSubjects();
         if (!subjects.contains(Subjects.ALL) && !subjects.contains(">") && !subjects.contains("homelab.>")) {

@@ -17,6 +17,10 @@ public final class Subjects {
     public static final String PREFIX = "homelab.events";
     public static final String ALL = PREFIX + ".>";
 
+    /** Audit subjects, in a sibling stream: {@code homelab.audit.<node>.key} holds a node's audit public key. */
+    public static final String AUDIT_PREFIX = "homelab.audit";
+    public static final String AUDIT_ALL = AUDIT_PREFIX + ".>";
+
     /** The event file's path relative to the store root: where the importer writes the very same bytes. */
     public static final String PATH_HEADER = "Homelab-Path";
     /** The node whose outbox published the message; a node skips its own. */
@@ -33,6 +37,11 @@ public final class Subjects {
     /** The subject of an event of {@code node} (the event's own node, from its path) and {@code type}. */
     public static String subject(String node, String type) {
         return PREFIX + "." + token(node) + "." + type;
+    }
+
+    /** The subject of {@code node}'s audit public key (PEM). */
+    public static String keySubject(String node) {
+        return AUDIT_PREFIX + "." + token(node) + ".key";
     }
 
     /** The filter of a consumer: every event, or the events of the given nodes. */

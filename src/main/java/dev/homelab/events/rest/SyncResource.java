@@ -51,8 +51,9 @@ public class SyncResource {
 
     @GET
     @Path("status")
-    @Operation(summary = "Sync status per peer", description = "Last success, last error, events pulled, lag, state "
-            + "(online, failing, offline, never_synced).")
+    @Operation(summary = "Sync status per peer and of NATS", description = "Per peer: last success, last error, events "
+            + "pulled, lag, state (online, failing, offline, never_synced). nats: {\"enabled\": false} when off, else "
+            + "connection state, servers, stream, outbox backlog, consumer lag, counters, last error.")
     public Replication.Status status() {
         return replication.status(null);
     }

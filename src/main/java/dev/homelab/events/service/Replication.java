@@ -8,15 +8,19 @@ import jakarta.inject.Inject;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.homelab.events.InvalidInputException;
+import dev.homelab.events.nats.NatsReplication;
+import dev.homelab.events.nats.NatsStatus;
 import dev.homelab.events.sync.PeerPuller;
 import dev.homelab.events.sync.SyncService;
 
 /**
  * Sync with peer nodes as the faces see it: pull now, and the state of each peer. The REST endpoints
  * ({@code POST /api/sync/run}, {@code GET /api/sync/status}) and the tools ({@code sync_now},
- * {@code get_sync_status}) all call this, in these records, so none of them depends on how the sync package
+ * {@code get_sync_status}) all call this, in these records, peer pull and NATS alike, so none of them depends on how the sync package
  * keeps its state. The export endpoint is the sync protocol itself and stays with {@link SyncService}.
  */
 @ApplicationScoped
@@ -43,17 +47,26 @@ public class Replication {
             @JsonProperty("recent_conflicts") List<String> recentConflicts) {
     }
 
-    /** This node, the schedule, how many files it has numbered for export, and every peer (or the one asked for). */
+    /**
+     * This node, the schedule, how many files it has numbered for export, every peer (or the one asked for), and
+     * NATS replication: {@code {"enabled": false}} when HOMELAB_NATS_URL is not set, else the fields of
+     * {@link NatsStatus} (docs/sync-and-archive.md, "NATS", "Status").
+     */
     public record Status(String node,
             @JsonProperty("schedule_enabled") boolean scheduleEnabled,
             @JsonProperty("interval_seconds") long intervalSeconds,
             @JsonProperty("heartbeat_window_seconds") long heartbeatWindowSeconds,
             @JsonProperty("local_arrivals") long localArrivals,
-            List<PeerStatus> peers) {
+            List<PeerStatus> peers,
+            JsonNode nats) {
     }
 
     @Inject
     SyncService sync;
+    @Inject
+    NatsReplication natsReplication;
+    @Inject
+    ObjectMapper mapper;
 
     /** Pulls every configured peer now (or only {@code peer}), ignoring backoff; returns once done. */
     public List<PeerRun> runNow(String peer) {
@@ -64,7 +77,13 @@ public class Replication {
     public Status status(String peer) {
         SyncService.SyncStatus s = sync.status(peer);
         return new Status(s.node(), s.scheduleEnabled(), s.intervalSeconds(), s.heartbeatWindowSeconds(),
-                s.localArrivals(), s.peers().stream().map(Replication::peer).toList());
+                s.localArrivals(), s.peers().stream().map(Replication::peer).toList(), nats());
+    }
+
+    /** NATS as {@code get_sync_status} shows it: one short field when off, every field of its status when on. */
+    public JsonNode nats() {
+        NatsStatus n = natsReplication.status();
+        return n.enabled() ? mapper.valueToTree(n) : mapper.createObjectNode().put("enabled", false);
     }
 
     private static PeerRun run(PeerPuller.RunResult r) {

@@ -36,6 +36,7 @@ import dev.homelab.events.StoreUnavailableException;
 import dev.homelab.events.config.SyncConfig;
 import dev.homelab.events.index.EventIndex;
 import dev.homelab.events.index.EventWriter;
+import dev.homelab.events.index.Reconciler;
 import dev.homelab.events.storage.EventStore;
 
 /**
@@ -60,6 +61,8 @@ public class SyncService {
     @Inject
     EventWriter writer;
     @Inject
+    Reconciler reconciler;
+    @Inject
     LocalNode node;
     @Inject
     Importer.ArchiveLookup archives;
@@ -83,6 +86,11 @@ public class SyncService {
     /** Adds a check asked before each pull imports anything from a peer (see {@link PeerKeyCheck}). */
     public void addPeerKeyCheck(PeerKeyCheck check) {
         keyChecks.add(check);
+    }
+
+    /** The key checks every pull asks (a live list), for NATS replication to ask the same. */
+    public List<PeerKeyCheck> keyChecks() {
+        return keyChecks;
     }
 
     /** Runs after the index is built (IndexRefresher observes at APPLICATION priority). */
@@ -135,7 +143,10 @@ public class SyncService {
         if (exporter == null) {
             try {
                 ArrivalLog log = new ArrivalLog(store.root().resolve(".sync").resolve("arrivals.log")).open();
-                exporter = new Exporter(store, index, log, node.nodeName());
+                Exporter e = new Exporter(store, index, log, node.nodeName());
+                writer.addListener(e.listener()); // new files numbered as they are reported, not by full passes
+                reconciler.addListener(e.listener());
+                exporter = e;
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot open the sync arrival log under " + store.root().resolve(".sync"), e);
             }
@@ -179,6 +190,14 @@ public class SyncService {
         } catch (IOException e) {
             throw new StoreUnavailableException("the sync arrival log could not be updated: " + e, false, e);
         }
+    }
+
+    /**
+     * The arrival feed for NATS replication: as {@link #export(String, Integer)}, with the files {@code unread}
+     * names listed but not read (see {@link Exporter#export(SyncCursor, int, java.util.function.Predicate)}).
+     */
+    public ExportPage export(SyncCursor after, int limit, java.util.function.Predicate<String> unread) throws IOException {
+        return exporter().export(after, limit, unread);
     }
 
     /** Pulls every configured peer now (or only {@code peer}), ignoring backoff; returns once done. */

@@ -59,6 +59,8 @@ public final class NatsNode implements AutoCloseable {
         store = Fixtures.Node.at(root);
         log = new ArrivalLog(root.resolve(".sync").resolve("arrivals.log")).open();
         Exporter exporter = new Exporter(store.store(), store.index(), log, name);
+        store.writer().addListener(exporter.listener()); // as SyncService wires it
+        store.reconciler().addListener(exporter.listener());
         LocalStore local = new LocalStore(name, exporter::export,
                 new Importer(store.writer(), Importer.ArchiveLookup.NONE));
         replicator = new NatsReplicator(settings, local, root.resolve(".nats"));
@@ -78,6 +80,11 @@ public final class NatsNode implements AutoCloseable {
             paths.add(store.emit(base.minusSeconds(i), name, null).toString());
         }
         return paths;
+    }
+
+    /** Writes one event of this node dated {@code days} days ago (same time of day) through its store. */
+    public void emitDaysAgo(int days) throws IOException {
+        store.emit(Instant.now().minus(java.time.Duration.ofDays(days)), name, null);
     }
 
     /** Indexes files other processes wrote (what the index watcher and rescans do in the application). */

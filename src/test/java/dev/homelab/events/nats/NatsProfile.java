@@ -23,7 +23,8 @@ public class NatsProfile implements QuarkusTestProfile {
     /** Starts nats-server before the application; without the binary, NATS stays off and the test skips. */
     public static class Server implements QuarkusTestResourceLifecycleManager {
         static volatile String url;
-        private NatsServer server;
+        /** The server, for tests that stop and restart it. */
+        static volatile NatsServer server;
         private Path dir;
 
         @Override
@@ -38,7 +39,8 @@ public class NatsProfile implements QuarkusTestProfile {
                 throw new UncheckedIOException(e);
             }
             url = server.url();
-            return Map.of("homelab.nats.url", server.url(), "homelab.nats.stream", STREAM, "homelab.nats.interval", "PT1S");
+            return Map.of("homelab.nats.url", server.url(), "homelab.nats.stream", STREAM, "homelab.nats.interval", "PT1S",
+                    "homelab.nats.key-recheck", "PT1S");
         }
 
         @Override

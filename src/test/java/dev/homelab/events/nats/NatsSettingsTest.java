@@ -19,6 +19,11 @@ class NatsSettingsTest {
             Optional<String> creds, String stream, int replicas, Duration maxAge, long maxBytes, Duration duplicateWindow,
             Optional<List<String>> follow, boolean consume, Optional<String> consumer, Duration interval, int batch,
             Duration timeout) implements NatsConfig {
+        @Override
+        public Duration keyRecheck() {
+            return Duration.ofMinutes(1);
+        }
+
         static Config of(String url) {
             return new Config(Optional.of(url), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
                     "HOMELAB_EVENTS", 1, Duration.ofDays(30), -1, Duration.ofMinutes(10), Optional.empty(), true,

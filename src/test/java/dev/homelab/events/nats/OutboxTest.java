@@ -57,9 +57,9 @@ class OutboxTest {
         other = Fixtures.Node.at(tmp.resolve("b"));
         log = new ArrivalLog(tmp.resolve("a").resolve(".sync").resolve("arrivals.log")).open();
         exporter = new Exporter(store.store(), store.index(), log, "node-a");
-        local = new LocalStore("node-a", (cursor, limit) -> {
-            var page = exporter.export(cursor, limit);
-            served.addAndGet(page.items().size()); // how many files the outbox had read
+        local = new LocalStore("node-a", (cursor, limit, unread) -> {
+            var page = exporter.export(cursor, limit, unread);
+            served.addAndGet((int) page.items().stream().filter(i -> i.content() != null).count()); // files read
             return page;
         }, new Importer(store.writer(), Importer.ArchiveLookup.NONE));
     }
@@ -127,7 +127,8 @@ class OutboxTest {
         own(2);
         outbox.measureBacklog();
         assertEquals(total - 5 + 2, outbox.backlog());
-        assertEquals(total + 2, served.get(), "each arrival read once over all the passes");
+        assertEquals(total - 5 + 2, served.get(),
+                "each own arrival read once over all the passes; the five from the stream are listed, never read");
     }
 
     @Test

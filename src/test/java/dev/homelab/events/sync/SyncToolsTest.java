@@ -86,6 +86,7 @@ class SyncToolsTest {
             assertEquals("test-node", s.get("node").asText());
             assertFalse(s.get("schedule_enabled").asBoolean());
             assertEquals("never_synced", s.get("peers").get(0).get("state").asText());
+            assertEquals("{\"enabled\":false}", s.get("nats").toString(), "NATS off: one short field");
         }).thenAssertResults();
         client.when().toolsCall("sync_now", Map.of("peer", "lab"), r -> {
             JsonNode run = ok(r).get("peers").get(0);
@@ -108,7 +109,8 @@ class SyncToolsTest {
         given().get("/api/chains/lab-chain").then().statusCode(200).body("count", equalTo(2));
         given().contentType(ContentType.JSON).body("{}").post("/api/tools/get_sync_status").then().statusCode(200)
                 .body("peers[0].events_pulled", equalTo(2));
-        given().get("/api/sync/status").then().statusCode(200).body("peers[0].peer", equalTo("lab"));
+        given().get("/api/sync/status").then().statusCode(200).body("peers[0].peer", equalTo("lab"), "nats.enabled",
+                equalTo(false));
         given().get("/q/health/well").then().statusCode(200).body("checks[0].data.'peer.lab'",
                 org.hamcrest.Matchers.startsWith("online"));
     }
