@@ -82,9 +82,12 @@ public class EventIndex {
     private final StatusViews statusViews = new StatusViews(nodeDict, typeDict, serviceDict);
 
     private final List<Consumer<Set<String>>> chainListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<Consumer<Set<String>>> changeListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /** What readers see; assigned only under this object's monitor. */
     private volatile IndexState state;
+    /** Counts {@link #removePaths} calls that removed rows; written under this object's monitor. */
+    private volatile long removals;
 
     public EventIndex() {
         state = writer.state();
@@ -109,12 +112,13 @@ public class EventIndex {
      */
     public synchronized List<Duplicate> addAll(Collection<IndexEntry> entries) {
         List<Duplicate> duplicates = new ArrayList<>(0);
-        Set<String> grown = chainListeners.isEmpty() ? Set.of() : newChains(entries);
+        Set<String> grown = chainListeners.isEmpty() && changeListeners.isEmpty() ? Set.of() : newChains(entries);
         if (writer.addAll(entries, duplicates)) {
             state = writer.state();
         }
         if (!grown.isEmpty()) {
             chainListeners.forEach(l -> l.accept(grown));
+            changeListeners.forEach(l -> l.accept(grown));
         }
         return duplicates;
     }
@@ -126,6 +130,15 @@ public class EventIndex {
      */
     public void onChainsGrown(Consumer<Set<String>> listener) {
         chainListeners.add(listener);
+    }
+
+    /**
+     * Tells {@code listener} the correlation ids of the chains that gained or lost events, after each change is
+     * published (adds, removals such as archiving); null when every chain may have changed (a snapshot load).
+     * Called under this object's monitor: a listener must only note the ids.
+     */
+    public void onChainsChanged(Consumer<Set<String>> listener) {
+        changeListeners.add(listener);
     }
 
     private Set<String> newChains(Collection<IndexEntry> entries) {
@@ -156,9 +169,12 @@ public class EventIndex {
 
     /** Forgets the events stored at these paths, with one rebuild per affected day. */
     public synchronized int removePaths(Collection<String> relativePaths) {
+        Set<String> shrunk = changeListeners.isEmpty() ? Set.of() : chainsAt(relativePaths);
         int removed = writer.removePaths(state, relativePaths);
         if (removed > 0) {
             state = writer.state();
+            removals++;
+            changeListeners.forEach(l -> l.accept(shrunk));
         }
         return removed;
     }
@@ -175,7 +191,21 @@ public class EventIndex {
             return false;
         }
         state = writer.state();
+        changeListeners.forEach(l -> l.accept(null));
         return true;
+    }
+
+    /** The correlation ids of the events indexed at these paths. */
+    private Set<String> chainsAt(Collection<String> relativePaths) {
+        IndexState s = state;
+        Set<String> out = new java.util.HashSet<>();
+        for (String path : relativePaths) {
+            int r = paths.rowOf(s, path);
+            if (r >= 0) {
+                out.add(s.c.corr[r] != null ? s.c.corr[r] : new UUID(s.c.hi[r], s.c.lo[r]).toString());
+            }
+        }
+        return out;
     }
 
     // ---------------------------------------------------------------- reads (lock-free, one state per call)
@@ -343,6 +373,11 @@ public class EventIndex {
             return s.entry(rows[i]);
         }
 
+        /** The row of event {@code i}: stable while that event is indexed, never reused (see {@link #chainEndingAt}). */
+        public int row(int i) {
+            return rows[i];
+        }
+
         /**
          * A 64-bit digest of which events the chain holds: rows are never reused, so it changes whenever an
          * event joins or leaves the chain; lets a caller cache what it read from the chain's files.
@@ -366,6 +401,40 @@ public class EventIndex {
      */
     public void forEachChainActiveSince(long sinceMicros, Consumer<ChainView> visitor) {
         chains.forEachActiveSince(state, sinceMicros, visitor);
+    }
+
+    /** Whether the event of this {@link ChainView#row row} is still indexed (not removed, e.g. archived). */
+    public boolean indexes(int row) {
+        return indexes(state, row);
+    }
+
+    private static boolean indexes(IndexState s, int row) {
+        return row >= 0 && row < s.count && s.row(s.c.hi[row], s.c.lo[row]) == row;
+    }
+
+    /** How many times events were removed: lets a holder of rows know when to look for removed ones. */
+    public long removals() {
+        return removals;
+    }
+
+    /** One correlation chain, oldest first, in the current state (empty when no event has that id). */
+    public ChainView chainView(String correlationId) {
+        IndexState s = state;
+        return new ChainView(s, chains.rowsOf(s, correlationId), correlationId);
+    }
+
+    /**
+     * The chain whose newest event is at {@link ChainView#lastRow row}, or null when that event is no longer
+     * indexed or no longer its chain's newest: lets a caller keep rows instead of correlation id strings.
+     */
+    public ChainView chainEndingAt(int row) {
+        IndexState s = state;
+        if (!indexes(s, row)) {
+            return null;
+        }
+        String cid = s.c.corr[row] != null ? s.c.corr[row] : new UUID(s.c.hi[row], s.c.lo[row]).toString();
+        int[] rows = chains.rowsOf(s, cid);
+        return rows.length > 0 && rows[rows.length - 1] == row ? new ChainView(s, rows, cid) : null;
     }
 
     // ---------------------------------------------------------------- derived views

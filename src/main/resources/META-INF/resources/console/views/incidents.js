@@ -1,15 +1,14 @@
 // Landing page: open incidents, most recently active first, each with what failed, where, how, what remediation is
-// open and how long it has been open. The list paints at once from list_open_incidents; each card's nodes and open
-// steps follow from get_causal_chain, a few at a time. Reloaded when any new event arrives.
+// open and how long it has been open. One request (GET /api/incidents: list_open_incidents' list with each
+// incident's nodes and open steps) renders the page. Reloaded when any new event arrives.
 import { h, clear, chainHref } from '../dom.js';
-import { api, tool, store, NOTE_TYPE } from '../api.js';
+import { api, store, NOTE_TYPE } from '../api.js';
 import { time, duration, secondsSince, stateBadge, ago } from '../format.js';
 import * as session from '../session.js';
 import { errorBox } from '../ui.js';
 import { acknowledge } from './writes.js';
 
 const LIMIT = 50;
-const PARALLEL = 4;
 
 export default async function incidents(ctx) {
   ctx.heading('Open incidents');
@@ -22,23 +21,14 @@ export default async function incidents(ctx) {
   let generation = 0;
   const load = async () => {
     const mine = ++generation;
-    const [list, info] = await Promise.all([tool('list_open_incidents', { limit: LIMIT }, { signal: ctx.signal }), store()]);
+    const [list, info] = await Promise.all([
+      api('/api/incidents?' + new URLSearchParams({ limit: String(LIMIT) }), { signal: ctx.signal }), store()]);
     const noteAccepted = info.types.includes(NOTE_TYPE);
     const acks = noteAccepted ? await acknowledgements(ctx.signal) : new Map();
     if (ctx.signal.aborted || mine !== generation) return;
     const cards = list.incidents.map((incident, i) => card(incident, i, acks.get(incident.correlation_id), noteAccepted, ctx));
     clear(region).append(summary(list));
-    if (cards.length > 0) region.append(h('ul', { class: 'incidents' }, cards.map((c) => h('li', {}, c.article))));
-    // details, a few requests at a time, so the browser's connections stay free for the rest of the page
-    let next = 0;
-    const worker = async () => {
-      while (next < cards.length && !ctx.signal.aborted && mine === generation) {
-        const c = cards[next++];
-        const chain = await tool('get_causal_chain', { correlation_id: c.cid, limit: 1 }, { signal: ctx.signal }).catch(() => null);
-        if (chain && mine === generation) c.fill(chain);
-      }
-    };
-    await Promise.all(Array.from({ length: PARALLEL }, worker));
+    if (cards.length > 0) region.append(h('ul', { class: 'incidents' }, cards.map((c) => h('li', {}, c))));
   };
   await load();
   ctx.follow(new URLSearchParams(), () => {
@@ -80,14 +70,17 @@ function card(incident, index, ack, noteAccepted, ctx) {
     return dd;
   };
   fact('Service', (incident.services || []).join(', ') || 'none');
-  const nodeTerm = h('dt', {}, 'Node');
-  const nodes = h('dd', {}, '…');
-  facts.append(nodeTerm, nodes);
+  const nodes = incident.nodes || [];
+  fact(nodes.length > 1 ? 'Nodes' : 'Node', nodes.join(', ') || 'none');
   fact(failure ? 'Failed' : 'Started', time(failedAt));
   fact('How', failure
     ? failure.type + (failure.stage ? ' at stage ' + failure.stage : '') + (failure.error ? ': ' + failure.error : '')
     : 'an event of error severity or worse (the last: ' + incident.last_type + ')');
-  const open = fact('Open remediation', incident.open_remediations > 0 ? incident.open_remediations + ' open' : 'none');
+  const steps = incident.open_steps || [];
+  fact('Open remediation', steps.length === 0
+    ? (incident.open_remediations > 0 ? incident.open_remediations + ' open' : 'none')
+    : h('ul', { class: 'plain' }, steps.map((r) =>
+      h('li', {}, (r.action || r.step) + ' by ' + (r.actor || 'unknown') + ', started ' + ago(r.started_at)))));
   fact('Last event', incident.last_type + ', ', time(incident.last_at));
   if (ack) {
     fact('Acknowledged', 'by ' + ((ack.payload && ack.payload.operator) || ack.source) + ', ' + ago(ack.timestamp)
@@ -100,14 +93,5 @@ function card(incident, index, ack, noteAccepted, ctx) {
   if (session.canWrite() && noteAccepted && !ack) {
     article.append(acknowledge(cid, (incident.services || [])[0], ctx));
   }
-  const fill = (chain) => {
-    nodeTerm.textContent = chain.nodes.length > 1 ? 'Nodes' : 'Node';
-    nodes.textContent = chain.nodes.join(', ');
-    const steps = (chain.remediations || []).filter((r) => r.status === 'open');
-    if (steps.length > 0) {
-      clear(open).append(h('ul', { class: 'plain' }, steps.map((r) =>
-        h('li', {}, (r.action || r.step) + ' by ' + (r.actor || 'unknown') + ', started ' + ago(r.started_at)))));
-    }
-  };
-  return { cid, article, fill };
+  return article;
 }

@@ -21,8 +21,8 @@ import dev.homelab.events.console.Browser;
  * {@code first-contentful-paint} (the page's header, before any data).
  *
  * <p>
- * Pages: the landing page (open incidents: the list from list_open_incidents, then each card's nodes and open
- * steps from get_causal_chain, four at a time), the timeline's first page (all events, and one filtered by node,
+ * Pages: the landing page (open incidents with each card's nodes and open steps, one GET /api/incidents; a
+ * server built before that route made the page call get_causal_chain once per card), the timeline's first page (all events, and one filtered by node,
  * severity and the last 7 days), and chain pages of chains picked at random from the generated store. Each page is
  * loaded {@code warmUp} times unmeasured, then {@code runs} times; the first load after the server started is
  * reported on its own.
