@@ -144,7 +144,9 @@ final class ArchiveGuard implements DayArchiver.RemovalGuard {
             return;
         }
         byte[] digestBytes = carriedDigest != null ? carriedDigest : liveDigest;
-        byte[] sealBytes = carriedSeals != null ? carriedSeals : liveSeals;
+        // the store's record when it is there (the carried one is its start, checked above): events that reached
+        // the archived day later were sealed after the archive was made, and the day's digest may cover them
+        byte[] sealBytes = liveSeals != null ? liveSeals : carriedSeals;
         if (digestBytes == null && sealBytes == null) {
             return; // never sealed (archived before the audit trail): nothing to check against
         }

@@ -16,6 +16,7 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.time.Instant;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.Enumeration;
@@ -141,6 +142,34 @@ class ArchiveAuditTest {
 
         Files.write(zip, honest);
         assertDoesNotRefuse();
+    }
+
+    /**
+     * A day archived before it closed, then reached by a late event (sealed into the store's record, which the
+     * day's digest then covers): the archive's shorter record is the start of the store's, and the restore goes on.
+     */
+    @Test
+    void aDayArchivedBeforeItClosedAndReachedLaterIsRestored(@TempDir Path root2, @TempDir Path keyDir2)
+            throws IOException {
+        try (AuditFixture g = new AuditFixture(root2, keyDir2)) {
+            g.write(AuditFixture.D1 + "T10:00:00Z", "pi4");
+            g.write(AuditFixture.D1 + "T11:00:00Z", "pi4");
+            g.sealer.sealPending();
+            DayArchiver early = new DayArchiver(g.store.files(), root2.resolve(".archive"), new ObjectMapper());
+            early.addRemovalGuard(new ArchiveGuard(g::verifyDay, g.layout, () -> List.of(g.keys.publicKey())));
+            LocalDate day = LocalDate.parse(AuditFixture.D1);
+            assertEquals("archived", early.archive(day).outcome());
+            assertFalse(Files.exists(g.digestOf(AuditFixture.D1, "pi4")), "archived before the day closed");
+
+            g.write(AuditFixture.D1 + "T13:00:00Z", "pi4"); // a late arrival, sealed after the archive was made
+            g.sealer.sealPending();
+            g.clock.set(Instant.parse("2026-11-23T03:00:00Z"));
+            g.closer.run();
+            assertTrue(Files.exists(g.digestOf(AuditFixture.D1, "pi4")), "closed with the late event");
+
+            Path archived = early.archiveFile(day);
+            early.checkRestore(day, archived, early.read(archived)); // must not refuse
+        }
     }
 
     private void assertDoesNotRefuse() throws IOException {

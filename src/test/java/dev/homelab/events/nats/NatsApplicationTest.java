@@ -92,14 +92,17 @@ class NatsApplicationTest {
 
         NatsStatus s = nats.status();
         assertTrue(s.enabled() && s.ready(), s.toString());
-        assertEquals(importedBefore + 1, s.imported(), s.toString());
+        // at least ours: refused messages of the key test (same stream) may import meanwhile, after their recheck
+        assertTrue(s.imported() >= importedBefore + 1, s.toString());
         assertEquals(NatsProfile.STREAM, s.stream());
         given().get("/q/health/ready").then().statusCode(200).body(containsString("\"nats\""));
         String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
         assertTrue(metrics.contains("homelab_nats_published_total"), "published counter");
         assertTrue(metrics.contains("homelab_nats_outbox_backlog"), "backlog gauge");
         assertTrue(metrics.contains("homelab_nats_consumer_lag"), "lag gauge");
-        assertTrue(metrics.contains("homelab_nats_imported_total{outcome=\"written\"} " + (importedBefore + 1) + ".0"),
+        double writtenMetric = metrics.lines().filter(l -> l.startsWith("homelab_nats_imported_total{outcome=\"written\"} "))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).findFirst().orElse(-1);
+        assertTrue(writtenMetric >= importedBefore + 1,
                 () -> metrics.lines().filter(l -> l.contains("nats")).toList().toString());
         assertTrue(new String(bytes, StandardCharsets.UTF_8).endsWith("\n"));
     }
