@@ -142,6 +142,7 @@ public final class IndexBenchmark {
         } finally {
             if (ownDir) {
                 deleteTree(dir);
+                deleteTree(auditDir(dir));
             }
         }
     }
@@ -737,7 +738,7 @@ public final class IndexBenchmark {
         pb.environment().put("HOMELAB_EVENTS_DIR", root.toString());
         pb.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
         pb.environment().put("HOMELAB_NODE", "bench-server");
-        pb.environment().put("HOMELAB_AUDIT_KEY_FILE", root.resolveSibling(root.getFileName() + "-audit.key").toString());
+        pb.environment().put("HOMELAB_AUDIT_KEY_FILE", auditDir(root).resolve("audit-ed25519.key").toString());
         pb.environment().put("HOMELAB_INDEX_SNAPSHOT_MIN_EVENTS", "0"); // the smoke size exercises the snapshot too
         // The generated store spans 90 days ending before today: retention would archive its oldest days and
         // the next run would measure a smaller store.
@@ -795,6 +796,14 @@ public final class IndexBenchmark {
                 }
             }
         }
+    }
+
+    /**
+     * Where the server's audit key and its anchor file go: beside the store (never inside it) and apart from the
+     * user's ~/.config, in a directory of their own, so a run on a temporary store leaves nothing behind.
+     */
+    static Path auditDir(Path store) {
+        return store.resolveSibling(store.getFileName() + "-audit");
     }
 
     static void deleteTree(Path p) throws IOException {
