@@ -339,23 +339,21 @@ public final class EventCodec {
     private static final int REMEMBERED_NAMES = 4096;
 
     private boolean validNode(String node) {
-        if (node != null && validNodes.contains(node)) {
-            return true;
-        }
-        boolean valid = Names.isValidNode(node);
-        if (valid && validNodes.size() < REMEMBERED_NAMES) {
-            validNodes.add(node);
-        }
-        return valid;
+        return remembered(validNodes, node, Names::isValidNode);
     }
 
     private boolean validType(String type) {
-        if (type != null && validTypes.contains(type)) {
+        return remembered(validTypes, type, Names::isValidType);
+    }
+
+    /** {@code rule} of a name, asked once per name: valid names are kept in {@code seen}, up to its bound. */
+    private static boolean remembered(Set<String> seen, String name, java.util.function.Predicate<String> rule) {
+        if (name != null && seen.contains(name)) {
             return true;
         }
-        boolean valid = Names.isValidType(type);
-        if (valid && validTypes.size() < REMEMBERED_NAMES) {
-            validTypes.add(type);
+        boolean valid = rule.test(name);
+        if (valid && seen.size() < REMEMBERED_NAMES) {
+            seen.add(name);
         }
         return valid;
     }

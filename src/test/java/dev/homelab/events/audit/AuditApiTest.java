@@ -123,6 +123,16 @@ class AuditApiTest {
         }
     }
 
+    /** Emits one event of {@code node} on {@code day} and waits until its day is closed: the file, sealed. */
+    private Path sealedEventFile(String node, String day) {
+        String id = emit(node, day + "T10:00:00Z");
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(300))
+                .until(() -> given().queryParam("node", node).get("/api/audit/verify").then().extract()
+                        .<Integer>path("digests") == 1);
+        return store.root().resolve(given().get("/api/events/" + id + "/proof").then().statusCode(200).extract()
+                .<String>path("path"));
+    }
+
     /**
      * The server's own wiring: the archiver of this application asks the audit trail before it archives a day. The
      * day is one of 2011 no other test writes, since archiving takes the whole day, every node.
@@ -131,13 +141,8 @@ class AuditApiTest {
     void theArchiverKeepsADayLiveWhileItsAuditTrailReportsAProblem() throws Exception {
         String node = node();
         String day = LocalDate.of(2011, 1, 1).plusDays(ThreadLocalRandom.current().nextInt(365)).toString();
-        String id = emit(node, day + "T10:00:00Z");
-        // closed and sealed: the day's digest is written (the tamper below is then a change after the seal)
-        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(300))
-                .until(() -> given().queryParam("node", node).get("/api/audit/verify").then().extract()
-                        .<Integer>path("digests") == 1);
-        Path file = store.root().resolve(given().get("/api/events/" + id + "/proof").then().statusCode(200).extract()
-                .<String>path("path"));
+        // closed and sealed: the day's digest is written (a tamper is then a change after the seal)
+        Path file = sealedEventFile(node, day);
         Path zip = archives.archiveDir().resolve(day + ".zip");
         byte[] original = Files.readAllBytes(file);
         Files.writeString(file, new String(original, StandardCharsets.UTF_8).replace("\"web\"", "\"wab\""));
@@ -165,12 +170,8 @@ class AuditApiTest {
     void aRestoreOfAnArchiveChangedAfterItsDayWasSealedIsRefusedAndChangesNothing() throws Exception {
         String node = node();
         String day = LocalDate.of(2012, 1, 1).plusDays(ThreadLocalRandom.current().nextInt(365)).toString();
-        String id = emit(node, day + "T10:00:00Z");
-        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(300))
-                .until(() -> given().queryParam("node", node).get("/api/audit/verify").then().extract()
-                        .<Integer>path("digests") == 1);
-        Path file = store.root().resolve(given().get("/api/events/" + id + "/proof").then().statusCode(200).extract()
-                .<String>path("path"));
+        // closed and sealed: the day's digest is written (a tamper is then a change after the seal)
+        Path file = sealedEventFile(node, day);
         given().post("/api/archive/" + day).then().statusCode(200).body("outcome", equalTo("archived"));
         Path zip = archives.archiveDir().resolve(day + ".zip");
         byte[] honest = Files.readAllBytes(zip);

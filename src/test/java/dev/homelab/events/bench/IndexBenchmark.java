@@ -433,9 +433,7 @@ public final class IndexBenchmark {
         p = startServer(jar, root, port);
         try {
             double warm = awaitReady(http, base, p);
-            JsonNode health = MAPPER.readTree(http.send(HttpRequest.newBuilder(URI.create(base + "/q/health/ready")).build(),
-                    HttpResponse.BodyHandlers.ofString()).body());
-            String mode = health.path("checks").path(0).path("data").path("index_start").asText();
+            String mode = readiness(http, base).path("index_start").asText();
             check(mode.equals("snapshot"), "the restart used the snapshot (was " + mode + ")");
             put("Server start with snapshot (JVM start to readiness UP)", String.format("%.1f s", warm));
         } finally {
