@@ -73,14 +73,15 @@ final class ArchiveGuard implements DayArchiver.RemovalGuard {
         Map<String, byte[]> out = new TreeMap<>();
         TreeSet<String> keyIds = new TreeSet<>();
         for (String name : AuditLayout.names(layout.dayDir(date))) {
-            if (!name.endsWith(AuditLayout.SEALS) && !name.endsWith(AuditLayout.DIGEST) || name.startsWith(".")) {
+            boolean digest = AuditLayout.nameOf(name, AuditLayout.DIGEST) != null;
+            if (!digest && AuditLayout.nameOf(name, AuditLayout.SEALS) == null) {
                 continue;
             }
             Path file = layout.dayDir(date).resolve(name);
             try {
                 byte[] bytes = EventFiles.readAtMost(file, SealFile.MAX_BYTES);
                 out.put(layout.relative(file), bytes);
-                if (name.endsWith(AuditLayout.DIGEST)) {
+                if (digest) {
                     keyIds.add(Digest.parse(bytes).keyId());
                 }
             } catch (NoSuchFileException | IllegalArgumentException e) {
@@ -88,7 +89,7 @@ final class ArchiveGuard implements DayArchiver.RemovalGuard {
             }
         }
         for (String name : AuditLayout.names(layout.keys())) {
-            if (!name.endsWith(".pub") || name.startsWith(".")) {
+            if (AuditLayout.nameOf(name, AuditLayout.PUB) == null) {
                 continue;
             }
             Path file = layout.keys().resolve(name);

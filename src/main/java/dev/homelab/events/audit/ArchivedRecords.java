@@ -73,7 +73,7 @@ final class ArchivedRecords {
         for (Enumeration<? extends ZipEntry> en = zip.entries(); en.hasMoreElements();) {
             ZipEntry e = en.nextElement();
             String n = e.getName();
-            if (n.startsWith(keyPrefix) && n.endsWith(".pub")) {
+            if (n.startsWith(keyPrefix) && AuditLayout.nameOf(n.substring(keyPrefix.length()), AuditLayout.PUB) != null) {
                 try {
                     PublicKey k = AuditKeys.parsePublicKey(new String(entry(zip, n, 64 * 1024), StandardCharsets.US_ASCII));
                     keys.put(AuditKeys.keyId(k), k);
@@ -86,11 +86,10 @@ final class ArchivedRecords {
                 continue;
             }
             String file = n.substring(dayPrefix.length());
-            boolean digest = file.endsWith(AuditLayout.DIGEST);
-            String node = digest
-                    ? file.substring(0, file.length() - AuditLayout.DIGEST.length())
-                    : file.endsWith(AuditLayout.SEALS) ? file.substring(0, file.length() - AuditLayout.SEALS.length()) : null;
-            if (node == null || !EventFileName.isNodeDirectory(node)) {
+            String node = AuditLayout.nameOf(file, AuditLayout.DIGEST);
+            boolean digest = node != null;
+            node = digest ? node : AuditLayout.nameOf(file, AuditLayout.SEALS);
+            if (node == null) {
                 continue;
             }
             byte[] bytes = entry(zip, n, digest ? 1 << 20 : SealFile.MAX_BYTES);

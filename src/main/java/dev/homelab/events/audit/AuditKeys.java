@@ -23,7 +23,6 @@ import java.security.spec.X509EncodedKeySpec;
 import java.util.Base64;
 import java.util.EnumSet;
 import java.util.Set;
-import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -153,7 +152,7 @@ final class AuditKeys {
         }
         byte[] text = (pem("PRIVATE KEY", pair.getPrivate().getEncoded()) + pem("PUBLIC KEY", pair.getPublic().getEncoded()))
                 .getBytes(StandardCharsets.US_ASCII);
-        Path temp = dir.resolve("." + file.getFileName() + "." + UUID.randomUUID() + DurableFiles.TEMP_SUFFIX);
+        Path temp = DurableFiles.tempFor(file);
         try {
             try (FileChannel ch = FileChannel.open(temp, EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {

@@ -29,13 +29,18 @@ import dev.homelab.events.storage.EventFileName;
  * </pre>
  *
  * Dates and node names are checked with the store's own grammar ({@link EventFileName}) before they become
- * path segments.
+ * path segments. A node name may be 253 characters long and a file name at most {@value #NAME_MAX}, so for a
+ * name that long the suffix shrinks to its first letter ({@code <node>.s}, {@code <node>.d}, {@code <signer>.p}):
+ * {@link #fileName} and {@link #nameOf} are the one place that rule lives.
  */
 final class AuditLayout {
 
     static final String DIR = ".audit";
     static final String SEALS = ".seals";
     static final String DIGEST = ".digest";
+    static final String PUB = ".pub";
+    /** The longest file name ext4, xfs and btrfs take (bytes; node names are ASCII). */
+    static final int NAME_MAX = 255;
 
     private final Path root;
     private final Path dir;
@@ -58,11 +63,11 @@ final class AuditLayout {
     }
 
     Path seals(String date, String node) {
-        return dayDir(date).resolve(checkNode(node) + SEALS);
+        return dayDir(date).resolve(fileName(node, SEALS));
     }
 
     Path digest(String date, String node) {
-        return dayDir(date).resolve(checkNode(node) + DIGEST);
+        return dayDir(date).resolve(fileName(node, DIGEST));
     }
 
     Path keys() {
@@ -70,7 +75,7 @@ final class AuditLayout {
     }
 
     Path publicKey(String signer) {
-        return keys().resolve(checkNode(signer) + ".pub");
+        return keys().resolve(fileName(signer, PUB));
     }
 
     /** Records received from sync peers, by the peer's signer name: never read as this node's own trail. */
@@ -83,11 +88,11 @@ final class AuditLayout {
     }
 
     Path peerDigest(String signer, String date, String node) {
-        return peerDir(signer).resolve(checkDate(date)).resolve(checkNode(node) + DIGEST);
+        return peerDir(signer).resolve(checkDate(date)).resolve(fileName(node, DIGEST));
     }
 
     Path peerSeals(String signer, String date, String node) {
-        return peerDir(signer).resolve(checkDate(date)).resolve(checkNode(node) + SEALS);
+        return peerDir(signer).resolve(checkDate(date)).resolve(fileName(node, SEALS));
     }
 
     /** The peer's public key as pinned when its records were received, by key id (a replaced key adds a file). */
@@ -96,6 +101,24 @@ final class AuditLayout {
             throw new IllegalArgumentException("not a key id: " + keyId);
         }
         return peerDir(signer).resolve(keyId + ".pub");
+    }
+
+    /** The file of {@code name}'s record of kind {@code suffix}: {@code <name><suffix>}, shortened when too long. */
+    static String fileName(String name, String suffix) {
+        String full = checkNode(name) + suffix;
+        return full.length() <= NAME_MAX ? full : name + suffix.substring(0, 2);
+    }
+
+    /** The node or signer a file of kind {@code suffix} belongs to (the inverse of {@link #fileName}), else null. */
+    static String nameOf(String file, String suffix) {
+        String name = null;
+        if (file.endsWith(suffix)) {
+            name = file.substring(0, file.length() - suffix.length());
+        } else if (file.endsWith(suffix.substring(0, 2))) {
+            name = file.substring(0, file.length() - 2);
+            name = (name + suffix).length() > NAME_MAX ? name : null; // only a name too long for the full suffix
+        }
+        return name != null && EventFileName.isNodeDirectory(name) ? name : null;
     }
 
     /** The store-relative name of an audit file, as findings report it. */
@@ -170,10 +193,8 @@ final class AuditLayout {
                 continue;
             }
             for (String name : names(dir.resolve(date))) {
-                String node = name.endsWith(SEALS)
-                        ? name.substring(0, name.length() - SEALS.length())
-                        : name.endsWith(DIGEST) ? name.substring(0, name.length() - DIGEST.length()) : null;
-                if (node != null && EventFileName.isNodeDirectory(node)) {
+                String node = nameOf(name, SEALS) != null ? nameOf(name, SEALS) : nameOf(name, DIGEST);
+                if (node != null) {
                     out.add(new NodeDay(date, node));
                 }
             }

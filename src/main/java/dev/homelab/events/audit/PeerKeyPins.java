@@ -35,7 +35,18 @@ final class PeerKeyPins implements PeerKeyCheck {
     }
 
     Path pinFile(String peer) {
-        return dir.resolve(peer + ".pub");
+        return dir.resolve(pinStem(peer) + AuditLayout.PUB);
+    }
+
+    /**
+     * The pin's file name without {@code .pub}: the peer's name, or for a name too long to be a file name with a
+     * date added when the pin is moved aside (a NATS origin is {@code nats-} and up to 253 characters), a prefix of
+     * it and a hash of the whole name.
+     */
+    static String pinStem(String peer) {
+        return peer.length() <= 200
+                ? peer
+                : peer.substring(0, 183) + "~" + Hashes.sha256Hex(peer.getBytes(StandardCharsets.UTF_8)).substring(0, 16);
     }
 
     /** The peer's pinned key, null when none is pinned (a peer without an audit trail, or never contacted). */
@@ -72,7 +83,8 @@ final class PeerKeyPins implements PeerKeyCheck {
             throw new Refused("peer " + peer + " presents another audit key (key id " + Verifier.shortId(presentedId)
                     + ") than the one pinned at first contact (key id " + Verifier.shortId(pinnedId) + ", in " + pin
                     + "): nothing is imported from it. If the peer's key was replaced on purpose, check the new key id "
-                    + "on the peer (GET /api/audit/public-key) and move " + pin + " aside as " + peer + ".<date>.pub in the "
+                    + "on the peer (GET /api/audit/public-key) and move " + pin + " aside as " + pinStem(peer)
+                    + ".<date>.pub in the "
                     + "same directory: the next sync pins the new key, and the records kept under the old one are still "
                     + "checked against it");
         }

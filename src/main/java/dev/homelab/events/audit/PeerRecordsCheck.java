@@ -78,10 +78,8 @@ final class PeerRecordsCheck {
             }
             for (String date : dates) {
                 for (String name : AuditLayout.names(dir.resolve(date))) {
-                    String node = name.endsWith(AuditLayout.DIGEST)
-                            ? name.substring(0, name.length() - AuditLayout.DIGEST.length())
-                            : null;
-                    if (node != null && EventFileName.isNodeDirectory(node) && (o.node() == null || o.node().equals(node))) {
+                    String node = AuditLayout.nameOf(name, AuditLayout.DIGEST);
+                    if (node != null && (o.node() == null || o.node().equals(node))) {
                         checkDay(signer, new NodeDay(date, node), keys, found);
                     }
                 }
@@ -122,8 +120,9 @@ final class PeerRecordsCheck {
             }
             String id = AuditKeys.keyId(kept);
             List<String> own = new ArrayList<>();
+            String stem = PeerKeyPins.pinStem(signer);
             for (Map.Entry<String, PublicKey> e : byFile.entrySet()) {
-                if (e.getKey().equals(signer + ".pub") || e.getKey().startsWith(signer + ".")) {
+                if (e.getKey().equals(stem + AuditLayout.PUB) || e.getKey().startsWith(stem + ".")) {
                     own.add(e.getKey());
                 }
             }
@@ -137,7 +136,9 @@ final class PeerRecordsCheck {
                 return true; // no pin at all: nothing outside the store to check the kept key against
             }
             // the pin to name: the signer's own, else the only one there is (the sync peer is named otherwise)
-            String pin = own.contains(signer + ".pub") ? signer + ".pub" : candidates.size() == 1 ? candidates.get(0) : null;
+            String pin = own.contains(stem + AuditLayout.PUB)
+                    ? stem + AuditLayout.PUB
+                    : candidates.size() == 1 ? candidates.get(0) : null;
             found.add(new Finding(keptPath, (pin != null
                     ? "peer key in store differs from the pinned key " + dir.resolve(pin) + " (key id " + Verifier.shortId(id)
                             + " in the store, " + Verifier.shortId(AuditKeys.keyId(byFile.get(pin))) + " pinned)"

@@ -156,7 +156,7 @@ final class Verifier {
             return keys;
         }
         for (String name : AuditLayout.names(layout.keys())) {
-            if (!name.endsWith(".pub") || name.startsWith(".")) {
+            if (AuditLayout.nameOf(name, AuditLayout.PUB) == null) {
                 continue;
             }
             try {
@@ -287,7 +287,7 @@ final class Verifier {
             ChainHead anchored = o.anchors() == null ? null : o.anchors().get(node);
             if (anchored != null) {
                 List<DigestFile> atAnchor = chain.get(anchored.sequence());
-                String where = AuditLayout.DIR + "/" + anchored.date() + "/" + node + AuditLayout.DIGEST;
+                String where = layout.relative(layout.digest(anchored.date(), node));
                 if (atAnchor == null) {
                     if (chain.isEmpty() || chain.lastKey() < anchored.sequence()) {
                         found.add(new Finding(where, "digest #" + anchored.sequence() + " of " + anchored.date()
@@ -304,7 +304,7 @@ final class Verifier {
     }
 
     private void missing(String node, long seq, String date, DigestFile next, List<Finding> found) {
-        String where = AuditLayout.DIR + "/" + date + "/" + node + AuditLayout.DIGEST;
+        String where = layout.relative(layout.digest(date, node));
         boolean dayGone = !Files.exists(layout.root().resolve(date).resolve(node), LinkOption.NOFOLLOW_LINKS)
                 && !Files.exists(layout.seals(date, node), LinkOption.NOFOLLOW_LINKS);
         found.add(new Finding(where, (dayGone

@@ -44,9 +44,15 @@ public final class DurableFiles {
     /** Forces content and metadata with {@code fsync}. */
     public static final Forcer FSYNC = ch -> ch.force(true);
 
-    /** A temp file name next to {@code target}: dot-prefixed, so scanners never read it as an event. */
+    /**
+     * A temp file name next to {@code target}: dot-prefixed, so scanners never read it as an event. The final name
+     * in it is cut at 200 characters: a name near the 255-byte limit (a 253-character node name with a suffix)
+     * would not leave room for the uuid.
+     */
     public static Path tempFor(Path target) {
-        return target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + TEMP_SUFFIX);
+        String name = target.getFileName().toString();
+        return target.resolveSibling("." + name.substring(0, Math.min(name.length(), 200)) + "." + UUID.randomUUID()
+                + TEMP_SUFFIX);
     }
 
     /**

@@ -86,4 +86,24 @@ class PeerKeyPinsTest {
         assertTrue(refused.getMessage().contains("cannot read"), refused.getMessage());
         assertFalse(Files.exists(pins.pinFile("nas")));
     }
+
+    @Test
+    void aNatsOriginWithTheLongestNodeNameIsPinnedUnderAShortenedName() throws Exception {
+        String label = "a".repeat(63);
+        String peer = "nats-" + String.join(".", label, label, label, "b".repeat(61)); // "nats-" and 253 characters
+        PeerKeyPins pins = new PeerKeyPins(dir.resolve("audit-peers"));
+        PublicKey key = newKey();
+        pins.check(peer, pem(key));
+        Path pin = pins.pinFile(peer);
+        assertTrue(Files.isRegularFile(pin), "pinned in " + pin);
+        assertTrue(pin.getFileName().toString().length() + ".2026-11-30".length() <= AuditLayout.NAME_MAX,
+                "room left to move the pin aside with a date: " + pin.getFileName());
+        assertDoesNotThrow(() -> new PeerKeyPins(dir.resolve("audit-peers")).check(peer, pem(key)));
+        PeerKeyCheck.Refused refused = assertThrows(PeerKeyCheck.Refused.class, () -> pins.check(peer, pem(newKey())));
+        assertTrue(refused.getMessage().contains(pin.toString()), refused.getMessage());
+        // another long name sharing the first 183 characters has a pin of its own
+        String other = peer.substring(0, peer.length() - 1) + "c";
+        assertDoesNotThrow(() -> pins.check(other, pem(newKey())));
+        assertFalse(pins.pinFile(other).equals(pin));
+    }
 }
