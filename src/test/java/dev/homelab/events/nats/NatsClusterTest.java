@@ -57,7 +57,8 @@ class NatsClusterTest {
             String survivors = cluster.stream().filter(NatsServer::alive).map(NatsServer::url)
                     .collect(Collectors.joining(","));
             assertEquals(200, StreamProbe.messages(survivors, "HOMELAB_EVENTS"), "each event once in the stream");
-            assertEquals(200, b.status().imported());
+            Awaitility.await("b's imports counted (a file is on disk a moment before)").atMost(Duration.ofSeconds(30))
+                    .untilAsserted(() -> assertEquals(200, b.status().imported()));
             assertTrue(!a.status().connectedUrl().equals(used), "a moved to another server");
         } finally {
             for (NatsServer s : cluster) {

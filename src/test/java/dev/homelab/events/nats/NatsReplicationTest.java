@@ -99,9 +99,12 @@ class NatsReplicationTest {
                 assertEquals(0, n.status().outboxBacklog(), n.name + ": " + n.status());
             }
         });
-        assertEquals(35, a.status().imported(), "a imported what b and c wrote, once each");
-        assertEquals(50, b.status().imported());
-        assertEquals(65, c.status().imported());
+        // a file is on disk a moment before its import is counted
+        await("imports counted").untilAsserted(() -> {
+            assertEquals(35, a.status().imported(), "a imported what b and c wrote, once each");
+            assertEquals(50, b.status().imported());
+            assertEquals(65, c.status().imported());
+        });
         for (NatsNode n : nodes) {
             NatsStatus s = n.status();
             assertEquals("connected", s.state(), s.toString());
@@ -141,8 +144,10 @@ class NatsReplicationTest {
             assertTrue(b.files().containsKey(p), "the bash-written " + p + " reached b");
         }
         assertEquals(50, StreamProbe.messages(nats.url(), "HOMELAB_EVENTS"), "every event once in the stream");
-        assertEquals(35, b.status().imported(), "b wrote each of a's events once");
-        assertEquals(15, a.status().imported());
+        await("imports counted").untilAsserted(() -> {
+            assertEquals(35, b.status().imported(), "b wrote each of a's events once");
+            assertEquals(15, a.status().imported());
+        });
         await("outboxes drained").untilAsserted(() -> {
             assertEquals(0, a.status().outboxBacklog());
             assertEquals(0, b.status().outboxBacklog());
@@ -209,9 +214,10 @@ class NatsReplicationTest {
 
         awaitConverged(600);
         assertSameBytesEverywhere();
+        await("imports counted").untilAsserted(() -> assertEquals(600 - before, b.status().imported(),
+                "after the restart b wrote exactly what it lacked: " + b.status()));
         NatsStatus s = b.status();
         assertEquals(0, s.conflicts() + s.rejected(), s.toString());
-        assertEquals(600 - before, s.imported(), "after the restart b wrote exactly what it lacked: " + s);
         assertEquals(600, StreamProbe.messages(nats.url(), "HOMELAB_EVENTS"));
     }
 
