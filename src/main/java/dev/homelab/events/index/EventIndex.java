@@ -112,16 +112,57 @@ public class EventIndex {
      */
     public synchronized List<Duplicate> addAll(Collection<IndexEntry> entries) {
         List<Duplicate> duplicates = new ArrayList<>(0);
-        Set<String> grown = chainListeners.isEmpty() && changeListeners.isEmpty() ? Set.of() : newChains(entries);
+        int before = writer.count();
         Long held = heldDay.get();
         if (writer.addAll(entries, duplicates, held == null ? Long.MIN_VALUE : held)) {
             state = writer.state();
         }
-        if (!grown.isEmpty()) {
+        if (writer.count() > before && !(chainListeners.isEmpty() && changeListeners.isEmpty())) {
+            Set<String> grown = chainsOfRows(state, before, writer.count());
             chainListeners.forEach(l -> l.accept(grown));
             changeListeners.forEach(l -> l.accept(grown));
         }
         return duplicates;
+    }
+
+    /**
+     * The correlation ids of rows [from, to) of a state, worked out on first use: during a first scan the listeners
+     * (no subscriptions yet, an incident table not built yet) never look, and a million ids cost the scan time.
+     */
+    private static Set<String> chainsOfRows(IndexState s, int from, int to) {
+        return new AbstractSet<>() {
+            private Set<String> ids;
+
+            private synchronized Set<String> ids() {
+                if (ids == null) {
+                    ids = new java.util.HashSet<>();
+                    for (int r = from; r < to; r++) {
+                        ids.add(s.c.corr[r] != null ? s.c.corr[r] : new UUID(s.c.hi[r], s.c.lo[r]).toString());
+                    }
+                }
+                return ids;
+            }
+
+            @Override
+            public boolean isEmpty() {
+                return from >= to;
+            }
+
+            @Override
+            public boolean contains(Object o) {
+                return ids().contains(o);
+            }
+
+            @Override
+            public Iterator<String> iterator() {
+                return java.util.Collections.unmodifiableSet(ids()).iterator();
+            }
+
+            @Override
+            public int size() {
+                return ids().size();
+            }
+        };
     }
 
     /**
@@ -165,17 +206,6 @@ public class EventIndex {
      */
     public void onChainsChanged(Consumer<Set<String>> listener) {
         changeListeners.add(listener);
-    }
-
-    private Set<String> newChains(Collection<IndexEntry> entries) {
-        IndexState s = state;
-        Set<String> out = new java.util.HashSet<>();
-        for (IndexEntry e : entries) {
-            if (s.row(e.id().getMostSignificantBits(), e.id().getLeastSignificantBits()) < 0) {
-                out.add(e.correlationId() != null ? e.correlationId() : e.id().toString());
-            }
-        }
-        return out;
     }
 
     /**
