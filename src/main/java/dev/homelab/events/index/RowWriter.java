@@ -285,6 +285,7 @@ final class RowWriter {
     void startBulk(int n) {
         requireEmpty();
         cols = new RowColumns(n + Math.max(1024, n / 64));
+        table.reserve(n); // one table of the final size instead of a rehash at every doubling
     }
 
     /** The columns a bulk load fills at row {@link #count()} before calling {@link #appendBulkRow}. */

@@ -87,11 +87,11 @@ final class SnapshotRows {
             int[] rows = chainRows[ref];
             if (rows != null) {
                 int[] chain = Arrays.copyOfRange(rows, 1, rows[0] + 1);
-                if (writer.chains.firstRow(table[ref]) >= 0) {
+                int[] before = writer.chains.put(table[ref], chain);
+                if (before != null) {
                     // the same id twice in the table (never written so, but not trusted blindly): one chain
+                    writer.chains.put(table[ref], before);
                     writer.chains.merge(table[ref], chain, cols, writer.nodeDict.names);
-                } else {
-                    writer.chains.put(table[ref], chain);
                 }
             }
         }
