@@ -141,9 +141,26 @@ public class Incidents {
         });
     }
 
-    /** The table, and the outcomes the default window needs from files (pending chains), as a first call would. */
+    /**
+     * The table, then the outcomes the default window needs from files (pending chains), as a first call would; the
+     * files are read outside this object's monitor, so a call meanwhile waits only for the table.
+     */
     private void bringUpToDate() {
-        page(Instant.now().minus(DEFAULT_WINDOW), 1, new int[1]);
+        int[] pending;
+        synchronized (this) {
+            refresh();
+            pending = table.rowsWith(PENDING, micros(Instant.now().minus(DEFAULT_WINDOW)));
+        }
+        for (int row : pending) {
+            ChainView chain = index.chainEndingAt(row);
+            byte code = chain == null ? PENDING : payloadOutcome(chain);
+            if (code != PENDING && code != NOT_OPEN) {
+                synchronized (this) {
+                    // a chain that changed meanwhile is reported, and judged again at the next refresh
+                    table.setOutcome(row, PENDING, code);
+                }
+            }
+        }
     }
 
     /** Called under the index's lock: only notes the ids. */
