@@ -49,7 +49,8 @@ import dev.homelab.events.Severity;
  * The helper classes take no lock of their own: {@link RowWriter} (and {@link SnapshotRows#load}) run only under
  * this monitor; {@link QueryEngine}, {@link StatusViews}, {@link Chains} readers, {@link RowPaths} readers and a
  * {@link ChainView} work on one published state.
- * A long build (the first scan) prepares its rows in batches, so readers are never held up by it.
+ * A long build (the first scan) prepares its rows in batches, so readers are never held up by it; it holds each
+ * day's segment ({@link #holdingDay}) until the day's last directory is read, so a day is rebuilt once.
  */
 public class EventIndex {
 
@@ -118,51 +119,11 @@ public class EventIndex {
             state = writer.state();
         }
         if (writer.count() > before && !(chainListeners.isEmpty() && changeListeners.isEmpty())) {
-            Set<String> grown = chainsOfRows(state, before, writer.count());
+            Set<String> grown = new RowChains(state, before, writer.count());
             chainListeners.forEach(l -> l.accept(grown));
             changeListeners.forEach(l -> l.accept(grown));
         }
         return duplicates;
-    }
-
-    /**
-     * The correlation ids of rows [from, to) of a state, worked out on first use: during a first scan the listeners
-     * (no subscriptions yet, an incident table not built yet) never look, and a million ids cost the scan time.
-     */
-    private static Set<String> chainsOfRows(IndexState s, int from, int to) {
-        return new AbstractSet<>() {
-            private Set<String> ids;
-
-            private synchronized Set<String> ids() {
-                if (ids == null) {
-                    ids = new java.util.HashSet<>();
-                    for (int r = from; r < to; r++) {
-                        ids.add(s.c.corr[r] != null ? s.c.corr[r] : new UUID(s.c.hi[r], s.c.lo[r]).toString());
-                    }
-                }
-                return ids;
-            }
-
-            @Override
-            public boolean isEmpty() {
-                return from >= to;
-            }
-
-            @Override
-            public boolean contains(Object o) {
-                return ids().contains(o);
-            }
-
-            @Override
-            public Iterator<String> iterator() {
-                return java.util.Collections.unmodifiableSet(ids()).iterator();
-            }
-
-            @Override
-            public int size() {
-                return ids().size();
-            }
-        };
     }
 
     /**
