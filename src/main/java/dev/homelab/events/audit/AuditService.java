@@ -43,6 +43,7 @@ import dev.homelab.events.config.AuditConfig;
 import dev.homelab.events.index.EventIndex;
 import dev.homelab.events.index.EventWriter;
 import dev.homelab.events.index.IndexEntry;
+import dev.homelab.events.index.IndexRefresher;
 import dev.homelab.events.index.Reconciler;
 import dev.homelab.events.storage.EventStore;
 import dev.homelab.events.sync.LocalNode;
@@ -73,6 +74,8 @@ public class AuditService {
     Reconciler reconciler;
     @Inject
     EventIndex index;
+    @Inject
+    IndexRefresher refresher;
     @Inject
     LocalNode localNode;
     @Inject
@@ -145,7 +148,15 @@ public class AuditService {
             sealNow();
             return verifyDays(day, day, null);
         }, layout, () -> List.of(keys.publicKey())));
+        // the first scan of a store the audit trail never saw hands over every file: hash them once it is built,
+        // and sweep (what did not fit the queue) right then rather than at the next scheduled run
+        s.holdWhile(() -> !refresher.ready());
         s.start(config.sealWindow());
+        refresher.afterFirstBuild(() -> {
+            if (refresher.ready()) {
+                closeDueDays();
+            }
+        });
         FunctionCounter.builder("homelab.audit.sealed", s, Sealer::sealedCount)
                 .description("Event files sealed into the audit trail").register(metrics);
         FunctionCounter.builder("homelab.audit.seal.dropped", s, Sealer::droppedCount)
@@ -203,15 +214,20 @@ public class AuditService {
         closeDueDays();
     }
 
-    /** Skips scheduled runs while the audit trail is off. */
+    /**
+     * Skips scheduled runs while the audit trail is off, and while the index is first built: the first run sweeps
+     * every open node-day, which on a store never sealed means hashing every file, on the cores the scan needs.
+     */
     @Singleton
     public static class Off implements Scheduled.SkipPredicate {
         @Inject
         AuditConfig config;
+        @Inject
+        IndexRefresher refresher;
 
         @Override
         public boolean test(ScheduledExecution execution) {
-            return !config.enabled();
+            return !config.enabled() || !refresher.ready();
         }
     }
 

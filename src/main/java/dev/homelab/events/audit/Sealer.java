@@ -25,6 +25,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 import org.jboss.logging.Logger;
@@ -83,6 +84,7 @@ final class Sealer implements EventFileListener, AutoCloseable {
     private final AtomicLong droppedCount = new AtomicLong();
     private volatile Thread consumer;
     private volatile boolean stopping;
+    private volatile BooleanSupplier holding = () -> false;
 
     Sealer(AuditLayout layout, EventFiles files, Clock clock, int capacity) {
         this.layout = layout;
@@ -117,6 +119,16 @@ final class Sealer implements EventFileListener, AutoCloseable {
         }
     }
 
+    /**
+     * While {@code hold} says so, the consumer thread leaves the queue alone: the server's first scan hands every
+     * file of a store the audit trail never saw to this sealer, and hashing them competed with the scan for the same
+     * cores. Files keep queueing meanwhile (beyond the queue's capacity their node-day is marked for a sweep), so
+     * nothing goes unsealed; {@link #sealPending} still seals at once when asked.
+     */
+    void holdWhile(BooleanSupplier hold) {
+        holding = hold;
+    }
+
     /** Starts the consumer thread: it seals what arrives, each batch {@code window} after its first file. */
     void start(Duration window) {
         long windowNanos = Math.max(0, window.toNanos());
@@ -129,6 +141,10 @@ final class Sealer implements EventFileListener, AutoCloseable {
     private void consume(long windowNanos) {
         while (!stopping) {
             try {
+                if (holding.getAsBoolean()) {
+                    TimeUnit.MILLISECONDS.sleep(100);
+                    continue;
+                }
                 Pending first = queue.poll(1, TimeUnit.SECONDS);
                 if (first == null) {
                     continue;

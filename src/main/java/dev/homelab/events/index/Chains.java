@@ -56,9 +56,9 @@ final class Chains {
         });
     }
 
-    /** A whole chain, in listing order (snapshot loads). */
-    void put(String cid, int[] chain) {
-        rows.put(cid, chain);
+    /** A whole chain, in listing order (snapshot loads); returns the rows it replaced, or null. */
+    int[] put(String cid, int[] chain) {
+        return rows.put(cid, chain);
     }
 
     // ---------------------------------------------------------------- readers

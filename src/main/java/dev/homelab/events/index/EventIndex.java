@@ -49,7 +49,8 @@ import dev.homelab.events.Severity;
  * The helper classes take no lock of their own: {@link RowWriter} (and {@link SnapshotRows#load}) run only under
  * this monitor; {@link QueryEngine}, {@link StatusViews}, {@link Chains} readers, {@link RowPaths} readers and a
  * {@link ChainView} work on one published state.
- * A long build (the first scan) prepares its rows in batches, so readers are never held up by it.
+ * A long build (the first scan) prepares its rows in batches, so readers are never held up by it; it holds each
+ * day's segment ({@link #holdingDay}) until the day's last directory is read, so a day is rebuilt once.
  */
 public class EventIndex {
 
@@ -112,15 +113,42 @@ public class EventIndex {
      */
     public synchronized List<Duplicate> addAll(Collection<IndexEntry> entries) {
         List<Duplicate> duplicates = new ArrayList<>(0);
-        Set<String> grown = chainListeners.isEmpty() && changeListeners.isEmpty() ? Set.of() : newChains(entries);
-        if (writer.addAll(entries, duplicates)) {
+        int before = writer.count();
+        Long held = heldDay.get();
+        if (writer.addAll(entries, duplicates, held == null ? Long.MIN_VALUE : held)) {
             state = writer.state();
         }
-        if (!grown.isEmpty()) {
+        if (writer.count() > before && !(chainListeners.isEmpty() && changeListeners.isEmpty())) {
+            Set<String> grown = new RowChains(state, before, writer.count());
             chainListeners.forEach(l -> l.accept(grown));
             changeListeners.forEach(l -> l.accept(grown));
         }
         return duplicates;
+    }
+
+    /**
+     * The day whose segment this thread's adds leave for one rebuild at {@link #releaseDay} (the first scan adds a
+     * day directory by directory; rebuilding it once per directory put a third of the scan's CPU there). Meanwhile
+     * those rows are found by id and in their chains, and listings show the day as it was; any other change to the
+     * day (a write, the watcher, a removal) builds it with them.
+     */
+    private final ThreadLocal<Long> heldDay = new ThreadLocal<>();
+
+    /** Runs {@code task} with the adds of this thread to {@code day} held until {@link #releaseDay}. */
+    void holdingDay(java.time.LocalDate day, Runnable task) {
+        heldDay.set(day.toEpochDay());
+        try {
+            task.run();
+        } finally {
+            heldDay.remove();
+        }
+    }
+
+    /** Builds the segment of a held day with the rows waiting for it and publishes it; nothing when none wait. */
+    synchronized void releaseDay(java.time.LocalDate day) {
+        if (writer.releaseDay(day.toEpochDay())) {
+            state = writer.state();
+        }
     }
 
     /**
@@ -139,17 +167,6 @@ public class EventIndex {
      */
     public void onChainsChanged(Consumer<Set<String>> listener) {
         changeListeners.add(listener);
-    }
-
-    private Set<String> newChains(Collection<IndexEntry> entries) {
-        IndexState s = state;
-        Set<String> out = new java.util.HashSet<>();
-        for (IndexEntry e : entries) {
-            if (s.row(e.id().getMostSignificantBits(), e.id().getLeastSignificantBits()) < 0) {
-                out.add(e.correlationId() != null ? e.correlationId() : e.id().toString());
-            }
-        }
-        return out;
     }
 
     /**

@@ -46,6 +46,16 @@ final class IdTable {
         }
     }
 
+    /** Sizes the empty table for {@code rows} rows as the doublings on the way there would have (bulk loads). */
+    void reserve(int rows) {
+        if (used == 0) {
+            int size = Integer.highestOneBit(Math.max(1024, 2 * rows + 1)) << 1; // at most half full
+            if (size > slots.length) {
+                slots = new int[size];
+            }
+        }
+    }
+
     /** A new array, so readers of the old one keep a consistent view; tombstones are dropped. */
     private void rehash(RowColumns c, int live) {
         int size = Integer.highestOneBit(Math.max(1024, live * 4 - 1)) << 1;

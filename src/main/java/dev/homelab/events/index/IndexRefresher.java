@@ -55,6 +55,9 @@ public class IndexRefresher {
     private volatile Instant lastFull;
     private volatile int sizeAtSnapshot = -1;
     private ScheduledExecutorService timer;
+    /** Work waiting for the first build to end; null once it has (guarded by itself until then). */
+    private java.util.List<Runnable> afterBuild = new java.util.ArrayList<>();
+    private final Object afterBuildLock = new Object();
 
     void onStart(@Observes @jakarta.annotation.Priority(jakarta.interceptor.Interceptor.Priority.APPLICATION) StartupEvent ev) {
         registerGauges();
@@ -116,7 +119,44 @@ public class IndexRefresher {
             ready = reconciler.everCompleted();
             built.countDown();
             scheduleAfterBuild();
+            runAfterBuild();
         }
+    }
+
+    /**
+     * Runs {@code work} once the first build has ended (check {@link #ready()}: it may have failed), on a thread of its
+     * own: what would compete with the build for the cores (sealing every file of a store never sealed) or what the
+     * first request would otherwise pay (the open-incident table) starts right after readiness.
+     */
+    public void afterFirstBuild(Runnable work) {
+        synchronized (afterBuildLock) {
+            if (afterBuild != null) {
+                afterBuild.add(work);
+                return;
+            }
+        }
+        start(work);
+    }
+
+    private void runAfterBuild() {
+        java.util.List<Runnable> work;
+        synchronized (afterBuildLock) {
+            work = afterBuild;
+            afterBuild = null;
+        }
+        work.forEach(IndexRefresher::start);
+    }
+
+    private static void start(Runnable work) {
+        Thread t = new Thread(() -> {
+            try {
+                work.run();
+            } catch (RuntimeException e) {
+                LOG.warn("Work after the index build failed", e);
+            }
+        }, "event-index-after-build");
+        t.setDaemon(true);
+        t.start();
     }
 
     private Thread startWatcherThread() {

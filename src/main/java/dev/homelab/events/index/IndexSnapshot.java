@@ -249,6 +249,7 @@ public final class IndexSnapshot {
             service = new int[n];
             cid = new int[n];
             path = new int[n];
+            int severities = Severity.values().length; // values() copies its array: not once per row
             for (int i = 0; i < n; i++) {
                 hi[i] = in.getLong();
                 lo[i] = in.getLong();
@@ -256,7 +257,7 @@ public final class IndexSnapshot {
                 node[i] = ref(in, strings.length, false);
                 type[i] = ref(in, strings.length, false);
                 sev[i] = in.get();
-                if (sev[i] < 0 || sev[i] >= Severity.values().length) {
+                if (sev[i] < 0 || sev[i] >= severities) {
                     return null;
                 }
                 source[i] = ref(in, strings.length, false);

@@ -7,9 +7,11 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +21,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.jboss.logging.Logger;
 
@@ -162,36 +165,62 @@ public class Reconciler implements AutoCloseable {
 
     /**
      * Reconciles every directory, in parallel on the long-lived pool. A directory that cannot be listed becomes
-     * a problem and keeps its indexed events; the other directories go on.
+     * a problem and keeps its indexed events; the other directories go on. During the first build each date is
+     * held ({@link EventIndex#holdingDay}) until its last directory is read, so its segment is built once.
      */
     private void runAll(List<String> dirs, boolean all, DirectoryReconciler.Counts counts) throws IOException {
+        Map<String, AtomicInteger> left = new HashMap<>();
+        boolean hold = !everCompleted;
+        if (hold) {
+            dirs.forEach(d -> left.computeIfAbsent(date(d), k -> new AtomicInteger()).incrementAndGet());
+        }
         List<Future<?>> futures = new ArrayList<>(dirs.size());
-        for (String d : dirs) {
-            Runnable task = () -> {
-                try {
-                    directories.syncDirectory(d.substring(0, 10), d.substring(11), all, counts);
-                } catch (IOException | RuntimeException e) {
-                    LOG.debugf("Directory %s could not be reconciled: %s", d, e);
-                    problems.note(d, FileProblem.Reason.UNREADABLE, "directory cannot be listed: " + e);
+        try {
+            for (String d : dirs) {
+                Runnable sync = () -> {
+                    try {
+                        directories.syncDirectory(d.substring(0, 10), d.substring(11), all, counts);
+                    } catch (IOException | RuntimeException e) {
+                        LOG.debugf("Directory %s could not be reconciled: %s", d, e);
+                        problems.note(d, FileProblem.Reason.UNREADABLE, "directory cannot be listed: " + e);
+                    }
+                };
+                Runnable task = !hold ? sync : () -> {
+                    LocalDate day = LocalDate.parse(date(d));
+                    try {
+                        index.holdingDay(day, sync);
+                    } finally {
+                        if (left.get(date(d)).decrementAndGet() == 0) {
+                            index.releaseDay(day);
+                        }
+                    }
+                };
+                if (dirs.size() < 2 || pool.getMaximumPoolSize() == 1) {
+                    task.run();
+                } else {
+                    futures.add(pool.submit(task));
                 }
-            };
-            if (dirs.size() < 2 || pool.getMaximumPoolSize() == 1) {
-                task.run();
-            } else {
-                futures.add(pool.submit(task));
             }
-        }
-        for (Future<?> f : futures) {
-            try {
-                f.get();
-            } catch (ExecutionException e) {
-                throw new IOException("reconciling a directory failed", e.getCause());
-            } catch (InterruptedException e) {
-                futures.forEach(x -> x.cancel(true));
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted while reconciling", e);
+            for (Future<?> f : futures) {
+                try {
+                    f.get();
+                } catch (ExecutionException e) {
+                    throw new IOException("reconciling a directory failed", e.getCause());
+                } catch (InterruptedException e) {
+                    futures.forEach(x -> x.cancel(true));
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted while reconciling", e);
+                }
             }
+        } finally {
+            // tasks that never ran (cancelled) leave their date held: nothing may stay out of the listings
+            left.keySet().forEach(date -> index.releaseDay(LocalDate.parse(date)));
         }
+    }
+
+    /** The date of a {@code <date>/<node>} directory, a valid date (listLayout keeps only date directories). */
+    private static String date(String dir) {
+        return dir.substring(0, 10);
     }
 
     /** Lists the root and date levels; returns {@code <date>/<node>} directories and records foreign entries as problems. */

@@ -31,6 +31,11 @@ final class RowWriter {
     private int live;
     private final IdTable table = new IdTable();
     private DaySegment[] days = new DaySegment[0];
+    /**
+     * Rows of held days (the first scan, {@link EventIndex#holdingDay}) waiting for their day's one rebuild: in the
+     * columns, the id table and the chains, not yet in a segment. Any other change to such a day takes them along.
+     */
+    private final Map<Long, List<Integer>> pending = new HashMap<>();
 
     RowWriter(NameDictionary nodeDict, NameDictionary typeDict, NameDictionary sourceDict, NameDictionary serviceDict,
             Chains chains, RowPaths paths) {
@@ -55,11 +60,14 @@ final class RowWriter {
     /**
      * Adds entries (a null path means the derived one); entries already indexed at the same path are ignored,
      * entries whose id is indexed from another file go to {@code duplicates}. Returns whether rows were added
-     * (then the state must be published).
+     * (then the state must be published). Rows of {@code heldDay} (days since the epoch; {@code Long.MIN_VALUE}:
+     * none) wait in {@link #pending} for {@link #releaseDay}: a scan adding a day directory by directory then rebuilds
+     * that day once instead of once per directory.
      */
-    boolean addAll(Collection<IndexEntry> entries, List<EventIndex.Duplicate> duplicates) {
+    boolean addAll(Collection<IndexEntry> entries, List<EventIndex.Duplicate> duplicates, long heldDay) {
         Map<Long, List<Integer>> byDay = new HashMap<>();
         Map<String, List<Integer>> chainAdds = new HashMap<>();
+        boolean added = false;
         for (IndexEntry e : entries) {
             long hi = e.id().getMostSignificantBits();
             long lo = e.id().getLeastSignificantBits();
@@ -76,7 +84,9 @@ final class RowWriter {
             }
             int row = appendRow(e, hi, lo, chainAdds);
             table.insert(cols, live, row, hi, lo);
-            byDay.computeIfAbsent(DaySegment.dayOf(e.timestampMicros()), k -> new ArrayList<>()).add(row);
+            long day = DaySegment.dayOf(e.timestampMicros());
+            (day == heldDay ? pending : byDay).computeIfAbsent(day, k -> new ArrayList<>()).add(row);
+            added = true;
             if (cols.corr[row] != null) {
                 chainAdds.computeIfAbsent(cols.corr[row], k -> new ArrayList<>()).add(row);
             }
@@ -86,9 +96,29 @@ final class RowWriter {
         }
         // the new rows are complete before any structure pointing at them is published
         for (Map.Entry<Long, List<Integer>> d : byDay.entrySet()) {
-            rebuildDay(d.getKey(), d.getValue(), Set.of());
+            rebuildDay(d.getKey(), withPending(d.getKey(), d.getValue()), Set.of());
         }
-        return !byDay.isEmpty();
+        return added;
+    }
+
+    /** Builds the segment of a held day with its pending rows; returns whether there were any (then publish). */
+    boolean releaseDay(long day) {
+        List<Integer> rows = pending.remove(day);
+        if (rows == null) {
+            return false;
+        }
+        rebuildDay(day, rows, Set.of());
+        return true;
+    }
+
+    /** {@code rows} plus the day's pending rows, which no longer wait. */
+    private List<Integer> withPending(long day, List<Integer> rows) {
+        List<Integer> waiting = pending.remove(day);
+        if (waiting == null) {
+            return rows;
+        }
+        waiting.addAll(rows);
+        return waiting;
     }
 
     private int appendRow(IndexEntry e, long hi, long lo, Map<String, List<Integer>> chainAdds) {
@@ -159,7 +189,8 @@ final class RowWriter {
             removed++;
         }
         for (Map.Entry<Long, Set<Integer>> d : byDay.entrySet()) {
-            rebuildDay(d.getKey(), List.of(), d.getValue());
+            // a removed row may be a pending one: the day is built with them, without it
+            rebuildDay(d.getKey(), withPending(d.getKey(), List.of()), d.getValue());
         }
         return removed;
     }
@@ -254,6 +285,7 @@ final class RowWriter {
     void startBulk(int n) {
         requireEmpty();
         cols = new RowColumns(n + Math.max(1024, n / 64));
+        table.reserve(n); // one table of the final size instead of a rehash at every doubling
     }
 
     /** The columns a bulk load fills at row {@link #count()} before calling {@link #appendBulkRow}. */

@@ -3,9 +3,7 @@ package dev.homelab.events.index;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The index side of {@link IndexSnapshot}: raw rows out of a published state, and a bulk load of raw rows into
@@ -50,13 +48,14 @@ final class SnapshotRows {
         int[] typeIds = unresolved(table.length);
         int[] sourceIds = unresolved(table.length);
         int[] serviceIds = unresolved(table.length);
-        Map<String, int[]> chainRows = new HashMap<>();
-        Map<String, Integer> chainSizes = new HashMap<>();
+        // chains by string-table reference (each correlation id is one entry of the table): no hashing per row
+        int[] chainSizes = new int[table.length];
         for (int i = 0; i < n; i++) {
             if (cid[i] >= 0) {
-                chainSizes.merge(table[cid[i]], 1, Integer::sum);
+                chainSizes[cid[i]]++;
             }
         }
+        int[][] chainRows = new int[table.length][];
         List<DaySegment> built = new ArrayList<>();
         int dayStart = 0;
         for (int i = 0; i < n; i++) {
@@ -70,13 +69,12 @@ final class SnapshotRows {
             cols.service[row] = dictId(serviceIds, writer.serviceDict, table, service[i]);
             cols.sev[row] = sev[i];
             if (cid[i] >= 0) {
-                String c = table[cid[i]];
-                cols.corr[row] = c;
-                int[] rows = chainRows.computeIfAbsent(c, k -> {
-                    int[] a = new int[chainSizes.get(k) + 1];
-                    a[0] = 0; // fill level
-                    return a;
-                });
+                cols.corr[row] = table[cid[i]];
+                int[] rows = chainRows[cid[i]];
+                if (rows == null) {
+                    rows = new int[chainSizes[cid[i]] + 1]; // [0] is the fill level
+                    chainRows[cid[i]] = rows;
+                }
                 rows[++rows[0]] = row;
             }
             writer.appendBulkRow(path[i] >= 0 ? table[path[i]] : null);
@@ -85,8 +83,17 @@ final class SnapshotRows {
                 dayStart = i + 1;
             }
         }
-        for (Map.Entry<String, int[]> c : chainRows.entrySet()) {
-            writer.chains.put(c.getKey(), Arrays.copyOfRange(c.getValue(), 1, c.getValue()[0] + 1));
+        for (int ref = 0; ref < chainRows.length; ref++) {
+            int[] rows = chainRows[ref];
+            if (rows != null) {
+                int[] chain = Arrays.copyOfRange(rows, 1, rows[0] + 1);
+                int[] before = writer.chains.put(table[ref], chain);
+                if (before != null) {
+                    // the same id twice in the table (never written so, but not trusted blindly): one chain
+                    writer.chains.put(table[ref], before);
+                    writer.chains.merge(table[ref], chain, cols, writer.nodeDict.names);
+                }
+            }
         }
         writer.finishBulk(built);
         return true;

@@ -13,11 +13,14 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
+
+import io.quarkus.runtime.StartupEvent;
 
 import dev.homelab.events.Event;
 import dev.homelab.events.EventTypes;
@@ -25,6 +28,7 @@ import dev.homelab.events.Timestamps;
 import dev.homelab.events.index.EventIndex;
 import dev.homelab.events.index.EventIndex.ChainView;
 import dev.homelab.events.index.IndexEntry;
+import dev.homelab.events.index.IndexRefresher;
 import dev.homelab.events.service.ChainAnalysis.Failure;
 
 /**
@@ -109,6 +113,8 @@ public class Incidents {
     EventService events;
     @Inject
     EventIndex index;
+    @Inject
+    IndexRefresher refresher;
 
     /** Guarded by this object's monitor, like {@link #removalsSeen}. */
     private final OpenIncidentRows table = new OpenIncidentRows();
@@ -120,6 +126,41 @@ public class Incidents {
     @PostConstruct
     void follow() {
         index.onChainsChanged(this::changed);
+    }
+
+    /**
+     * Builds the table as soon as the index is ready, off the request path: judging every chain once (3.5 s at a
+     * million events) and reading the payloads the default window needs were paid by the first call. A call meanwhile
+     * waits for it (or builds it, if it comes first).
+     */
+    void prepare(@Observes StartupEvent ev) {
+        refresher.afterFirstBuild(() -> {
+            if (refresher.ready()) {
+                bringUpToDate();
+            }
+        });
+    }
+
+    /**
+     * The table, then the outcomes the default window needs from files (pending chains), as a first call would; the
+     * files are read outside this object's monitor, so a call meanwhile waits only for the table.
+     */
+    private void bringUpToDate() {
+        int[] pending;
+        synchronized (this) {
+            refresh();
+            pending = table.rowsWith(PENDING, micros(Instant.now().minus(DEFAULT_WINDOW)));
+        }
+        for (int row : pending) {
+            ChainView chain = index.chainEndingAt(row);
+            byte code = chain == null ? PENDING : payloadOutcome(chain);
+            if (code != PENDING && code != NOT_OPEN) {
+                synchronized (this) {
+                    // a chain that changed meanwhile is reported, and judged again at the next refresh
+                    table.setOutcome(row, PENDING, code);
+                }
+            }
+        }
     }
 
     /** Called under the index's lock: only notes the ids. */

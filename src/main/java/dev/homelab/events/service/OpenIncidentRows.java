@@ -126,6 +126,29 @@ final class OpenIncidentRows {
         size = 0;
     }
 
+    /** The rows of the incidents still {@code code} whose newest event is at or after {@code fromMicros}. */
+    int[] rowsWith(byte code, long fromMicros) {
+        int[] out = new int[16];
+        int n = 0;
+        for (int i = 0; i < rows.length; i++) {
+            if (rows[i] != FREE && outcome[i] == code && last[i] >= fromMicros) {
+                if (n == out.length) {
+                    out = Arrays.copyOf(out, n * 2);
+                }
+                out[n++] = rows[i];
+            }
+        }
+        return Arrays.copyOf(out, n);
+    }
+
+    /** Sets the outcome of the incident at {@code row} if it is still held with outcome {@code expected}. */
+    void setOutcome(int row, byte expected, byte code) {
+        int at = slot(row);
+        if (rows[at] == row && outcome[at] == expected) {
+            outcome[at] = code;
+        }
+    }
+
     private int slot(int row) {
         int mask = rows.length - 1;
         int i = home(row);

@@ -80,6 +80,25 @@ class SealerTest {
         assertEquals(0, f.sealer.droppedCount());
     }
 
+    /** While the index is being built the consumer waits; then it seals what queued, and a sweep what did not fit. */
+    @Test
+    void whileTheIndexIsBuiltNothingIsSealedAndAfterwardsEverything() throws IOException {
+        f.sealer = new Sealer(f.layout, f.store.files(), f.clock, 3);
+        f.closer = new DayCloser(f.layout, f.sealer, f.keys, "pi4", AuditFixture.GRACE, f.clock, f.anchors);
+        java.util.concurrent.atomic.AtomicBoolean building = new java.util.concurrent.atomic.AtomicBoolean(true);
+        f.sealer.holdWhile(building::get);
+        f.sealer.start(Duration.ofMillis(10));
+        for (int i = 0; i < 5; i++) {
+            f.write("2026-11-20T10:00:0" + i + "Z", "pi4");
+        }
+        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(60)).until(() -> f.sealer.sealedCount() == 0);
+        assertEquals(3, f.sealer.queued());
+        building.set(false);
+        await().atMost(Duration.ofSeconds(60)).until(() -> f.sealer.sealedCount() == 3);
+        f.closer.run(); // the day of the two that found the queue full is swept
+        assertEquals(5, SealFile.read(f.sealsOf("2026-11-20", "pi4")).lines().size());
+    }
+
     @Test
     void aSealIsNeverReplacedEvenWhenTheFileIsSeenAgainWithOtherBytes() throws IOException {
         var w = f.write("2026-11-20T10:00:00Z", "pi4");

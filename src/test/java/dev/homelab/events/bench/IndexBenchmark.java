@@ -450,6 +450,9 @@ public final class IndexBenchmark {
         Path jar = o.serverJar();
         check(Files.exists(jar), jar + " exists (run ./mvnw package first)");
         deleteTree(root.resolve(".index"));
+        // a store the audit trail never saw, as on a first start: its seal records and key go too
+        deleteTree(root.resolve(".audit"));
+        deleteTree(auditDir(root));
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         int port = freePort();
         String base = "http://127.0.0.1:" + port;
@@ -459,6 +462,12 @@ public final class IndexBenchmark {
                 String.format("%.1f s (%.2fx the plain read with as many threads; index built in %s ms)", first,
                         first / reference, readiness(http, base).path("index_build_ms").asText()));
         try {
+            // the audit trail seals every file after the index is built: the latencies below are measured after it
+            long sealStart = System.nanoTime();
+            long sealed = awaitSealed(http, base, o.events());
+            put("Audit trail: every file sealed after readiness (first start; the seals' SHA-256 of each file)",
+                    String.format("%.1f s later (%,d files sealed)", secs(sealStart), sealed));
+            openIncidents(http, base, "after the first start");
             Random rnd = new Random(o.seed() + 2);
             long[] chain = measureHttp(http, () -> base + "/api/chains/" + pickCid(rnd, sample.chainIds(), sample.loneIds()));
             put("Chain over HTTP, GET /api/chains/{id}, page cache warm (p50 / p99)", percentiles(chain));
@@ -495,10 +504,65 @@ public final class IndexBenchmark {
                         + data.path("index_start").asText() + ")");
                 put("Server restart with snapshot, run " + round + " (JVM start to readiness UP)",
                         String.format("%.1f s (index from the snapshot in %s ms)", warm, data.path("index_build_ms").asText()));
+                if (round == 1) {
+                    openIncidents(http, base, "right at readiness after a restart");
+                }
             } finally {
                 stopServer(p);
             }
         }
+    }
+
+    /**
+     * {@code list_open_incidents} at its default window through the function-calling face: the first call (made
+     * when {@code when} says), then 100 more after 20 of warm-up.
+     */
+    private void openIncidents(HttpClient http, String base, String when) throws Exception {
+        HttpRequest req = HttpRequest.newBuilder(URI.create(base + "/api/tools/list_open_incidents"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}")).build();
+        int n = o.smoke() ? 10 : 100;
+        long[] nanos = new long[n];
+        String last = null;
+        for (int i = -1 - n / 5; i < n; i++) {
+            long t = System.nanoTime();
+            HttpResponse<String> r = http.send(req, HttpResponse.BodyHandlers.ofString());
+            long d = System.nanoTime() - t;
+            check(r.statusCode() == 200, "list_open_incidents answered " + r.statusCode() + " " + r.body());
+            if (i == -1 - n / 5) {
+                put("list_open_incidents, default window, first call " + when, String.format("%.1f ms", d / 1e6));
+            } else if (i >= 0) {
+                nanos[i] = d;
+            }
+            last = r.body();
+        }
+        put("list_open_incidents, default window (30 days), limit 20, over HTTP " + when + " (p50 / p99, " + n
+                + " calls, total " + MAPPER.readTree(last).path("total").asLong() + " open)", percentiles(nanos));
+    }
+
+    /** Waits until the server's audit trail has sealed {@code files} files and its queue is empty; returns how many. */
+    private static long awaitSealed(HttpClient http, String base, long files) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(20).toNanos();
+        long sealed = 0;
+        while (System.nanoTime() < deadline) {
+            String metrics = http.send(HttpRequest.newBuilder(URI.create(base + "/q/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            sealed = (long) metric(metrics, "homelab_audit_sealed_total");
+            if (sealed >= files && metric(metrics, "homelab_audit_seal_queue") == 0) {
+                return sealed;
+            }
+            Thread.sleep(500);
+        }
+        throw new IllegalStateException("the audit trail sealed " + sealed + " of " + files + " files in 20 minutes");
+    }
+
+    /** The value of a Prometheus sample without labels (0 when absent). */
+    private static double metric(String text, String name) {
+        for (String line : text.split("\n")) {
+            if (line.startsWith(name + " ") || line.startsWith(name + "{")) {
+                return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return 0;
     }
 
     private static JsonNode readiness(HttpClient http, String base) throws Exception {
@@ -823,7 +887,9 @@ public final class IndexBenchmark {
         double allCores = 0;
         List<Path> files = new ArrayList<>();
         try (Stream<Path> s = Files.walk(root, 3)) {
-            s.filter(p -> p.getNameCount() - root.getNameCount() == 3 && !p.getFileName().toString().startsWith("."))
+            // event files only: not the hidden .audit or .index trees (.audit/<date>/<node>.seals is as deep)
+            s.filter(p -> p.getNameCount() - root.getNameCount() == 3 && !p.getFileName().toString().startsWith(".")
+                    && !root.relativize(p).getName(0).toString().startsWith("."))
                     .forEach(files::add);
         }
         int cores = Runtime.getRuntime().availableProcessors();

@@ -201,6 +201,80 @@ class EventIndexTest {
         }
     }
 
+    /**
+     * The first scan adds a day directory by directory and holds the day's rebuild until its last directory is read
+     * ({@link EventIndex#holdingDay}): meanwhile the held rows are found by id and in their chains but not listed;
+     * once released, every answer is what a brute-force filter gives.
+     */
+    @Test
+    void aHeldDayIsListedWhenReleased() {
+        Random rnd = new Random(19L);
+        List<IndexEntry> entries = randomEntries(rnd, 2000);
+        long day = DaySegment.dayOf(BASE);
+        List<IndexEntry> held = entries.stream().filter(e -> DaySegment.dayOf(e.timestampMicros()) == day).toList();
+        List<IndexEntry> others = entries.stream().filter(e -> DaySegment.dayOf(e.timestampMicros()) != day).toList();
+        assertTrue(held.size() > 200, "the random entries fill the first day");
+        EventIndex index = new EventIndex();
+        index.addAll(others);
+        for (String node : NODES) {
+            index.holdingDay(java.time.LocalDate.ofEpochDay(day),
+                    () -> index.addAll(held.stream().filter(e -> e.node().equals(node)).toList()));
+        }
+        assertEquals(entries.size(), index.size());
+        for (IndexEntry e : held) {
+            assertEquals(Optional.of(e), index.get(e.id()));
+            assertTrue(index.chain(e.correlationId()).contains(e), e.toString());
+        }
+        for (int i = 0; i < 300; i++) {
+            EventQuery q = randomQuery(rnd, others, null);
+            assertEquals(bruteForce(others, q), index.query(q), "while held: " + q);
+        }
+        index.releaseDay(java.time.LocalDate.ofEpochDay(day));
+        for (int i = 0; i < 1000; i++) {
+            EventQuery q = randomQuery(rnd, entries,
+                    rnd.nextBoolean() ? null : Cursor.of(entries.get(rnd.nextInt(entries.size()))));
+            assertEquals(bruteForce(entries, q), index.query(q), "released: " + q);
+        }
+    }
+
+    /** A write or a removal in a held day builds the day with the rows waiting for it: nothing stays unlisted. */
+    @Test
+    void aWriteOrRemovalInAHeldDayTakesItsWaitingRowsAlong() {
+        Random rnd = new Random(20L);
+        List<IndexEntry> entries = new ArrayList<>(randomEntries(rnd, 2000));
+        long day = DaySegment.dayOf(BASE);
+        java.time.LocalDate date = java.time.LocalDate.ofEpochDay(day);
+        List<IndexEntry> held = entries.stream().filter(e -> DaySegment.dayOf(e.timestampMicros()) == day).toList();
+        List<IndexEntry> listed = new ArrayList<>(
+                entries.stream().filter(e -> DaySegment.dayOf(e.timestampMicros()) != day).toList());
+        EventIndex index = new EventIndex();
+        index.addAll(listed);
+        int half = held.size() / 2;
+        index.holdingDay(date, () -> index.addAll(held.subList(0, half - 1)));
+        // another writer (no hold) adds to the same day: the day is built with the waiting rows
+        assertEquals(Optional.empty(), index.add(held.get(half - 1)));
+        listed.addAll(held.subList(0, half));
+        for (int i = 0; i < 300; i++) {
+            EventQuery q = randomQuery(rnd, listed, null);
+            assertEquals(bruteForce(listed, q), index.query(q), "after a write: " + q);
+        }
+        index.holdingDay(date, () -> index.addAll(held.subList(half, held.size())));
+        // a removal of waiting and of listed rows of that day builds it too, without them
+        List<IndexEntry> gone = List.of(held.get(0), held.get(half), held.get(held.size() - 1));
+        assertEquals(gone.size(), index.removePaths(gone.stream().map(IndexEntry::relativePath).toList()));
+        listed.addAll(held.subList(half, held.size()));
+        listed.removeAll(gone);
+        for (int i = 0; i < 500; i++) {
+            EventQuery q = randomQuery(rnd, listed,
+                    rnd.nextBoolean() ? null : Cursor.of(listed.get(rnd.nextInt(listed.size()))));
+            assertEquals(bruteForce(listed, q), index.query(q), "after a removal: " + q);
+        }
+        index.releaseDay(date); // nothing waits any more
+        assertEquals(listed.size(), index.size());
+        EventQuery q = randomQuery(rnd, listed, null);
+        assertEquals(bruteForce(listed, q), index.query(q));
+    }
+
     static List<IndexEntry> bruteForceChain(List<IndexEntry> entries, String cid) {
         return entries.stream().filter(e -> e.correlationId().equals(cid)).sorted(IndexEntry.BY_TIME).toList();
     }
