@@ -259,7 +259,8 @@ public final class EventFiles {
     /** Reads at most {@code limit} bytes of a file just found to be regular, {@code size} bytes long. */
     private static byte[] readRegular(Path file, long limit, long size) throws IOException {
         int cap = (int) Math.min(limit, Integer.MAX_VALUE - 16);
-        // one read of the expected size plus one byte tells "complete" from "grew" without a second call
+        // one read of the expected size plus one byte tells "complete" from "grew" without a second call: a read of
+        // a regular file that returns less than asked for has reached its end (a million files: a million calls)
         byte[] buf = new byte[(int) Math.max(1, Math.min(cap, size + 1))];
         int n = 0;
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
@@ -267,11 +268,15 @@ public final class EventFiles {
                 if (n == buf.length) {
                     buf = Arrays.copyOf(buf, (int) Math.min(cap, (long) buf.length * 2));
                 }
-                int r = ch.read(ByteBuffer.wrap(buf, n, buf.length - n));
+                int asked = buf.length - n;
+                int r = ch.read(ByteBuffer.wrap(buf, n, asked));
                 if (r < 0) {
                     break;
                 }
                 n += r;
+                if (r < asked) {
+                    break;
+                }
             }
         }
         return n == buf.length ? buf : Arrays.copyOf(buf, n);
