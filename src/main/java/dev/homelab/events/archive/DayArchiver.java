@@ -347,7 +347,7 @@ public class DayArchiver {
         if (!(entry instanceof EventFiles.Entry.Candidate c)) {
             return entry instanceof EventFiles.Entry.Problem p ? p.reason() + ": " + p.detail() : "not an event file";
         }
-        ReadResult r = files.read(c);
+        ReadResult r = files.readForIndex(c); // the bytes and where they belong: no payload tree needed
         if (r instanceof ReadResult.Skipped s) {
             return s.reason() + ": " + s.detail();
         }
@@ -372,7 +372,7 @@ public class DayArchiver {
 
     /** The bytes of a live file as the reader reads them, or null when it is no longer an event file. */
     private byte[] readLive(String relative) {
-        return files.read(Path.of(relative)) instanceof ReadResult.Ok ok ? ok.bytes() : null;
+        return files.readForIndex(Path.of(relative)) instanceof ReadResult.Ok ok ? ok.bytes() : null;
     }
 
     private void removeEmptyDirectories(Path dayDir) throws IOException {

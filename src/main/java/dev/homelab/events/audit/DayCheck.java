@@ -95,7 +95,7 @@ final class DayCheck {
             if (sealed.containsKey(rel) || name.startsWith(".")) {
                 continue;
             }
-            if (files.read(Path.of(rel)) instanceof ReadResult.Ok) {
+            if (files.readForIndex(Path.of(rel)) instanceof ReadResult.Ok) {
                 out.add(closed
                         ? new Finding(rel, "event file in a closed day (closed at " + (g == null ? "?" : g.closedAt())
                                 + ") that was never sealed: added afterwards and not seen by the server", Kind.UNSEALED)

@@ -227,7 +227,7 @@ final class Sealer implements EventFileListener, AutoCloseable {
                 if (rec.sealed.contains(rel) || name.startsWith(".")) {
                     continue;
                 }
-                if (files.read(Path.of(rel)) instanceof ReadResult.Ok ok) {
+                if (files.readForIndex(Path.of(rel)) instanceof ReadResult.Ok ok) { // the seal needs no payload tree
                     rec.sealed.add(rel);
                     seals.add(Seal.of(rel, ok.bytes(), now, ok.event()));
                 }

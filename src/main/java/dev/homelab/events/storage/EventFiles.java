@@ -139,6 +139,18 @@ public final class EventFiles {
 
     /** Reads one file at {@code <date>/<node>/<name>}; every way it can fail to be an event is a {@link ReadResult.Skipped}. */
     public ReadResult read(Path relative) {
+        return read(relative, true);
+    }
+
+    /**
+     * As {@link #read(Path)}, every rule checked the same way, without building the payload into a tree (see
+     * {@link #readForIndex(Entry.Candidate)}): for readers that need the bytes and the eight fields' identity only.
+     */
+    public ReadResult readForIndex(Path relative) {
+        return read(relative, false);
+    }
+
+    private ReadResult read(Path relative, boolean payloadTree) {
         BasicFileAttributes attrs;
         try {
             attrs = Files.readAttributes(root.resolve(relative), BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
@@ -149,7 +161,7 @@ public final class EventFiles {
         }
         Entry entry = classify(relative, attrs);
         if (entry instanceof Entry.Candidate c) {
-            return read(c);
+            return read(c, payloadTree);
         }
         if (entry instanceof Entry.Problem p) {
             return new ReadResult.Skipped(p.reason(), p.detail());

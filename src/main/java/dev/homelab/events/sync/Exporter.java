@@ -164,7 +164,8 @@ public class Exporter {
         } catch (IllegalArgumentException e) {
             return Optional.empty(); // only files that follow the layout can be re-created under the same path
         }
-        return store.files().read(rel) instanceof ReadResult.Ok ok ? Optional.of(ok) : Optional.empty();
+        // the bytes and the id are what is sent: no payload tree needed
+        return store.files().readForIndex(rel) instanceof ReadResult.Ok ok ? Optional.of(ok) : Optional.empty();
     }
 
     public static String sha256(byte[] bytes) {
