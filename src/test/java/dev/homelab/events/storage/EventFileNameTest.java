@@ -92,4 +92,54 @@ class EventFileNameTest {
         assertTrue(EventFileName.isDateDirectory("2024-02-29"));
         assertFalse(EventFileName.isDateDirectory("2026-02-29"));
     }
+
+    @Test
+    void theHandParseAcceptsExactlyWhatTheGrammarMatches() {
+        Random rnd = new Random(11);
+        String good = "20261126T234751.123456Z_deployment_failed_" + ID + ".json";
+        String alphabet = "0123456789abcdefxyzAF_-.TZjson/ \u00e9";
+        List<String> names = new ArrayList<>(List.of(good, "20261126T234751.123456Z_" + "a".repeat(64) + "_" + ID + ".json",
+                "20261126T234751.123456Z_" + "a".repeat(65) + "_" + ID + ".json", "20261126T234751.123456Z__" + ID + ".json",
+                "20261126T234751.123456Z_a__" + ID + ".json", "20261126T234751.123456Z_9a_" + ID + ".json",
+                "20261126T234751.123456Z_a_" + ID.toUpperCase() + ".json", "20261126T234751.123456Z_a_" + ID + ".JSON",
+                "20261126T234751.123456Z_a_" + ID + ".json.tmp", "", ".json", "_" + ID + ".json"));
+        for (int i = 0; i < 20_000; i++) {
+            StringBuilder b = new StringBuilder(good);
+            for (int k = 1 + rnd.nextInt(3); k > 0; k--) {
+                int at = rnd.nextInt(b.length());
+                switch (rnd.nextInt(3)) {
+                    case 0 -> b.setCharAt(at, alphabet.charAt(rnd.nextInt(alphabet.length())));
+                    case 1 -> b.deleteCharAt(at);
+                    default -> b.insert(at, alphabet.charAt(rnd.nextInt(alphabet.length())));
+                }
+            }
+            names.add(b.toString());
+        }
+        int matched = 0;
+        for (String name : names) {
+            java.util.regex.Matcher m = EventFileName.GRAMMAR.matcher(name);
+            Optional<EventFileName> parsed = EventFileName.parse(name);
+            if (!m.matches()) {
+                assertTrue(parsed.isEmpty(), name);
+                continue;
+            }
+            Optional<Instant> instant = strict(m.group(1));
+            assertEquals(instant.filter(Timestamps::isSupported).isPresent(), parsed.isPresent(), name);
+            if (parsed.isPresent()) {
+                matched++;
+                assertEquals(instant.get(), parsed.get().timestamp(), name);
+                assertEquals(m.group(2), parsed.get().type(), name);
+                assertEquals(UUID.fromString(m.group(3)), parsed.get().id(), name);
+            }
+        }
+        assertTrue(matched > 1_000, "the mutations keep many names valid: " + matched);
+    }
+
+    private static Optional<Instant> strict(String timestamp) {
+        try {
+            return Optional.of(Instant.from(REFERENCE.parse(timestamp)));
+        } catch (DateTimeParseException e) {
+            return Optional.empty();
+        }
+    }
 }
