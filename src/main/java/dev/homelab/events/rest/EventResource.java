@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -31,6 +32,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.vertx.core.http.HttpServerRequest;
+
 import dev.homelab.events.Event;
 import dev.homelab.events.EventDraft;
 import dev.homelab.events.EventPage;
@@ -55,6 +58,9 @@ public class EventResource {
     private static final Set<String> FIELDS = Set.of(
             "timestamp", "node", "type", "severity", "source", "service", "correlation_id", "payload", "id");
 
+    /** A Host header RESTEasy would turn into the same authority text: a name or IPv4 address, a port without zeros ahead. */
+    private static final Pattern PLAIN_HOST = Pattern.compile("[A-Za-z0-9.-]+(:[1-9][0-9]{0,4})?");
+
     @Inject
     EventService service;
     @Inject
@@ -65,14 +71,23 @@ public class EventResource {
     @Operation(summary = "Record an event", description = "Validates and durably stores one event; 201 with the stored "
             + "event. With an id chosen by the client (a UUID) a retry is safe: the same id with the same content answers "
             + "200 with the stored event and writes nothing; the same id with different content is a 409.")
-    public Response emit(JsonNode body) {
+    public Response emit(JsonNode body, @Context HttpServerRequest request) {
         Emitted emitted = service.emit(toDraft(body));
-        URI location = URI.create("/api/events/" + emitted.event().id());
+        String path = "/api/events/" + emitted.event().id();
         if (!emitted.created()) {
             // a retry of a write that is already stored: nothing new was created
-            return Response.ok(emitted.event()).contentLocation(location).build();
+            return Response.ok(emitted.event()).contentLocation(URI.create(path)).build();
         }
-        return Response.created(location).entity(emitted.event()).build();
+        String host = request.getHeader(HttpHeaders.HOST);
+        if (host == null || !PLAIN_HOST.matcher(host).matches() || !request.uri().startsWith("/")) {
+            // HTTP/2's :authority, an IPv6 literal, an absolute-form target: RESTEasy resolves the path itself
+            return Response.created(URI.create(path)).entity(emitted.event()).build();
+        }
+        // the absolute URI RESTEasy makes of the path for a plain host[:port] (scheme, Host, path; forwarded headers
+        // are not honoured), built here: its resolution (forwarded-header parser, URI parsing) was ~5% of a REST
+        // write's CPU
+        return Response.status(Response.Status.CREATED).header(HttpHeaders.LOCATION,
+                (request.isSSL() ? "https://" : "http://") + host + path).entity(emitted.event()).build();
     }
 
     @GET

@@ -80,6 +80,10 @@ class EventApiTest {
 
         r.then().statusCode(201)
                 .header("Location", matchesPattern(".*/api/events/[0-9a-f-]{36}"))
+                // absolute, from the request's scheme and Host, as RESTEasy resolves a relative Location
+                .header("Location",
+                        equalTo(io.restassured.RestAssured.baseURI + ":" + io.restassured.RestAssured.port + "/api/events/"
+                                + r.path("id")))
                 .body("type", equalTo("deployment_started"))
                 .body("node", equalTo("test-node"))
                 .body("correlation_id", equalTo("deploy-1"))
@@ -87,6 +91,13 @@ class EventApiTest {
                 .body("payload.version", equalTo("1.0"));
         String id = r.path("id");
         given().get(r.header("Location")).then().statusCode(200).body("id", equalTo(id)).body("service", equalTo(service));
+
+        // the name the client used for the server is the one it gets back
+        String host = "localhost:" + io.restassured.RestAssured.port;
+        Response named = given().header("Host", host).contentType(ContentType.JSON)
+                .body(Map.of("type", "node_online", "severity", "info", "source", "agent", "service", service))
+                .post("/api/events");
+        named.then().statusCode(201).header("Location", equalTo("http://" + host + "/api/events/" + named.path("id")));
     }
 
     @Test
