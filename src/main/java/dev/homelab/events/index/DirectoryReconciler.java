@@ -9,10 +9,10 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -73,29 +73,47 @@ final class DirectoryReconciler {
             return;
         }
         counts.listed.incrementAndGet();
-        List<String> listing = names(dir);
-        Map<String, IndexEntry> indexed = index.entriesIn(date, node);
-        Set<String> present = new HashSet<>(listing);
+        String[] listing = list(dir);
+        // the index's names of this directory; each listed one is taken out, so what is left was not listed
+        Set<String> unlisted = index.namesIn(date, node);
         List<IndexEntry> batch = new ArrayList<>();
         for (String name : listing) {
-            if (!indexed.containsKey(name)) {
+            if (!unlisted.remove(name)) {
                 examine(rel + "/" + name, batch);
             }
         }
         counts.added.addAndGet(addBatch(batch));
         List<String> removed = new ArrayList<>();
-        for (String name : indexed.keySet()) {
+        for (String name : unlisted) {
             // only forget what is really gone: an event written during this pass is indexed but not listed
-            if (!present.contains(name) && !Files.exists(dir.resolve(name), LinkOption.NOFOLLOW_LINKS)) {
+            if (!Files.exists(dir.resolve(name), LinkOption.NOFOLLOW_LINKS)) {
                 removed.add(rel + "/" + name);
             }
         }
         counts.removed.addAndGet(index.removePaths(removed));
         String prefix = rel + "/";
-        problems.removeIf(p -> p.startsWith(prefix) && !present.contains(p.substring(prefix.length()))
+        Set<String> present = new HashSet<>();
+        problems.removeIf(p -> p.startsWith(prefix) && !listed(present, listing).contains(p.substring(prefix.length()))
                 && !Files.exists(root.resolve(p), LinkOption.NOFOLLOW_LINKS));
         problems.remove(rel); // listed: if it could not be before, it can now
         fingerprints.put(rel, now);
+    }
+
+    /** {@code present} filled with {@code listing} the first time it is asked for (most directories have no problem file). */
+    private static Set<String> listed(Set<String> present, String[] listing) {
+        if (present.isEmpty() && listing.length > 0) {
+            present.addAll(Arrays.asList(listing));
+        }
+        return present;
+    }
+
+    /**
+     * The names in a directory, as {@link #names} but without a {@code Path} per entry ({@code File.list} hands out the
+     * names themselves); where it cannot say why it failed, {@link #names} answers or throws.
+     */
+    private static String[] list(Path dir) throws IOException {
+        String[] names = dir.toFile().list();
+        return names != null ? names : names(dir).toArray(new String[0]);
     }
 
     /** The names in a directory; empty if it was removed meanwhile. */

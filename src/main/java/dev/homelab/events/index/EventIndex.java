@@ -320,6 +320,11 @@ public class EventIndex {
         return paths.entriesIn(state, nodeDict, date, node);
     }
 
+    /** The file names of {@link #entriesIn}, as a new mutable set (cheaper: no entry or path per row). */
+    Set<String> namesIn(String date, String node) {
+        return paths.namesIn(state, nodeDict, date, node);
+    }
+
     /** The {@code <date>/<node>} directories that hold indexed events, for noticing directories that vanished. */
     public Set<String> directories() {
         return paths.directories(state);

@@ -56,15 +56,19 @@ import dev.homelab.events.storage.ReadResult;
  */
 public class EventWriter {
 
-    /** A new event, durably stored and indexed, and its path relative to the store root. */
-    public record Written(Event event, String relativePath) {
+    /**
+     * A new event, durably stored and indexed, its path relative to the store root and the bytes of its file (for
+     * answers that echo the event without serializing it again; never modified).
+     */
+    public record Written(Event event, String relativePath, byte[] bytes) {
     }
 
     /**
-     * What {@link #appendOnce} did: {@code created} when it wrote the event, else {@code event} and
-     * {@code relativePath} are the stored event with that id (the same content: a retry).
+     * What {@link #appendOnce} did: {@code created} when it wrote the event (then {@code bytes} are those of its
+     * file), else {@code event} and {@code relativePath} are the stored event with that id (the same content: a
+     * retry) and {@code bytes} are null.
      */
-    public record Appended(Event event, String relativePath, boolean created) {
+    public record Appended(Event event, String relativePath, boolean created, byte[] bytes) {
     }
 
     /** What {@link #importFile} did with one copy, with a detail message for anything but a plain write. */
@@ -157,7 +161,7 @@ public class EventWriter {
                 sample.stop(writeTimer);
             }
             indexWritten(event, stored.relativePath(), stored.bytes(), "new");
-            return new Written(event, stored.relativePath().toString());
+            return new Written(event, stored.relativePath().toString(), stored.bytes());
         } finally {
             index.writing(path, false);
         }
@@ -196,7 +200,7 @@ public class EventWriter {
             }
             try {
                 Written written = append(event, false);
-                return new Appended(written.event(), written.relativePath(), true);
+                return new Appended(written.event(), written.relativePath(), true, written.bytes());
             } catch (FileAlreadyExistsException e) {
                 // another process wrote this very name (the name carries the id) and it is not indexed yet
                 Path relative = store.relativePathOf(event);
@@ -223,7 +227,7 @@ public class EventWriter {
                     + String.join(", ", differ) + " differ) at " + path
                     + "; an id names one event: resend the same content to get it back, or choose a new id");
         }
-        return new Appended(stored, path, false);
+        return new Appended(stored, path, false, null);
     }
 
     private ReentrantLock lockOf(UUID id) {

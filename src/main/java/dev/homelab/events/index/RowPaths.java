@@ -24,6 +24,7 @@ import dev.homelab.events.storage.EventFileName;
  * {@link EventIndex} monitor, every other method is lock-free and ignores rows beyond its state's count.
  */
 final class RowPaths {
+    private static final long MICROS_PER_DAY = 86_400_000_000L;
     private final ConcurrentHashMap<Integer, String> overrides = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Integer> overrideRows = new ConcurrentHashMap<>();
 
@@ -106,6 +107,47 @@ final class RowPaths {
         return out;
     }
 
+    /**
+     * The file names of the events whose directory is {@code <date>/<node>}, as a new mutable set: the keys of
+     * {@link #entriesIn} without building an entry, or a whole path, per row (the reconciliation pass lists a busy
+     * day's directory every few seconds and needs only the names).
+     */
+    Set<String> namesIn(IndexState s, NameDictionary nodeDict, String date, String node) {
+        Set<String> out = new HashSet<>();
+        String prefix = date + "/" + node + "/";
+        long key;
+        try {
+            key = LocalDate.parse(date).toEpochDay();
+        } catch (DateTimeParseException e) {
+            key = Long.MIN_VALUE;
+        }
+        int at = DaySegment.indexOf(s.days, key);
+        int nodeId = nodeDict.find(node);
+        if (at >= 0 && nodeId >= 0) {
+            int[] positions = s.days[at].node.get(nodeId);
+            if (positions != null) {
+                RowColumns c = s.c;
+                for (int p : positions) {
+                    int r = s.days[at].rows[p];
+                    String o = overrides.get(r);
+                    if (o != null) {
+                        if (o.startsWith(prefix) && o.indexOf('/', prefix.length()) < 0) {
+                            out.add(o.substring(prefix.length()));
+                        }
+                    } else if (Math.floorDiv(c.ts[r], MICROS_PER_DAY) == key) { // the derived path's directory is its day's
+                        out.add(deriveName(c.ts[r], s.types[c.type[r]], new UUID(c.hi[r], c.lo[r])));
+                    }
+                }
+            }
+        }
+        for (Map.Entry<String, Integer> o : overrideRows.entrySet()) {
+            if (o.getKey().startsWith(prefix) && o.getValue() < s.count && o.getKey().indexOf('/', prefix.length()) < 0) {
+                out.add(o.getKey().substring(prefix.length()));
+            }
+        }
+        return out;
+    }
+
     /** The {@code <date>/<node>} directories that hold indexed events. */
     Set<String> directories(IndexState s) {
         Set<String> out = new HashSet<>();
@@ -139,21 +181,29 @@ final class RowPaths {
      * checks that the two agree.
      */
     static String derive(long micros, String node, String type, UUID id) {
-        long secs = Math.floorDiv(micros, 1_000_000L);
-        int frac = (int) Math.floorMod(micros, 1_000_000L);
-        LocalDateTime t = LocalDateTime.ofEpochSecond(secs, 0, ZoneOffset.UTC);
+        LocalDateTime t = LocalDateTime.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), 0, ZoneOffset.UTC);
         StringBuilder b = new StringBuilder(node.length() + type.length() + 80);
         pad(b, t.getYear(), 4).append('-');
         pad(b, t.getMonthValue(), 2).append('-');
         pad(b, t.getDayOfMonth(), 2).append('/').append(node).append('/');
+        return appendName(b, t, micros, type, id).toString();
+    }
+
+    /** The file-name part of {@link #derive}: {@code <yyyyMMdd'T'HHmmss.SSSSSS'Z'>_<type>_<uuid>.json}. */
+    static String deriveName(long micros, String type, UUID id) {
+        LocalDateTime t = LocalDateTime.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), 0, ZoneOffset.UTC);
+        return appendName(new StringBuilder(type.length() + 64), t, micros, type, id).toString();
+    }
+
+    private static StringBuilder appendName(StringBuilder b, LocalDateTime t, long micros, String type, UUID id) {
+        int frac = (int) Math.floorMod(micros, 1_000_000L);
         pad(b, t.getYear(), 4);
         pad(b, t.getMonthValue(), 2);
         pad(b, t.getDayOfMonth(), 2).append('T');
         pad(b, t.getHour(), 2);
         pad(b, t.getMinute(), 2);
         pad(b, t.getSecond(), 2).append('.');
-        pad(b, frac, 6).append("Z_").append(type).append('_').append(id).append(".json");
-        return b.toString();
+        return pad(b, frac, 6).append("Z_").append(type).append('_').append(id).append(".json");
     }
 
     private static StringBuilder pad(StringBuilder b, int v, int width) {

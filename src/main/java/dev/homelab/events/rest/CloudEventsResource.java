@@ -15,18 +15,19 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.container.ContainerRequestContext;
-import jakarta.ws.rs.container.ContainerRequestFilter;
-import jakarta.ws.rs.container.PreMatching;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriBuilder;
 import jakarta.ws.rs.core.UriInfo;
-import jakarta.ws.rs.ext.Provider;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.server.ServerRequestFilter;
+
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
 
 import dev.homelab.events.Event;
 import dev.homelab.events.EventPage;
@@ -152,12 +153,14 @@ public class CloudEventsResource {
     }
 
     /** Sends a binary-mode CloudEvent (POST /api/events with ce-specversion) to {@link #binary}. */
-    @Provider
-    @PreMatching
-    public static class BinaryMode implements ContainerRequestFilter {
-        @Override
-        public void filter(ContainerRequestContext request) {
-            if (request.getMethod().equals("POST") && request.getHeaderString("ce-specversion") != null
+    public static class BinaryMode {
+        /**
+         * Runs before every REST request, so it asks the Vert.x request for the method and header first: the JAX-RS
+         * context's {@code getHeaderString} builds a header view per request (about 1% of a REST write's CPU).
+         */
+        @ServerRequestFilter(preMatching = true)
+        public void filter(ContainerRequestContext request, HttpServerRequest http) {
+            if (http.method() == HttpMethod.POST && http.getHeader("ce-specversion") != null
                     && request.getUriInfo().getPath().replaceAll("/+$", "").equals("/api/events")) {
                 request.setRequestUri(
                         UriBuilder.fromUri(request.getUriInfo().getRequestUri()).replacePath(BINARY_PATH).build());

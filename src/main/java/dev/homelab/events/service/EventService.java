@@ -113,12 +113,12 @@ public class EventService {
         try {
             if (draft.id() == null) {
                 EventWriter.Written written = writer.append(event); // the one write path: durable, indexed and counted
-                return new Emitted(written.event(), written.relativePath());
+                return new Emitted(written.event(), written.relativePath(), true, written.bytes());
             }
             boolean timestampGiven = draft.timestamp() != null;
             EventWriter.Appended a = writer.appendOnce(event,
                     stored -> differences(event, stored, timestampGiven, Set.of()));
-            return new Emitted(a.event(), a.relativePath(), a.created());
+            return new Emitted(a.event(), a.relativePath(), a.created(), a.bytes());
         } catch (FileAlreadyExistsException e) {
             // a random UUID collided, or a writer reused a name: never overwrite, report it
             throw new StoreUnavailableException("an event file with this name already exists: " + e.getFile(), false, e);

@@ -116,6 +116,36 @@ class EventWriterTest {
         reconciler.close();
     }
 
+    /**
+     * Our own writes keep moving today's directory; whatever the cheap pass does about that, a file another process
+     * links between two of them must still be indexed by it, and one of ours that another process removed (indexed,
+     * never listed) forgotten. No watcher here: the pass alone.
+     */
+    @Test
+    void theCheapPassFindsAForeignFileLinkedBetweenTwoOfOurWrites() throws IOException {
+        Reconciler reconciler = new Reconciler(store, index, 1);
+        writer.append(TestEvents.event("deployment_started", "pi4", "web", "c-10", AT));
+        reconciler.reconcile(); // today's directory listed: its fingerprint is known
+
+        writer.append(TestEvents.event("deployment_started", "pi4", "web", "c-11", AT.plusSeconds(1)));
+        Event foreign = TestEvents.event("node_online", "pi4", "bash", "c-12", AT.plusSeconds(2));
+        Path foreignPath = root.resolve(store.relativePathOf(foreign));
+        Path elsewhere = other.resolve("foreign.json"); // another writer: its own temp file, then a link
+        Files.write(elsewhere, store.codec().toBytes(foreign));
+        Files.createLink(foreignPath, elsewhere);
+        EventWriter.Written gone = writer.append(TestEvents.event("deployment_started", "pi4", "web", "c-13",
+                AT.plusSeconds(3)));
+        Files.delete(root.resolve(gone.relativePath())); // removed by another process before any pass listed it
+        writer.append(TestEvents.event("deployment_started", "pi4", "web", "c-14", AT.plusSeconds(4)));
+
+        reconciler.reconcileChanged();
+        assertEquals(store.relativePathOf(foreign).toString(), index.get(foreign.id()).orElseThrow().relativePath(),
+                "the foreign file is indexed by the cheap pass");
+        assertFalse(index.containsPath(gone.relativePath()), "the removed file is forgotten");
+        assertEquals(4, index.size());
+        reconciler.close();
+    }
+
     @Test
     void importFileGivesEachOutcomeAndIndexesOnlyWhatItWrote() throws IOException {
         // the source store: one standard and one non-standard (hand-made) file

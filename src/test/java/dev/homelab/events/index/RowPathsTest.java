@@ -3,11 +3,14 @@ package dev.homelab.events.index;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.Random;
+import java.util.Set;
 import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
 
+import dev.homelab.events.Severity;
 import dev.homelab.events.Timestamps;
 import dev.homelab.events.storage.EventFileName;
 
@@ -37,8 +40,43 @@ class RowPathsTest {
             UUID id = UUID.randomUUID();
             String path = RowPaths.derive(micros, node, type, id);
             assertEquals(viaCodec(micros, node, type, id), path, "micros " + micros);
+            assertEquals(path.substring(path.lastIndexOf('/') + 1), RowPaths.deriveName(micros, type, id));
             EventFileName parsed = EventFileName.parse(path.substring(path.lastIndexOf('/') + 1)).orElseThrow();
             assertEquals(new EventFileName(Timestamps.fromMicros(micros), type, id), parsed);
         }
+    }
+
+    /**
+     * The reconciliation pass compares a directory's listing with {@code namesIn}: the names of {@code entriesIn}, a
+     * file kept under a name of its own included, one whose path is in another directory excluded.
+     */
+    @Test
+    void namesInAreTheNamesOfEntriesIn() {
+        EventIndex index = new EventIndex();
+        long day = Timestamps.toMicros(Instant.parse("2026-11-20T10:00:00Z"));
+        Set<String> expected = new HashSet<>();
+        for (int i = 0; i < 50; i++) {
+            UUID id = UUID.randomUUID();
+            long ts = day + i * 1_000_003L;
+            String path = RowPaths.derive(ts, "pi4", "node_online", id);
+            index.add(new IndexEntry(id, ts, "pi4", "node_online", Severity.INFO, "s", "svc", "c", path));
+            expected.add(path.substring("2026-11-20/pi4/".length()));
+            UUID other = UUID.randomUUID(); // another node, same day: not in the directory
+            index.add(new IndexEntry(other, ts, "nas", "node_online", Severity.INFO, "s", "svc", "c",
+                    RowPaths.derive(ts, "nas", "node_online", other)));
+        }
+        index.add(new IndexEntry(UUID.randomUUID(), day, "pi4", "x", Severity.INFO, "s", "svc", "c",
+                "2026-11-20/pi4/written-by-hand.json"));
+        expected.add("written-by-hand.json");
+        // an event of the 20th kept in the 21st's directory (a copy placed by hand): listed there, not here
+        index.add(new IndexEntry(UUID.randomUUID(), day, "pi4", "x", Severity.INFO, "s", "svc", "c",
+                "2026-11-21/pi4/moved.json"));
+
+        assertEquals(expected, index.namesIn("2026-11-20", "pi4"));
+        assertEquals(index.entriesIn("2026-11-20", "pi4").keySet(), index.namesIn("2026-11-20", "pi4"));
+        assertEquals(Set.of("moved.json"), index.namesIn("2026-11-21", "pi4"));
+        assertEquals(index.entriesIn("2026-11-21", "pi4").keySet(), index.namesIn("2026-11-21", "pi4"));
+        assertEquals(Set.of(), index.namesIn("2026-11-22", "pi4"));
+        assertEquals(Set.of(), index.namesIn("not-a-date", "pi4"));
     }
 }

@@ -80,6 +80,10 @@ class EventApiTest {
 
         r.then().statusCode(201)
                 .header("Location", matchesPattern(".*/api/events/[0-9a-f-]{36}"))
+                // absolute, from the request's scheme and Host, as RESTEasy resolves a relative Location
+                .header("Location",
+                        equalTo(io.restassured.RestAssured.baseURI + ":" + io.restassured.RestAssured.port + "/api/events/"
+                                + r.path("id")))
                 .body("type", equalTo("deployment_started"))
                 .body("node", equalTo("test-node"))
                 .body("correlation_id", equalTo("deploy-1"))
@@ -87,6 +91,37 @@ class EventApiTest {
                 .body("payload.version", equalTo("1.0"));
         String id = r.path("id");
         given().get(r.header("Location")).then().statusCode(200).body("id", equalTo(id)).body("service", equalTo(service));
+
+        // the name the client used for the server is the one it gets back
+        String host = "localhost:" + io.restassured.RestAssured.port;
+        Response named = given().header("Host", host).contentType(ContentType.JSON)
+                .body(Map.of("type", "node_online", "severity", "info", "source", "agent", "service", service))
+                .post("/api/events");
+        named.then().statusCode(201).header("Location", equalTo("http://" + host + "/api/events/" + named.path("id")));
+    }
+
+    /**
+     * A created event is answered with its file's bytes and its id put first, not serialized again: the answer must
+     * be exactly what Jackson writes for the event (GET still serializes it), for any payload.
+     */
+    @Test
+    void theCreatedAnswerIsTheJsonOfTheStoredEvent() {
+        String[] payloads = { "{}", "{\"version\":\"1.0\",\"n\":12345678901234567890123,\"x\":1e400,\"f\":0.1000}",
+                "{\"text\":\"caf\u00e9 \ud83d\ude00 \\\"quoted\\\" back\\\\slash tab\\t nl\\n ctl\\u0001 \u2028\"}",
+                "{\"nested\":{\"a\":[1,2.50,-0,true,false,null,{\"b\":[]}]},\"empty\":\"\"}", "null" };
+        for (String payload : payloads) {
+            for (String extra : new String[]{ "",
+                    ",\"id\":\"" + UUID.randomUUID() + "\",\"timestamp\":\"2026-11-20T10:00:00.5+01:00\"" }) {
+                String body = "{\"type\":\"node_online\",\"severity\":\"warning\",\"source\":\"t\u00e9st.sh\",\"service\":\""
+                        + unique("svc") + "\",\"correlation_id\":\"c-\u00fc\",\"payload\":" + payload + extra + "}";
+                Response created = given().contentType(ContentType.JSON).body(body).post("/api/events");
+                assertEquals(201, created.statusCode(), body + " answered " + created.asString());
+                Response stored = given().get("/api/events/" + created.path("id"));
+                stored.then().statusCode(200);
+                assertEquals(stored.asString(), created.asString(), body);
+                assertEquals(stored.contentType(), created.contentType());
+            }
+        }
     }
 
     @Test
