@@ -1,8 +1,6 @@
 package dev.homelab.events.index;
 
 import java.time.LocalDate;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -173,44 +171,13 @@ final class RowPaths {
         return derive(c.ts[r], s.nodes[c.node[r]], s.types[c.type[r]], new UUID(c.hi[r], c.lo[r]));
     }
 
-    /**
-     * {@code <yyyy-MM-dd>/<node>/<yyyyMMdd'T'HHmmss.SSSSSS'Z'>_<type>_<uuid>.json}: exactly
-     * {@code EventFileName.directory(t, node) + "/" + new EventFileName(t, type, id).format()}, the grammar's
-     * home, but built without a formatter, because the index builds one for every entry it hands out and the
-     * codec's formatter path takes about 2.4 times as long (measured: ~190 against ~460 ns). RowPathsTest
-     * checks that the two agree.
-     */
+    /** The derived path of a row's values: {@link EventFileName#relativePath}, the grammar's home. */
     static String derive(long micros, String node, String type, UUID id) {
-        LocalDateTime t = LocalDateTime.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), 0, ZoneOffset.UTC);
-        StringBuilder b = new StringBuilder(node.length() + type.length() + 80);
-        pad(b, t.getYear(), 4).append('-');
-        pad(b, t.getMonthValue(), 2).append('-');
-        pad(b, t.getDayOfMonth(), 2).append('/').append(node).append('/');
-        return appendName(b, t, micros, type, id).toString();
+        return EventFileName.relativePath(micros, node, type, id);
     }
 
-    /** The file-name part of {@link #derive}: {@code <yyyyMMdd'T'HHmmss.SSSSSS'Z'>_<type>_<uuid>.json}. */
+    /** The file-name part of {@link #derive}: {@link EventFileName#fileName}. */
     static String deriveName(long micros, String type, UUID id) {
-        LocalDateTime t = LocalDateTime.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), 0, ZoneOffset.UTC);
-        return appendName(new StringBuilder(type.length() + 64), t, micros, type, id).toString();
-    }
-
-    private static StringBuilder appendName(StringBuilder b, LocalDateTime t, long micros, String type, UUID id) {
-        int frac = (int) Math.floorMod(micros, 1_000_000L);
-        pad(b, t.getYear(), 4);
-        pad(b, t.getMonthValue(), 2);
-        pad(b, t.getDayOfMonth(), 2).append('T');
-        pad(b, t.getHour(), 2);
-        pad(b, t.getMinute(), 2);
-        pad(b, t.getSecond(), 2).append('.');
-        return pad(b, frac, 6).append("Z_").append(type).append('_').append(id).append(".json");
-    }
-
-    private static StringBuilder pad(StringBuilder b, int v, int width) {
-        String s = Integer.toString(v);
-        for (int i = s.length(); i < width; i++) {
-            b.append('0');
-        }
-        return b.append(s);
+        return EventFileName.fileName(micros, type, id);
     }
 }
