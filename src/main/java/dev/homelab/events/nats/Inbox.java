@@ -76,18 +76,20 @@ final class Inbox implements MessageHandler {
         if (signer != null && !keysAccept(signer, m)) {
             return;
         }
-        outbox.mark(path); // before the write, so the outbox never sees the file unmarked
+        boolean marked = outbox.mark(path); // before the write, so the outbox never sees the file unmarked
         LocalStore.Imported r;
         try {
             r = local.importFile(path, m.getData());
         } catch (RuntimeException e) {
-            outbox.unmark(path);
+            if (marked) {
+                outbox.unmark(path);
+            }
             failures.incrementAndGet();
             onError.accept("could not import " + path + " (retrying in " + RETRY_AFTER.toSeconds() + " s): " + e);
             m.nakWithDelay(RETRY_AFTER);
             return;
         }
-        if (r.outcome() != LocalStore.Outcome.WRITTEN) {
+        if (r.outcome() != LocalStore.Outcome.WRITTEN && marked) {
             outbox.unmark(path);
         }
         outcomes.get(r.outcome()).incrementAndGet();

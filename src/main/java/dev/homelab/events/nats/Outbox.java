@@ -79,11 +79,15 @@ final class Outbox {
         this.cursor = OutboxCursor.load(cursorFile).orElse(OutboxCursor.start(stream));
     }
 
-    /** Called by the inbox before it imports {@code path}; {@link #unmark} when the import wrote nothing. */
-    void mark(String path) {
-        if (importedFromNats.size() < MAX_MARKS) {
-            importedFromNats.add(path);
-        }
+    /**
+     * Called by the inbox before it imports {@code path}; {@link #unmark} when the import wrote nothing, and only if
+     * this call set the mark: a redelivery of a file imported a moment ago (IDENTICAL) must not take away the mark
+     * of the first import, which the outbox has not passed yet.
+     *
+     * @return whether the mark was set now
+     */
+    boolean mark(String path) {
+        return importedFromNats.size() < MAX_MARKS && importedFromNats.add(path);
     }
 
     void unmark(String path) {

@@ -11,6 +11,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -54,6 +55,14 @@ class NatsPackagedIT {
             }
             awaitTotal(a, 10);
             awaitTotal(b, 10);
+            // every publish acknowledged before NATS goes: one still in flight at the stop would wait again (16)
+            for (PackagedServer s : List.of(a, b)) {
+                Awaitility.await("outbox drained").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                        .untilAsserted(() -> {
+                            JsonNode ready = get(s, "/q/health/ready");
+                            assertTrue(ready.toString().contains("\"outbox_backlog\":0"), ready.toString());
+                        });
+            }
 
             nats.stop();
             for (int i = 0; i < 10; i++) {

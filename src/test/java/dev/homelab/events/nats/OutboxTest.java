@@ -1,6 +1,7 @@
 package dev.homelab.events.nats;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.io.IOException;
@@ -90,6 +91,17 @@ class OutboxTest {
         assertEquals(LocalStore.Outcome.WRITTEN, local.importFile(path, bytes).outcome());
         exporter.refresh();
         return path;
+    }
+
+    /** The inbox unmarks after an import that wrote nothing only when its own call set the mark. */
+    @Test
+    void aRedeliveryFindsTheMarkOfTheFirstImportAndLeavesIt() throws IOException {
+        Outbox outbox = outbox(50);
+        own(1);
+        String path = fromStream(outbox);
+        assertFalse(outbox.mark(path), "the first import's mark is there: the redelivery (IDENTICAL) must not remove it");
+        outbox.measureBacklog();
+        assertEquals(1, outbox.backlog(), "the import still is not counted as waiting");
     }
 
     @Test
