@@ -155,7 +155,7 @@ public class Reconciler implements AutoCloseable {
             String[] parts = dir.split("/", 2);
             if (parts.length == 2 && !Files.isDirectory(store.root().resolve(dir), LinkOption.NOFOLLOW_LINKS)) {
                 List<String> paths = new ArrayList<>();
-                index.entriesIn(parts[0], parts[1]).keySet().forEach(name -> paths.add(dir + "/" + name));
+                index.namesIn(parts[0], parts[1]).forEach(name -> paths.add(dir + "/" + name));
                 counts.removed.addAndGet(index.removePaths(paths));
                 fingerprints.remove(dir);
                 problems.removeIf(p -> p.startsWith(dir + "/"));

@@ -76,42 +76,31 @@ final class RowPaths {
     /** Entries of the events whose directory is {@code <date>/<node>} by their path, keyed by file name. */
     Map<String, IndexEntry> entriesIn(IndexState s, NameDictionary nodeDict, String date, String node) {
         Map<String, IndexEntry> out = new HashMap<>();
-        String prefix = date + "/" + node + "/";
-        long key;
-        try {
-            key = LocalDate.parse(date).toEpochDay();
-        } catch (DateTimeParseException e) {
-            key = Long.MIN_VALUE;
-        }
-        int at = DaySegment.indexOf(s.days, key);
-        int nodeId = nodeDict.find(node);
-        if (at >= 0 && nodeId >= 0) {
-            int[] positions = s.days[at].node.get(nodeId);
-            if (positions != null) {
-                for (int p : positions) {
-                    int r = s.days[at].rows[p];
-                    String path = path(s, r);
-                    if (path.startsWith(prefix)) {
-                        out.put(path.substring(prefix.length()), s.entry(r));
-                    }
-                }
-            }
-        }
-        for (Map.Entry<String, Integer> o : overrideRows.entrySet()) {
-            if (o.getKey().startsWith(prefix) && o.getValue() < s.count && o.getKey().indexOf('/', prefix.length()) < 0) {
-                out.put(o.getKey().substring(prefix.length()), s.entry(o.getValue()));
-            }
-        }
+        forEachIn(s, nodeDict, date, node, (name, row) -> out.put(name, s.entry(row)));
         return out;
     }
 
     /**
-     * The file names of the events whose directory is {@code <date>/<node>}, as a new mutable set: the keys of
-     * {@link #entriesIn} without building an entry, or a whole path, per row (the reconciliation pass lists a busy
-     * day's directory every few seconds and needs only the names).
+     * The file names of {@link #entriesIn}, as a new mutable set, without building an entry per row (the
+     * reconciliation pass lists a busy day's directory every few seconds and needs only the names).
      */
     Set<String> namesIn(IndexState s, NameDictionary nodeDict, String date, String node) {
         Set<String> out = new HashSet<>();
+        forEachIn(s, nodeDict, date, node, (name, row) -> out.add(name));
+        return out;
+    }
+
+    /** What {@link #forEachIn} hands out: an event's file name in the directory, and its row. */
+    private interface InDirectory {
+        void accept(String name, int row);
+    }
+
+    /**
+     * Every event whose directory is {@code <date>/<node>}: the rows of that day and node whose path is there (an
+     * override under that directory, or a derived path, whose directory is its timestamp's day), then the overrides
+     * into that directory from other days' rows. Names are built without a whole path per row.
+     */
+    private void forEachIn(IndexState s, NameDictionary nodeDict, String date, String node, InDirectory visit) {
         String prefix = date + "/" + node + "/";
         long key;
         try {
@@ -121,29 +110,26 @@ final class RowPaths {
         }
         int at = DaySegment.indexOf(s.days, key);
         int nodeId = nodeDict.find(node);
-        if (at >= 0 && nodeId >= 0) {
-            int[] positions = s.days[at].node.get(nodeId);
-            if (positions != null) {
-                RowColumns c = s.c;
-                for (int p : positions) {
-                    int r = s.days[at].rows[p];
-                    String o = overrides.get(r);
-                    if (o != null) {
-                        if (o.startsWith(prefix) && o.indexOf('/', prefix.length()) < 0) {
-                            out.add(o.substring(prefix.length()));
-                        }
-                    } else if (Math.floorDiv(c.ts[r], MICROS_PER_DAY) == key) { // the derived path's directory is its day's
-                        out.add(deriveName(c.ts[r], s.types[c.type[r]], new UUID(c.hi[r], c.lo[r])));
+        int[] positions = at >= 0 && nodeId >= 0 ? s.days[at].node.get(nodeId) : null;
+        if (positions != null) {
+            RowColumns c = s.c;
+            for (int p : positions) {
+                int r = s.days[at].rows[p];
+                String o = overrides.get(r);
+                if (o != null) {
+                    if (o.startsWith(prefix) && o.indexOf('/', prefix.length()) < 0) {
+                        visit.accept(o.substring(prefix.length()), r);
                     }
+                } else if (Math.floorDiv(c.ts[r], MICROS_PER_DAY) == key) {
+                    visit.accept(deriveName(c.ts[r], s.types[c.type[r]], new UUID(c.hi[r], c.lo[r])), r);
                 }
             }
         }
         for (Map.Entry<String, Integer> o : overrideRows.entrySet()) {
             if (o.getKey().startsWith(prefix) && o.getValue() < s.count && o.getKey().indexOf('/', prefix.length()) < 0) {
-                out.add(o.getKey().substring(prefix.length()));
+                visit.accept(o.getKey().substring(prefix.length()), o.getValue());
             }
         }
-        return out;
     }
 
     /** The {@code <date>/<node>} directories that hold indexed events. */
