@@ -73,15 +73,15 @@ final class ArchiveGuard implements DayArchiver.RemovalGuard {
         Map<String, byte[]> out = new TreeMap<>();
         TreeSet<String> keyIds = new TreeSet<>();
         for (String name : AuditLayout.names(layout.dayDir(date))) {
-            boolean digest = AuditLayout.nameOf(name, AuditLayout.DIGEST) != null;
-            if (!digest && AuditLayout.nameOf(name, AuditLayout.SEALS) == null) {
+            AuditLayout.DayFile f = AuditLayout.dayFile(name);
+            if (f == null) {
                 continue;
             }
             Path file = layout.dayDir(date).resolve(name);
             try {
                 byte[] bytes = EventFiles.readAtMost(file, SealFile.MAX_BYTES);
                 out.put(layout.relative(file), bytes);
-                if (digest) {
+                if (f.digest()) {
                     keyIds.add(Digest.parse(bytes).keyId());
                 }
             } catch (NoSuchFileException | IllegalArgumentException e) {

@@ -86,14 +86,13 @@ final class ArchivedRecords {
                 continue;
             }
             String file = n.substring(dayPrefix.length());
-            String node = AuditLayout.nameOf(file, AuditLayout.DIGEST);
-            boolean digest = node != null;
-            node = digest ? node : AuditLayout.nameOf(file, AuditLayout.SEALS);
-            if (node == null) {
+            AuditLayout.DayFile f = AuditLayout.dayFile(file);
+            if (f == null) {
                 continue;
             }
+            boolean digest = f.digest();
             byte[] bytes = entry(zip, n, digest ? 1 << 20 : SealFile.MAX_BYTES);
-            days.merge(new NodeDay(date, node), digest ? new Carried(label, bytes, null) : new Carried(label, null, bytes),
+            days.merge(new NodeDay(date, f.node()), digest ? new Carried(label, bytes, null) : new Carried(label, null, bytes),
                     (a, b) -> new Carried(label, a.digest() != null ? a.digest() : b.digest(),
                             a.seals() != null ? a.seals() : b.seals()));
         }

@@ -121,6 +121,20 @@ final class AuditLayout {
         return name != null && EventFileName.isNodeDirectory(name) ? name : null;
     }
 
+    /** A file of a day's records: whose, and whether it is the digest (else the seal record). */
+    record DayFile(String node, boolean digest) {
+    }
+
+    /** What a name in {@code .audit/<date>/} is: a digest or a seal record of a node, else null. */
+    static DayFile dayFile(String file) {
+        String node = nameOf(file, DIGEST);
+        if (node != null) {
+            return new DayFile(node, true);
+        }
+        node = nameOf(file, SEALS);
+        return node != null ? new DayFile(node, false) : null;
+    }
+
     /** The store-relative name of an audit file, as findings report it. */
     String relative(Path file) {
         return root.relativize(file).toString();
@@ -193,9 +207,9 @@ final class AuditLayout {
                 continue;
             }
             for (String name : names(dir.resolve(date))) {
-                String node = nameOf(name, SEALS) != null ? nameOf(name, SEALS) : nameOf(name, DIGEST);
-                if (node != null) {
-                    out.add(new NodeDay(date, node));
+                DayFile f = dayFile(name);
+                if (f != null) {
+                    out.add(new NodeDay(date, f.node()));
                 }
             }
         }
