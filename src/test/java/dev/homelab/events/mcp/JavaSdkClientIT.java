@@ -70,11 +70,15 @@ class JavaSdkClientIT {
                 stderr.append(line).append('\n');
             }
         });
-        exercise(transport, () -> {
-            synchronized (stderr) {
-                return stderr.toString();
-            }
-        });
+        try {
+            exercise(transport, () -> {
+                synchronized (stderr) {
+                    return stderr.toString();
+                }
+            });
+        } finally {
+            ToolScenario.awaitServersExited(tmp);
+        }
     }
 
     @FunctionalInterface

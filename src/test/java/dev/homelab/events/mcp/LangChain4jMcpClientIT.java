@@ -60,7 +60,11 @@ class LangChain4jMcpClientIT {
     @Test
     @Timeout(value = 4, unit = TimeUnit.MINUTES)
     void langChain4jClientOverStdio() throws Exception {
-        exercise(new StdioMcpTransport.Builder().command(ToolScenario.stdioCommand(tmp)).build());
+        try {
+            exercise(new StdioMcpTransport.Builder().command(ToolScenario.stdioCommand(tmp)).build());
+        } finally {
+            ToolScenario.awaitServersExited(tmp);
+        }
     }
 
     // McpClient.close() declares Exception: try-with-resources warns that it could throw InterruptedException

@@ -82,7 +82,12 @@ class McpInspectorCliIT {
         List<String> stdio = List.of("--", java, "-Dquarkus.profile=stdio", "-Dhomelab.events.dir=" + store,
                 "-Dhomelab.node=pi4", "-Dhomelab.audit.key-file=" + store.resolveSibling("stdio-audit").resolve("audit.key"),
                 "-jar", jar.toString());
-        JsonNode nodes = inspect("modern", stdio, "--method", "tools/call", "--tool-name", "get_node_status");
+        JsonNode nodes;
+        try {
+            nodes = inspect("modern", stdio, "--method", "tools/call", "--tool-name", "get_node_status");
+        } finally {
+            ToolScenario.awaitServersExited(tmp);
+        }
         assertTrue(nodes.at("/result/_meta").has(SERVER_INFO), "a 2026-07-28 result: " + nodes);
         assertTrue(nodes.at("/result/structuredContent/nodes").size() >= 3, nodes::toString);
     }

@@ -68,10 +68,15 @@ class McpModernClientIT {
         Path jar = PackagedServer.JAR.toAbsolutePath();
         assertTrue(Files.exists(jar), "package the application first (mvn verify)");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        NodeClient.Result check = NodeClient.run(List.of("node", "check-modern.mjs", "stdio", seedFile().toString(), java,
-                "-Dfile.encoding=UTF-8", "-Dsun.stdout.encoding=UTF-8", "-Dsun.stderr.encoding=UTF-8",
-                "-Dquarkus.profile=stdio", "-Dhomelab.events.dir=" + tmp.resolve("events"), "-Dhomelab.node=pi4",
-                "-Dhomelab.audit.key-file=" + tmp.resolve("audit").resolve("audit.key"), "-jar", jar.toString()), 180);
+        NodeClient.Result check;
+        try {
+            check = NodeClient.run(List.of("node", "check-modern.mjs", "stdio", seedFile().toString(), java,
+                    "-Dfile.encoding=UTF-8", "-Dsun.stdout.encoding=UTF-8", "-Dsun.stderr.encoding=UTF-8",
+                    "-Dquarkus.profile=stdio", "-Dhomelab.events.dir=" + tmp.resolve("events"), "-Dhomelab.node=pi4",
+                    "-Dhomelab.audit.key-file=" + tmp.resolve("audit").resolve("audit.key"), "-jar", jar.toString()), 180);
+        } finally {
+            ToolScenario.awaitServersExited(tmp);
+        }
         assertPassed(check, "over stdio", "");
     }
 

@@ -8,6 +8,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -40,6 +42,26 @@ final class ToolScenario {
                 "-Dsun.stdout.encoding=UTF-8", "-Dsun.stderr.encoding=UTF-8", "-Dquarkus.profile=stdio",
                 "-Dhomelab.events.dir=" + tmp.resolve("events"), "-Dhomelab.audit.key-file=" + tmp.resolve("audit.key"),
                 "-Dhomelab.node=pi4", "-jar", PackagedServer.JAR.toAbsolutePath().toString());
+    }
+
+    /**
+     * Waits until every process whose command line names the directory (the stdio servers a client launched)
+     * has exited. Client libraries stop the server on close without waiting for it (and a Node client may exit
+     * first, orphaning it), while the server still finishes its shutdown (index snapshot, seals) in the test's
+     * directory, which JUnit is then deleting.
+     */
+    static void awaitServersExited(Path dir) throws Exception {
+        String named = dir.toString();
+        List<ProcessHandle> servers = ProcessHandle.allProcesses()
+                .filter(p -> p.info().commandLine().map(c -> c.contains(named)).orElse(false)).toList();
+        for (ProcessHandle p : servers) {
+            try {
+                p.onExit().get(60, TimeUnit.SECONDS);
+            } catch (TimeoutException e) {
+                p.destroyForcibly();
+                p.onExit().get(10, TimeUnit.SECONDS);
+            }
+        }
     }
 
     static Seeded everyTool(Call c) throws Exception {
