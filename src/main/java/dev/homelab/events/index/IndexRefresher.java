@@ -4,22 +4,30 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import jakarta.interceptor.Interceptor;
 
 import org.jboss.logging.Logger;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
 import dev.homelab.events.config.StoreConfig;
+import dev.homelab.events.storage.FileProblem;
 
 /**
  * Builds the index at start and keeps it in line with the files:
@@ -43,7 +51,7 @@ public class IndexRefresher {
     @Inject
     StoreConfig config;
     @Inject
-    io.micrometer.core.instrument.MeterRegistry metrics;
+    MeterRegistry metrics;
     @Inject
     EventIndex index;
 
@@ -56,10 +64,10 @@ public class IndexRefresher {
     private volatile int sizeAtSnapshot = -1;
     private ScheduledExecutorService timer;
     /** Work waiting for the first build to end; null once it has (guarded by itself until then). */
-    private java.util.List<Runnable> afterBuild = new java.util.ArrayList<>();
+    private List<Runnable> afterBuild = new ArrayList<>();
     private final Object afterBuildLock = new Object();
 
-    void onStart(@Observes @jakarta.annotation.Priority(jakarta.interceptor.Interceptor.Priority.APPLICATION) StartupEvent ev) {
+    void onStart(@Observes @Priority(Interceptor.Priority.APPLICATION) StartupEvent ev) {
         registerGauges();
         timer = Executors.newScheduledThreadPool(1, runnable -> {
             Thread t = new Thread(runnable, "event-index-rescan");
@@ -139,7 +147,7 @@ public class IndexRefresher {
     }
 
     private void runAfterBuild() {
-        java.util.List<Runnable> work;
+        List<Runnable> work;
         synchronized (afterBuildLock) {
             work = afterBuild;
             afterBuild = null;
@@ -237,9 +245,9 @@ public class IndexRefresher {
 
     private void registerGauges() {
         metrics.gauge("homelab.events.indexed", index, EventIndex::size);
-        for (dev.homelab.events.storage.FileProblem.Reason reason : dev.homelab.events.storage.FileProblem.Reason.values()) {
-            metrics.gauge("homelab.events.skipped.files", java.util.List.of(io.micrometer.core.instrument.Tag.of("reason",
-                    reason.name().toLowerCase(java.util.Locale.ROOT))), reconciler,
+        for (FileProblem.Reason reason : FileProblem.Reason.values()) {
+            metrics.gauge("homelab.events.skipped.files", List.of(Tag.of("reason",
+                    reason.name().toLowerCase(Locale.ROOT))), reconciler,
                     r -> r.problems().stream().filter(p -> p.reason() == reason).count());
         }
     }

@@ -12,6 +12,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -100,18 +101,18 @@ class EventWriterTest {
             @Override
             protected void forceDirectory(Path dir) throws IOException {
                 if (Files.exists(root.resolve(path))) { // linked, not yet acknowledged: what the watcher sees
-                    indexedByWatcher[0] = reconciler.indexFiles(java.util.List.of(path));
+                    indexedByWatcher[0] = reconciler.indexFiles(List.of(path));
                     indexedMeanwhile[0] = index.containsPath(path);
                 }
                 super.forceDirectory(dir);
             }
         };
-        new EventWriter(committing, index, metrics).append(e);
+        new EventWriter(committing, index).append(e); // a second writer: its metrics apart from the fixture's
 
         assertEquals(0, indexedByWatcher[0], "the watcher read nothing");
         assertFalse(indexedMeanwhile[0], "nothing is indexed before the directory is forced");
         assertEquals(path, index.get(e.id()).orElseThrow().relativePath(), "the writer indexed it");
-        assertEquals(0, reconciler.indexFiles(java.util.List.of(path)), "a later look finds it indexed");
+        assertEquals(0, reconciler.indexFiles(List.of(path)), "a later look finds it indexed");
         assertEquals(1, index.size());
         reconciler.close();
     }
