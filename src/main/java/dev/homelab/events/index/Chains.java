@@ -57,8 +57,9 @@ final class Chains {
     }
 
     /** A whole chain, in listing order (snapshot loads); returns the rows it replaced, or null. */
-    int[] put(String cid, int[] chain) {
-        return rows.put(cid, chain);
+    /** Sets the chain of an id that has none yet; false (and nothing changed) when it has one. */
+    boolean putNew(String cid, int[] chain) {
+        return rows.putIfAbsent(cid, chain) == null;
     }
 
     // ---------------------------------------------------------------- readers

@@ -87,10 +87,8 @@ final class SnapshotRows {
             int[] rows = chainRows[ref];
             if (rows != null) {
                 int[] chain = Arrays.copyOfRange(rows, 1, rows[0] + 1);
-                int[] before = writer.chains.put(table[ref], chain);
-                if (before != null) {
+                if (!writer.chains.putNew(table[ref], chain)) {
                     // the same id twice in the table (never written so, but not trusted blindly): one chain
-                    writer.chains.put(table[ref], before);
                     writer.chains.merge(table[ref], chain, cols, writer.nodeDict.names);
                 }
             }

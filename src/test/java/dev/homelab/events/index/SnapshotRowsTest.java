@@ -145,4 +145,39 @@ class SnapshotRowsTest {
         EventQuery q = EventIndexTest.randomQuery(rnd, entries, null);
         assertEquals(EventIndexTest.bruteForce(entries, q), index.query(q));
     }
+
+    /** A string table holding one correlation id twice (never written so, not trusted blindly): one chain. */
+    @Test
+    void aCorrelationIdTwiceInTheTableLoadsAsOneChain() throws IOException {
+        Random rnd = new Random(24L);
+        List<IndexEntry> entries = EventIndexTest.randomEntries(rnd, 800);
+        EventIndex original = EventIndexTest.indexOf(entries, rnd);
+        Rows rows = new Rows(original);
+        int longest = -1;
+        for (int k = 0; k < rows.n; k++) {
+            if (rows.cid[k] >= 0 && (longest < 0 || original.chain(rows.table.get(rows.cid[k])).size() > original
+                    .chain(rows.table.get(longest)).size())) {
+                longest = rows.cid[k];
+            }
+        }
+        String cid = rows.table.get(longest);
+        assertTrue(original.chain(cid).size() >= 3, "a chain to split");
+        rows.table.add(cid); // the same id again, under a second reference
+        int copy = rows.table.size() - 1;
+        boolean second = false;
+        for (int k = 0; k < rows.n; k++) {
+            if (rows.cid[k] == longest) {
+                if (second) {
+                    rows.cid[k] = copy; // every other row of the chain names the copy
+                }
+                second = !second;
+            }
+        }
+
+        EventIndex loaded = new EventIndex();
+        assertTrue(rows.loadInto(loaded));
+        assertEquals(original.chain(cid), loaded.chain(cid));
+        assertEquals(new ArrayList<>(original.correlationIds()).stream().sorted().toList(),
+                new ArrayList<>(loaded.correlationIds()).stream().sorted().toList());
+    }
 }
