@@ -162,9 +162,12 @@ class TwoNodeSyncIT {
     }
 
     @AfterEach
-    void stopAll() {
+    void stopAll() throws InterruptedException {
         for (Process p : started) {
             p.destroyForcibly();
+        }
+        for (Process p : started) {
+            p.waitFor(30, TimeUnit.SECONDS); // gone before JUnit deletes their stores
         }
     }
 
