@@ -69,7 +69,7 @@ public class McpApps {
     /** The name the app resource is registered under (resources/list shows it). */
     static final String CHAIN_RESOURCE = "chain-view";
 
-    /** Built at the first read (inlining the console's modules is about 1% of start-up CPU); same text each time. */
+    /** Built at the first read (inlining the console's modules is about 1.5% of start-up CPU); same text each time. */
     private volatile String chainPage;
 
     /** Registered with the tools (McpFeatures, APPLICATION + 700), before any client can list them. */

@@ -97,7 +97,7 @@ public class SyncService {
     void onStart(@Observes @Priority(Interceptor.Priority.APPLICATION + 50) StartupEvent ev) {
         // the arrival log is created on first use (an export, or a scheduled pull), so a node nobody syncs
         // with keeps a root holding nothing but events
-        // a client only when there is a peer to pull: building one loads the JDK's TLS trust store (about 5% of an
+        // a client only when there is a peer to pull: building one loads the JDK's TLS trust store (about 4% of an
         // empty store's start-up CPU)
         HttpClient http = config.peers().isEmpty()
                 ? null
