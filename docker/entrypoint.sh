@@ -15,7 +15,9 @@ fi
 # UTF-8 whatever the container's locale (a container usually has none, and Java 17 then defaults to US-ASCII):
 # file contents, standard output and error, and (through LC_ALL) file names and arguments (issue 13).
 export LC_ALL=C.UTF-8
+# from the jar's directory: the class-data archive names the jar relative to it (docker/Dockerfile)
+cd /opt/homelab/app
 # JAVA_OPTS is split on spaces on purpose (several options in one variable).
 # shellcheck disable=SC2086
 exec java -Dfile.encoding=UTF-8 -Dsun.stdout.encoding=UTF-8 -Dsun.stderr.encoding=UTF-8 \
-  ${JAVA_OPTS:-} -jar /opt/homelab/app/quarkus-run.jar "$@"
+  -XX:SharedArchiveFile=app-cds.jsa ${JAVA_OPTS:-} -jar quarkus-run.jar "$@"

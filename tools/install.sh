@@ -98,7 +98,8 @@ if ((with_server)); then
   if ! diff -rq "$server" "$prefix$libdir/server" >/dev/null 2>&1; then
     rm -rf "$prefix$libdir/server.new"
     mkdir -p "$prefix$libdir"
-    cp -R "$server" "$prefix$libdir/server.new"
+    # -p: the class-data archive (app-cds.jsa) is refused when the jars' times differ from the build's
+    cp -R -p "$server" "$prefix$libdir/server.new"
     rm -rf "$prefix$libdir/server"
     mv "$prefix$libdir/server.new" "$prefix$libdir/server"
     echo "installed $prefix$libdir/server"

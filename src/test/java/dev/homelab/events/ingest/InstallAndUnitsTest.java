@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -61,6 +62,9 @@ class InstallAndUnitsTest {
         Path server = Files.createDirectories(tmp.resolve("quarkus-app"));
         Files.writeString(server.resolve("quarkus-run.jar"), "jar");
         Files.writeString(Files.createDirectories(server.resolve("lib")).resolve("app.jar"), "lib");
+        // the class-data archive is refused by the JVM when a jar's time differs from the build's
+        FileTime built = FileTime.fromMillis(1_700_000_000_000L);
+        Files.setLastModifiedTime(server.resolve("lib/app.jar"), built);
         Path prefix = install(tmp.resolve("root"), server);
 
         Run second = run(Map.of(), List.of("bash", REPO.resolve("tools/install.sh").toString(), "--prefix",
@@ -76,12 +80,16 @@ class InstallAndUnitsTest {
                 Files.getPosixFilePermissions(prefix.resolve(LIBDIR + "/bin/homelab-unit-failed"))));
         assertEquals("jar", Files.readString(prefix.resolve(LIBDIR + "/server/quarkus-run.jar")));
         assertEquals("lib", Files.readString(prefix.resolve(LIBDIR + "/server/lib/app.jar")));
+        assertEquals(built, Files.getLastModifiedTime(prefix.resolve(LIBDIR + "/server/lib/app.jar")));
         assertTrue(Files.isDirectory(prefix.resolve("opt/homelab/events")));
         assertTrue(Files.isRegularFile(prefix.resolve("etc/homelab-events/env")));
 
         String unit = Files.readString(prefix.resolve("etc/systemd/system/homelab-events.service"));
         assertTrue(unit.contains("ReadWritePaths=" + prefix + "/opt/homelab/events"), unit);
-        assertTrue(unit.contains("ExecStart=/usr/bin/java -jar " + prefix + "/" + LIBDIR + "/server/quarkus-run.jar"), unit);
+        assertTrue(unit.lines().anyMatch(("WorkingDirectory=" + prefix + "/" + LIBDIR + "/server")::equals), unit);
+        assertTrue(
+                unit.lines().anyMatch("ExecStart=/usr/bin/java -XX:SharedArchiveFile=app-cds.jsa -jar quarkus-run.jar"::equals),
+                unit);
         for (String option : List.of("User=homelab-events", "NoNewPrivileges=yes", "ProtectSystem=strict", "PrivateTmp=yes")) {
             assertTrue(unit.lines().anyMatch(option::equals), option);
         }
