@@ -25,8 +25,9 @@ final class HttpReads implements AutoCloseable {
 
         /** p50 / p99, then the context: server GC pauses, this JVM's collections, the 1-minute load average. */
         String describe() {
-            return String.format("%s (server GC: %d pauses, %.0f ms; benchmark GC: %d, %d ms; load %s)",
-                    IndexBenchmark.percentiles(nanos), serverPauses, serverPauseMs, clientGcs, clientGcMs, load);
+            return String.format("%s (server GC: %d pause%s, %.0f ms; benchmark GC: %d, %d ms; load %s)",
+                    IndexBenchmark.percentiles(nanos), serverPauses, serverPauses == 1 ? "" : "s", serverPauseMs, clientGcs,
+                    clientGcMs, load);
         }
     }
 
