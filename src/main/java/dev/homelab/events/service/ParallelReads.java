@@ -11,12 +11,12 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Function;
 
 /**
- * Reads the files of one page or chain with several reads in flight when the page cache is cold. Then each file
+ * Reads the files of one page or chain with several reads in flight. When the page cache is cold, each file
  * costs a disk read whose latency (not the CPU) dominates, and a page of fifty files read one after the other
- * adds up fifty of them; the disk serves several at once. While the files are cached a read takes tens of
- * microseconds and helpers would only add thread hand-offs (on two busy cores each one a wait for a core), so the
- * caller reads alone until one read is slow, and only then asks helpers for the rest. Helpers only take what is
- * left, so a busy pool never makes a request wait for it: at worst the caller reads everything itself.
+ * adds up fifty of them; the disk serves several at once. Helpers start at once, also for cached files: fifty
+ * cached reads and decodes still finish sooner on two threads than on one (docs/performance.md, part 5). The
+ * calling thread reads too and helpers only take what is left, so a busy pool never makes a request wait for it:
+ * at worst the caller reads everything itself.
  *
  * <p>
  * Thread-safety: any number of callers; the pool's daemon threads end when idle.
