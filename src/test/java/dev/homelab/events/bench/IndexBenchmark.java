@@ -421,10 +421,12 @@ public final class IndexBenchmark {
             views(http, base);
             console(base, sample);
             Random rnd = new Random(o.seed() + 2);
-            long[] chain = measureHttp(http, () -> base + "/api/chains/" + pickCid(rnd, sample.chainIds(), sample.loneIds()));
-            put("Chain over HTTP, GET /api/chains/{id} (p50 / p99)", percentiles(chain));
-            long[] list = measureHttp(http, () -> base + "/api/events?" + randomListQuery(rnd));
-            put("Filtered list over HTTP, GET /api/events (limit 50) (p50 / p99)", percentiles(list));
+            try (HttpReads reads = new HttpReads(port)) {
+                put("Chain over HTTP, GET /api/chains/{id} (p50 / p99)", measureHttp(reads,
+                        () -> "/api/chains/" + pickCid(rnd, sample.chainIds(), sample.loneIds())).describe());
+                put("Filtered list over HTTP, GET /api/events (limit 50) (p50 / p99)",
+                        measureHttp(reads, () -> "/api/events?" + randomListQuery(rnd)).describe());
+            }
         } finally {
             stopServer(p); // SIGTERM: the snapshot is written at shutdown
         }
@@ -469,26 +471,25 @@ public final class IndexBenchmark {
                     String.format("%.1f s later (%,d files sealed)", secs(sealStart), sealed));
             openIncidents(http, base, "after the first start");
             Random rnd = new Random(o.seed() + 2);
-            long[] chain = measureHttp(http, () -> base + "/api/chains/" + pickCid(rnd, sample.chainIds(), sample.loneIds()));
-            put("Chain over HTTP, GET /api/chains/{id}, page cache warm (p50 / p99)", percentiles(chain));
-            long[] list = measureHttp(http, () -> base + "/api/events?" + randomListQuery(rnd));
-            put("Filtered list over HTTP, GET /api/events (limit 50), page cache warm (p50 / p99)", percentiles(list));
-            int n = o.smoke() ? 50 : 300;
-            Random pages = new Random(o.seed() + 3);
-            long[] distinct = measureHttpOnce(http, n, () -> base + "/api/events?" + ColdCache.distinctPageQuery(pages));
-            put("First page of a filtered list, every page a different one, page cache warm (p50 / p99, " + n + " pages)",
-                    percentiles(distinct));
-            if (o.cold()) {
-                long t0 = System.nanoTime();
-                int evicted = ColdCache.evict(root);
-                log("evicted %,d files from the page cache in %.1f s", evicted, secs(t0));
-                Random coldRnd = new Random(o.seed() + 4);
-                long[] coldChain = measureHttpOnce(http, n,
-                        () -> base + "/api/chains/" + pickCid(coldRnd, sample.chainIds(), sample.loneIds()));
-                put("Chain over HTTP, page cache cold (p50 / p99, " + n + " chains)", percentiles(coldChain));
-                long[] coldList = measureHttpOnce(http, n, () -> base + "/api/events?" + ColdCache.distinctPageQuery(coldRnd));
-                put("First page of a filtered list over HTTP, page cache cold (p50 / p99, " + n + " pages)",
-                        percentiles(coldList));
+            try (HttpReads reads = new HttpReads(port)) {
+                put("Chain over HTTP, GET /api/chains/{id}, page cache warm (p50 / p99)", measureHttp(reads,
+                        () -> "/api/chains/" + pickCid(rnd, sample.chainIds(), sample.loneIds())).describe());
+                put("Filtered list over HTTP, GET /api/events (limit 50), page cache warm (p50 / p99)",
+                        measureHttp(reads, () -> "/api/events?" + randomListQuery(rnd)).describe());
+                int n = o.smoke() ? 50 : 300;
+                Random pages = new Random(o.seed() + 3);
+                put("First page of a filtered list, every page a different one, page cache warm (p50 / p99, " + n
+                        + " pages)", reads.measure(0, n, () -> "/api/events?" + ColdCache.distinctPageQuery(pages)).describe());
+                if (o.cold()) {
+                    // each cold measure right after its own eviction: the pages do not find the chains' files cached
+                    Random coldRnd = new Random(o.seed() + 4);
+                    evict(root);
+                    put("Chain over HTTP, page cache cold (p50 / p99, " + n + " chains)", reads.measure(0, n,
+                            () -> "/api/chains/" + pickCid(coldRnd, sample.chainIds(), sample.loneIds())).describe());
+                    evict(root);
+                    put("First page of a filtered list over HTTP, page cache cold (p50 / p99, " + n + " pages)",
+                            reads.measure(0, n, () -> "/api/events?" + ColdCache.distinctPageQuery(coldRnd)).describe());
+                }
             }
         } finally {
             stopServer(p); // SIGTERM: the snapshot is written at shutdown
@@ -582,18 +583,6 @@ public final class IndexBenchmark {
     }
 
     /** {@code n} GETs without warm-up: each is meant to read files no earlier call read. */
-    private long[] measureHttpOnce(HttpClient http, int n, java.util.function.Supplier<String> url) throws Exception {
-        long[] nanos = new long[n];
-        for (int i = 0; i < n; i++) {
-            HttpRequest req = HttpRequest.newBuilder(URI.create(url.get())).build();
-            long t = System.nanoTime();
-            HttpResponse<byte[]> r = http.send(req, HttpResponse.BodyHandlers.ofByteArray());
-            nanos[i] = System.nanoTime() - t;
-            check(r.statusCode() == 200, "GET " + req.uri() + " answered " + r.statusCode());
-        }
-        return nanos;
-    }
-
     void viewsOnly(Path root) throws Exception {
         Path jar = o.serverJar();
         check(Files.exists(jar), jar + " exists (run ./mvnw package first)");
@@ -673,20 +662,16 @@ public final class IndexBenchmark {
         }
     }
 
-    private long[] measureHttp(HttpClient http, java.util.function.Supplier<String> url) throws Exception {
+    /** Chain or list latency over HTTP: a fifth as many requests of warm-up, then as many as the in-process measures' tenth. */
+    private HttpReads.Phase measureHttp(HttpReads reads, java.util.function.Supplier<String> path) throws Exception {
         int n = Math.max(200, o.iterations() / 10);
-        long[] nanos = new long[n];
-        for (int i = -n / 5; i < n; i++) {
-            HttpRequest req = HttpRequest.newBuilder(URI.create(url.get())).build();
-            long t = System.nanoTime();
-            HttpResponse<byte[]> r = http.send(req, HttpResponse.BodyHandlers.ofByteArray());
-            long d = System.nanoTime() - t;
-            check(r.statusCode() == 200, "GET " + req.uri() + " answered " + r.statusCode());
-            if (i >= 0) {
-                nanos[i] = d;
-            }
-        }
-        return nanos;
+        return reads.measure(n / 5, n, path);
+    }
+
+    private static void evict(Path root) throws Exception {
+        long t0 = System.nanoTime();
+        int evicted = ColdCache.evict(root);
+        log("evicted %,d files from the page cache in %.1f s", evicted, secs(t0));
     }
 
     private static String randomListQuery(Random rnd) {

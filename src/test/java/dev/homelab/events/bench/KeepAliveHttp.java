@@ -14,8 +14,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * A minimal HTTP/1.1 client over one keep-alive connection, for the write benchmark: one request in flight per
- * connection, so N writers keep N requests in flight. It costs the benchmark's JVM far less CPU than
+ * A minimal HTTP/1.1 client over one keep-alive connection, for the write and read benchmarks: one request in
+ * flight per connection, so N writers keep N requests in flight. It costs the benchmark's JVM far less CPU than
  * {@code java.net.http.HttpClient} (no selector thread, no futures), which matters when the client shares two
  * cores with the server it measures; what it leaves out (redirects, TLS, pipelining) the benchmark never needs.
  *
@@ -53,7 +53,16 @@ final class KeepAliveHttp implements AutoCloseable {
             head.append(h).append("\r\n");
         }
         head.append("\r\n");
-        byte[] h = head.toString().getBytes(StandardCharsets.ISO_8859_1);
+        return send(head.toString().getBytes(StandardCharsets.ISO_8859_1), body);
+    }
+
+    /** GETs {@code path} (with its query string, already encoded). */
+    Response get(String path) throws IOException {
+        String head = "GET " + path + " HTTP/1.1\r\nHost: " + host + ':' + port + "\r\n\r\n";
+        return send(head.getBytes(StandardCharsets.ISO_8859_1), new byte[0]);
+    }
+
+    private Response send(byte[] h, byte[] body) throws IOException {
         for (int attempt = 0;; attempt++) {
             boolean fresh = connect();
             try {

@@ -63,6 +63,43 @@ class ParallelReadsTest {
     }
 
     @Test
+    @Timeout(20)
+    void aHelperStuckInTheMiddleOfARead_doesNotHoldThePage() throws Exception {
+        // a helper preempted (here: parked) after taking an item: the caller reads that item itself instead of
+        // waiting for it; a call that waited would return only when the test released the helper, after it returned
+        Thread caller = Thread.currentThread();
+        CountDownLatch helperStuck = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicBoolean stalled = new java.util.concurrent.atomic.AtomicBoolean();
+        List<Integer> items = IntStream.range(0, 50).boxed().toList();
+        try {
+            List<Integer> page = ParallelReads.map(items, i -> {
+                try {
+                    if (Thread.currentThread() != caller && stalled.compareAndSet(false, true)) {
+                        helperStuck.countDown();
+                        release.await(60, TimeUnit.SECONDS);
+                    } else if (Thread.currentThread() == caller) {
+                        helperStuck.await(10, TimeUnit.SECONDS); // a helper holds an item before the caller goes on
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return i * 2;
+            });
+            assertTrue(stalled.get(), "no helper took an item");
+            assertEquals(items.stream().map(i -> i * 2).toList(), page);
+        } finally {
+            release.countDown();
+        }
+    }
+
+    @Test
+    void nullResultsStayNullAndInPlace() {
+        assertEquals(java.util.Arrays.asList(0, null, 2, null),
+                ParallelReads.map(List.of(0, 1, 2, 3), i -> i % 2 == 0 ? i : null));
+    }
+
+    @Test
     void manyCallersAtOnceAllGetTheirPages() throws Exception {
         ExecutorService callers = Executors.newFixedThreadPool(32);
         try {
