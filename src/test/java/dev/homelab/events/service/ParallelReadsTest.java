@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -14,6 +15,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.Test;
@@ -70,7 +72,7 @@ class ParallelReadsTest {
         Thread caller = Thread.currentThread();
         CountDownLatch helperStuck = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        java.util.concurrent.atomic.AtomicBoolean stalled = new java.util.concurrent.atomic.AtomicBoolean();
+        AtomicBoolean stalled = new AtomicBoolean();
         List<Integer> items = IntStream.range(0, 50).boxed().toList();
         try {
             List<Integer> page = ParallelReads.map(items, i -> {
@@ -95,7 +97,7 @@ class ParallelReadsTest {
 
     @Test
     void nullResultsStayNullAndInPlace() {
-        assertEquals(java.util.Arrays.asList(0, null, 2, null),
+        assertEquals(Arrays.asList(0, null, 2, null),
                 ParallelReads.map(List.of(0, 1, 2, 3), i -> i % 2 == 0 ? i : null));
     }
 
