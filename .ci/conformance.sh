@@ -22,9 +22,10 @@ cleanup() {
 trap cleanup EXIT
 
 PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-# default configuration (loopback, no token) plus the fixtures the scenarios call
-HOMELAB_EVENTS_DIR="$WORK/store" HOMELAB_NODE=conformance QUARKUS_HTTP_PORT="$PORT" HOMELAB_MCP_CONFORMANCE=true \
-  java -Xmx256m -jar "$JAR" >"$WORK/server.log" 2>&1 &
+# default configuration (loopback, no token) plus the fixtures the scenarios call; the store and the audit key in
+# the work directory (the key's default is the user's ~/.config)
+HOMELAB_EVENTS_DIR="$WORK/store" HOMELAB_AUDIT_KEY_FILE="$WORK/audit/audit-ed25519.key" HOMELAB_NODE=conformance \
+  QUARKUS_HTTP_PORT="$PORT" HOMELAB_MCP_CONFORMANCE=true java -Xmx256m -jar "$JAR" >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
 for _ in $(seq 1 600); do
   if curl -fsS "http://127.0.0.1:$PORT/q/health/ready" >/dev/null 2>&1; then break; fi
