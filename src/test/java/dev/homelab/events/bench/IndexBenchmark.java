@@ -582,7 +582,7 @@ public final class IndexBenchmark {
         return MAPPER.createObjectNode();
     }
 
-    /** {@code n} GETs without warm-up: each is meant to read files no earlier call read. */
+    /** --views-only: the packaged server on the store, and only the derived agent views measured. */
     void viewsOnly(Path root) throws Exception {
         Path jar = o.serverJar();
         check(Files.exists(jar), jar + " exists (run ./mvnw package first)");
