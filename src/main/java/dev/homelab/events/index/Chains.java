@@ -56,8 +56,10 @@ final class Chains {
         });
     }
 
-    /** A whole chain, in listing order (snapshot loads); returns the rows it replaced, or null. */
-    /** Sets the chain of an id that has none yet; false (and nothing changed) when it has one. */
+    /**
+     * Sets a whole chain, in listing order (snapshot loads), of an id that has none yet; false (and nothing
+     * changed) when it has one.
+     */
     boolean putNew(String cid, int[] chain) {
         return rows.putIfAbsent(cid, chain) == null;
     }
