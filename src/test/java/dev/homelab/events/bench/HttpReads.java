@@ -3,8 +3,6 @@ package dev.homelab.events.bench;
 import java.io.IOException;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.function.Supplier;
 
 /**
@@ -23,7 +21,7 @@ final class HttpReads implements AutoCloseable {
     /** One phase: every request's time, and what happened beside it. */
     record Phase(long[] nanos, long serverPauses, double serverPauseMs, long clientGcs, long clientGcMs, String load) {
 
-        /** p50 / p99, then the context: server GC pauses, this JVM's collections, the 1-minute load average. */
+        /** p50 / p99, then the context: server GC pauses, this JVM's collections, the load averages. */
         String describe() {
             return String.format("%s (server GC: %d pause%s, %.0f ms; benchmark GC: %d, %d ms; load %s)",
                     IndexBenchmark.percentiles(nanos), serverPauses, serverPauses == 1 ? "" : "s", serverPauseMs, clientGcs,
@@ -44,7 +42,7 @@ final class HttpReads implements AutoCloseable {
         }
         double[] server = serverGcPauses();
         long[] client = clientGc();
-        String load = loadAverage();
+        String load = IndexBenchmark.loadAverage();
         long[] nanos = new long[n];
         for (int i = 0; i < n; i++) {
             String p = path.get();
@@ -91,14 +89,6 @@ final class HttpReads implements AutoCloseable {
             millis += Math.max(0, gc.getCollectionTime());
         }
         return new long[]{ count, millis };
-    }
-
-    private static String loadAverage() {
-        try {
-            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
-        } catch (IOException | RuntimeException e) {
-            return "n/a";
-        }
     }
 
     @Override

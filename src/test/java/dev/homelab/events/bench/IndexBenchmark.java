@@ -933,6 +933,7 @@ public final class IndexBenchmark {
         return allCores;
     }
 
+    /** The 1, 5 and 15 minute load averages, to print beside every figure (the machine is shared). */
     static String loadAverage() {
         try {
             String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");

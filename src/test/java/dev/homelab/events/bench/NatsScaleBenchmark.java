@@ -77,7 +77,7 @@ public final class NatsScaleBenchmark {
         long total = (long) nodes * events; // fewer when the limit stops the writes
         System.out.printf("NatsScaleBenchmark: %d nodes x %d events = %d events over %d day(s), stores under %s, %d cores%n",
                 nodes, events, total, days, dir, Runtime.getRuntime().availableProcessors());
-        System.out.printf("  load average at the start: %s%n", loadAverage());
+        System.out.printf("  load average at the start: %s%n", IndexBenchmark.loadAverage());
         NatsServer nats = NatsServer.start(dir);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> { // stopped by hand (SIGTERM): leave nothing behind
             nats.close();
@@ -143,7 +143,7 @@ public final class NatsScaleBenchmark {
                 if (System.nanoTime() - lastReport > 15_000_000_000L) {
                     lastReport = System.nanoTime();
                     System.out.printf("  %.0f s: slowest store %d/%d, copies %.1f%% (load %s)%n", seconds(start), min, total,
-                            100.0 * sum / (total * nodes), loadAverage());
+                            100.0 * sum / (total * nodes), IndexBenchmark.loadAverage());
                 }
                 Thread.sleep(200);
             }
@@ -180,7 +180,7 @@ public final class NatsScaleBenchmark {
                         du(dir.resolve("nats-js")) >> 10);
             }
             System.out.printf("  one store on disk: %d KiB for %d events%n", du(dir.resolve("node-0")) >> 10, total);
-            System.out.printf("  load average at the end: %s%n", loadAverage());
+            System.out.printf("  load average at the end: %s%n", IndexBenchmark.loadAverage());
         } finally {
             for (NatsNode n : all) {
                 n.close();
@@ -238,16 +238,6 @@ public final class NatsScaleBenchmark {
             return c.jetStreamManagement().getStreamInfo("HOMELAB_EVENTS");
         } finally {
             c.close();
-        }
-    }
-
-    /** The 1, 5 and 15 minute load averages, to print beside every figure (the machine is shared). */
-    private static String loadAverage() {
-        try {
-            String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
-            return f[0] + " / " + f[1] + " / " + f[2];
-        } catch (IOException e) {
-            return "unknown";
         }
     }
 
