@@ -121,6 +121,11 @@ class NatsReplicationTest {
         NatsNode b = node("node-b");
         a.emit(10);
         awaitConverged(10);
+        // b holding all ten does not mean a has each ack back: one on its way at the stop waits again (26)
+        await("a's publishes acknowledged").untilAsserted(() -> {
+            assertEquals(10, a.status().published(), a.status().toString());
+            assertEquals(0, a.status().outboxBacklog(), a.status().toString());
+        });
 
         Warnings warnings = Warnings.of(NatsReplicator.class);
         nats.stop();
