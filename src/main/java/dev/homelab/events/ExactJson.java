@@ -1,11 +1,13 @@
 package dev.homelab.events;
 
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -128,7 +130,7 @@ public final class ExactJson {
         if (n instanceof Float fl) {
             return f.numberNode(fl.floatValue());
         }
-        if (n instanceof java.math.BigDecimal b) {
+        if (n instanceof BigDecimal b) {
             return f.numberNode(b);
         }
         return f.numberNode(n.doubleValue());
@@ -227,7 +229,7 @@ public final class ExactJson {
             if (!target.isInstance(n)) {
                 return ctxt.reportInputMismatch(this, "expected a JSON %s, got %s",
                         target == ObjectNode.class ? "object" : "array", n.getNodeType().toString().toLowerCase(
-                                java.util.Locale.ROOT));
+                                Locale.ROOT));
             }
             return target.cast(n);
         }

@@ -3,6 +3,7 @@ package dev.homelab.events.archive;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -13,6 +14,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -133,7 +135,7 @@ public class DayArchiver {
         Map<String, byte[]> toRemove = new TreeMap<>();
         for (Map.Entry<String, byte[]> e : live.entrySet()) {
             byte[] prior = content.get(e.getKey());
-            if (prior != null && !java.util.Arrays.equals(prior, e.getValue())) {
+            if (prior != null && !Arrays.equals(prior, e.getValue())) {
                 notes.add("kept live: " + e.getKey() + " differs from the archived file with the same path");
                 left++;
                 continue;
@@ -180,7 +182,7 @@ public class DayArchiver {
         for (Map.Entry<String, byte[]> e : toRemove.entrySet()) {
             byte[] archived = verified.files().get(e.getKey());
             byte[] now = readLive(e.getKey());
-            if (archived == null || now == null || !java.util.Arrays.equals(archived, now)) {
+            if (archived == null || now == null || !Arrays.equals(archived, now)) {
                 throw new IOException("verification failed for " + e.getKey() + ": the live file and the archive differ; "
                         + "nothing was removed");
             }
@@ -400,7 +402,7 @@ public class DayArchiver {
         }
         try {
             Files.delete(dir);
-        } catch (java.nio.file.DirectoryNotEmptyException e) {
+        } catch (DirectoryNotEmptyException e) {
             // a file arrived between the check and the delete: it stays live, archived next run
         }
     }

@@ -1,5 +1,6 @@
 package dev.homelab.events.ask;
 
+import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -125,7 +126,7 @@ public class AskService {
         }
         try {
             return mapper.readTree(arguments);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return mapper.getNodeFactory().textNode(arguments);
         }
     }

@@ -1,5 +1,6 @@
 package dev.homelab.events.ask;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,7 +49,7 @@ public class AskToolProvider implements Supplier<ToolProvider> {
             // the catalog's tools do not depend on the request: build the guarded set once
             tools.provideTools(null).aiServiceTools()
                     .forEach(t -> built.put(t.toolSpecification(), new Guard(t.name(), t.toolExecutor())));
-            guarded = g = java.util.Collections.unmodifiableMap(built);
+            guarded = g = Collections.unmodifiableMap(built);
         }
         return g;
     }

@@ -1,5 +1,7 @@
 package dev.homelab.events.ask;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
@@ -114,8 +116,8 @@ public class ModelEndpoint {
         for (Throwable c = t; c != null; c = c.getCause()) {
             String name = c.getClass().getName();
             if (name.startsWith("dev.langchain4j.") || name.startsWith("io.quarkiverse.langchain4j.")
-                    || c instanceof jakarta.ws.rs.ProcessingException || c instanceof java.io.IOException
-                    || c instanceof java.io.UncheckedIOException) {
+                    || c instanceof jakarta.ws.rs.ProcessingException || c instanceof IOException
+                    || c instanceof UncheckedIOException) {
                 return true;
             }
         }

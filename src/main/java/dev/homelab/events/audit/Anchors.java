@@ -1,6 +1,7 @@
 package dev.homelab.events.audit;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -43,7 +44,7 @@ final class Anchors {
     /** The anchor file of a store: beside the key, named by a hash of the store's path (one key may sign several stores). */
     static Path fileFor(Path keyFile, Path storeRoot) {
         String tag = Hashes.sha256Hex(storeRoot.toAbsolutePath().normalize().toString().getBytes(
-                java.nio.charset.StandardCharsets.UTF_8)).substring(0, 16);
+                StandardCharsets.UTF_8)).substring(0, 16);
         return keyFile.toAbsolutePath().getParent().resolve("audit-heads-" + tag + ".json");
     }
 

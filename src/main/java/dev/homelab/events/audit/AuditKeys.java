@@ -20,6 +20,7 @@ import java.security.PublicKey;
 import java.security.Signature;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.EnumSet;
 import java.util.Set;
@@ -179,7 +180,7 @@ final class AuditKeys {
         boolean replaced = false;
         if (Files.exists(pub, LinkOption.NOFOLLOW_LINKS)) {
             try {
-                if (java.util.Arrays.equals(EventFiles.readAtMost(pub, 64 * 1024), pem)) {
+                if (Arrays.equals(EventFiles.readAtMost(pub, 64 * 1024), pem)) {
                     return false;
                 }
             } catch (IOException e) {

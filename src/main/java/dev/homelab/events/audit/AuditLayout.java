@@ -6,6 +6,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -223,7 +224,7 @@ final class AuditLayout {
             for (Path p : ds) {
                 out.add(p.getFileName().toString());
             }
-        } catch (NoSuchFileException | java.nio.file.NotDirectoryException gone) {
+        } catch (NoSuchFileException | NotDirectoryException gone) {
             // nothing there
         }
         return out;

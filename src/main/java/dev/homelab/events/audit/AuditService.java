@@ -45,6 +45,7 @@ import dev.homelab.events.index.EventWriter;
 import dev.homelab.events.index.IndexEntry;
 import dev.homelab.events.index.IndexRefresher;
 import dev.homelab.events.index.Reconciler;
+import dev.homelab.events.storage.EventFileName;
 import dev.homelab.events.storage.EventStore;
 import dev.homelab.events.sync.LocalNode;
 import dev.homelab.events.sync.SyncService;
@@ -287,10 +288,10 @@ public class AuditService {
      * the digest file's text and the seal record's bytes (base64). {@link NotFoundException} while the day is open.
      */
     public AuditDay dayRecord(String date, String node) {
-        if (date == null || !dev.homelab.events.storage.EventFileName.isDateDirectory(date)) {
+        if (date == null || !EventFileName.isDateDirectory(date)) {
             throw new InvalidInputException("date", date, "is not a date (yyyy-MM-dd)");
         }
-        if (node == null || !dev.homelab.events.storage.EventFileName.isNodeDirectory(node)) {
+        if (node == null || !EventFileName.isNodeDirectory(node)) {
             throw new InvalidInputException("node", node, "is not a valid node name (a hostname)");
         }
         try {

@@ -1,6 +1,7 @@
 package dev.homelab.events.audit;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -23,6 +24,7 @@ import java.util.concurrent.Future;
 
 import dev.homelab.events.audit.AuditLayout.NodeDay;
 import dev.homelab.events.audit.Finding.Kind;
+import dev.homelab.events.storage.EventFileName;
 import dev.homelab.events.storage.EventFiles;
 
 /**
@@ -161,7 +163,7 @@ final class Verifier {
             }
             try {
                 PublicKey k = AuditKeys.parsePublicKey(new String(EventFiles.readAtMost(layout.keys().resolve(name), 64 * 1024),
-                        java.nio.charset.StandardCharsets.US_ASCII));
+                        StandardCharsets.US_ASCII));
                 keys.put(AuditKeys.keyId(k), k);
             } catch (IllegalArgumentException | FileSystemException e) {
                 found.add(new Finding(AuditLayout.DIR + "/keys/" + name, "not a readable Ed25519 public key, ignored: "
@@ -328,6 +330,6 @@ final class Verifier {
         String p = path.startsWith(AuditLayout.DIR + "/") ? path.substring(AuditLayout.DIR.length() + 1) : path;
         int slash = p.indexOf('/');
         String first = slash < 0 ? p : p.substring(0, slash);
-        return dev.homelab.events.storage.EventFileName.isDateDirectory(first) ? first : null;
+        return EventFileName.isDateDirectory(first) ? first : null;
     }
 }

@@ -1,10 +1,13 @@
 package dev.homelab.events.index;
 
 import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -58,7 +61,7 @@ public final class IndexSnapshot {
         Map<String, Integer> strings = new HashMap<>();
         List<String> table = new ArrayList<>();
         // rows are buffered as string-table references, then written after the table
-        java.io.ByteArrayOutputStream rowBytes = new java.io.ByteArrayOutputStream(1 << 20);
+        ByteArrayOutputStream rowBytes = new ByteArrayOutputStream(1 << 20);
         DataOutputStream rows = new DataOutputStream(rowBytes);
         int n = index.exportRows((hi, lo, micros, node, type, sev, source, service, cid, path) -> {
             rows.writeLong(hi);
@@ -132,7 +135,7 @@ public final class IndexSnapshot {
 
     /** UTF-8 with an int length: writeUTF would refuse strings longer than 65,535 bytes. */
     private static void writeString(DataOutputStream out, String s) throws IOException {
-        byte[] b = s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
         out.writeInt(b.length);
         out.write(b);
     }
@@ -154,7 +157,7 @@ public final class IndexSnapshot {
         if (len < 0 || len > in.remaining()) {
             throw new IllegalArgumentException("corrupt snapshot: string length " + len);
         }
-        String s = new String(in.array(), in.position(), len, java.nio.charset.StandardCharsets.UTF_8);
+        String s = new String(in.array(), in.position(), len, StandardCharsets.UTF_8);
         in.position(in.position() + len);
         return s;
     }
@@ -268,7 +271,7 @@ public final class IndexSnapshot {
             if (in.getInt() != n || in.position() != all.length - 8) {
                 return null;
             }
-        } catch (java.nio.BufferUnderflowException | IllegalArgumentException | IndexOutOfBoundsException e) {
+        } catch (BufferUnderflowException | IllegalArgumentException | IndexOutOfBoundsException e) {
             return null; // truncated or damaged: rebuilt from the files
         }
         if (!reconciler.index().loadSorted(table, n, hi, lo, ts, node, type, sev, source, service, cid, path)) {

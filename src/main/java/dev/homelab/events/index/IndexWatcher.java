@@ -11,12 +11,14 @@ import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -76,7 +78,7 @@ public class IndexWatcher implements Closeable {
                 dates.add(date);
             }
         }
-        dates.sort(java.util.Comparator.comparing(Path::toString).reversed());
+        dates.sort(Comparator.comparing(Path::toString).reversed());
         try {
             for (Path date : dates) {
                 register(date);
@@ -227,10 +229,10 @@ public class IndexWatcher implements Closeable {
     }
 
     private static Iterable<Path> children(Path dir) throws IOException {
-        java.util.List<Path> out = new java.util.ArrayList<>();
+        List<Path> out = new ArrayList<>();
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
             ds.forEach(out::add);
-        } catch (java.nio.file.NoSuchFileException gone) {
+        } catch (NoSuchFileException gone) {
             // removed meanwhile
         }
         return out;

@@ -1,5 +1,6 @@
 package dev.homelab.events.index;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -31,7 +32,7 @@ final class ProblemRegistry {
             try {
                 BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
                 return new Stamp(a.size(), a.lastModifiedTime().toMillis());
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 return null;
             }
         }

@@ -3,6 +3,7 @@ package dev.homelab.events.index;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
@@ -254,7 +255,7 @@ public class Reconciler implements AutoCloseable {
             BasicFileAttributes attrs = Files.readAttributes(store.root().resolve(relative), BasicFileAttributes.class,
                     LinkOption.NOFOLLOW_LINKS);
             return store.files().classify(relative, attrs);
-        } catch (java.nio.file.NoSuchFileException gone) {
+        } catch (NoSuchFileException gone) {
             return null;
         }
     }

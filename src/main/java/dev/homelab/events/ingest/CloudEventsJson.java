@@ -1,5 +1,6 @@
 package dev.homelab.events.ingest;
 
+import java.io.IOException;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -45,7 +46,7 @@ public class CloudEventsJson {
     public CloudEvent read(byte[] body) {
         try {
             return mapper.readValue(body, CloudEvent.class);
-        } catch (java.io.IOException | IllegalStateException | IllegalArgumentException e) {
+        } catch (IOException | IllegalStateException | IllegalArgumentException e) {
             String why = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
             throw new InvalidInputException("body", null, "is not a CloudEvent in the JSON format: " + why);
         }

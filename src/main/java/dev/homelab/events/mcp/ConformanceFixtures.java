@@ -3,6 +3,8 @@ package dev.homelab.events.mcp;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
+import java.util.function.Supplier;
 
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -223,13 +225,13 @@ public class ConformanceFixtures {
                 .register();
     }
 
-    private void simple(String name, String description, java.util.function.Supplier<ToolResponse> answer) {
+    private void simple(String name, String description, Supplier<ToolResponse> answer) {
         tools.newTool(name).setDescription(description).setHandler(a -> answer.get()).register();
     }
 
     private static ToolResponse elicit(ElicitationRequest.Builder request, String prefix) {
         ElicitationResponse r = request.setTimeout(Duration.ofSeconds(30)).build().sendAndAwait();
-        return ToolResponse.success(prefix + "action=" + r.action().toString().toLowerCase(java.util.Locale.ROOT)
+        return ToolResponse.success(prefix + "action=" + r.action().toString().toLowerCase(Locale.ROOT)
                 + ", content=" + (r.content() == null ? "{}" : r.content()));
     }
 

@@ -3,6 +3,7 @@ package dev.homelab.events.mcp;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -260,7 +261,7 @@ public class McpFront {
         }
         if (!args.isObject()) {
             return invalidParams(id, notification, "tools/call", "'arguments' must be an object of the tool's arguments, not "
-                    + args.getNodeType().toString().toLowerCase(java.util.Locale.ROOT));
+                    + args.getNodeType().toString().toLowerCase(Locale.ROOT));
         }
         if (catalog.find(name.textValue()).isEmpty()) {
             return PASS; // an unknown tool is the library's "Invalid tool name"

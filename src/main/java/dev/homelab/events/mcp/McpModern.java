@@ -8,6 +8,7 @@ import static dev.homelab.events.mcp.McpEra.META_VERSION;
 import static dev.homelab.events.mcp.McpEra.UNSUPPORTED_VERSION;
 import static dev.homelab.events.mcp.McpEra.VERSIONS;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -221,7 +222,7 @@ public class McpModern {
             return invalid(id, LISTEN, "'notifications' (the subscription filter) is required and must be an object");
         }
         JsonNode uris = filter.path("resourceSubscriptions");
-        List<String> list = new java.util.ArrayList<>();
+        List<String> list = new ArrayList<>();
         if (!uris.isMissingNode() && !uris.isNull()) {
             if (!uris.isArray()) {
                 return invalid(id, LISTEN, "'notifications.resourceSubscriptions' must be an array of URIs");

@@ -13,6 +13,9 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -70,7 +73,7 @@ public class McpStdio {
     @Inject
     McpSubscriptions subscriptions;
     /** Open subscriptions/listen streams by request id. */
-    private final java.util.Map<JsonNode, McpSubscriptions.Listener> listening = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<JsonNode, McpSubscriptions.Listener> listening = new ConcurrentHashMap<>();
     @Inject
     ObjectMapper mapper;
     @Inject
@@ -330,7 +333,7 @@ public class McpStdio {
             if (n > 0 && b[n - 1] == '\r') {
                 n--;
             }
-            return new Line(n == b.length ? b : java.util.Arrays.copyOf(b, n), false);
+            return new Line(n == b.length ? b : Arrays.copyOf(b, n), false);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.homelab.events.mcp;
 
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -133,7 +134,7 @@ public class McpSubscriptions {
             throw new InvalidInputException("resourceSubscriptions", null, "at most " + config.maxSubscriptionsPerSession()
                     + " resources per stream (homelab.mcp.max-subscriptions-per-session)");
         }
-        Set<String> checked = new java.util.LinkedHashSet<>();
+        Set<String> checked = new LinkedHashSet<>();
         for (String uri : uris) {
             correlationId(uri);
             checked.add(uri);

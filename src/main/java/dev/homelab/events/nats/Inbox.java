@@ -1,8 +1,10 @@
 package dev.homelab.events.nats;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -94,7 +96,7 @@ final class Inbox implements MessageHandler {
         }
         outcomes.get(r.outcome()).incrementAndGet();
         if (r.outcome() == LocalStore.Outcome.CONFLICT || r.outcome() == LocalStore.Outcome.REJECTED) {
-            String why = r.outcome().name().toLowerCase(java.util.Locale.ROOT) + " importing " + path + " from "
+            String why = r.outcome().name().toLowerCase(Locale.ROOT) + " importing " + path + " from "
                     + (origin == null ? "an unknown node" : origin) + ": " + r.detail();
             LOG.warn(why);
             onError.accept(why);
@@ -113,7 +115,7 @@ final class Inbox implements MessageHandler {
         String refusal;
         try {
             refusal = keys.refusal(origin);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             failures.incrementAndGet();
             onError.accept(e.getMessage() + " (retrying in " + RETRY_AFTER.toSeconds() + " s)");
             m.nakWithDelay(RETRY_AFTER);

@@ -1,9 +1,13 @@
 package dev.homelab.events.nats;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Supplier;
 
 import org.jboss.logging.Logger;
 
@@ -24,6 +28,8 @@ import io.nats.client.api.AckPolicy;
 import io.nats.client.api.ConsumerConfiguration;
 import io.nats.client.api.DeliverPolicy;
 import io.nats.client.api.StreamInfo;
+
+import dev.homelab.events.sync.PeerKeyCheck;
 
 /**
  * Replicates one node's store through a JetStream stream: publishes what arrives here ({@link Outbox}) and
@@ -56,7 +62,7 @@ public final class NatsReplicator implements AutoCloseable {
     private final Inbox inbox;
     private final OriginKeys originKeys;
     /** This node's audit public key (PEM), published on its key subject; null when it has no audit trail. */
-    private final java.util.function.Supplier<String> ownKey;
+    private final Supplier<String> ownKey;
 
     private volatile Connection connection;
     private volatile MessageConsumer consumer;
@@ -76,7 +82,7 @@ public final class NatsReplicator implements AutoCloseable {
      * @param stateDir this node's NATS state directory, {@code <root>/.nats} (hidden, never read as events)
      */
     public NatsReplicator(NatsSettings settings, LocalStore local, Path stateDir) throws IOException {
-        this(settings, local, stateDir, () -> null, java.util.List.of(), Duration.ofMinutes(1));
+        this(settings, local, stateDir, () -> null, List.of(), Duration.ofMinutes(1));
     }
 
     /**
@@ -84,8 +90,8 @@ public final class NatsReplicator implements AutoCloseable {
      * @param keyChecks the key checks peer sync asks before importing (the audit trail's pins; a live list)
      * @param keyRecheck how long a verdict on another node's key holds
      */
-    public NatsReplicator(NatsSettings settings, LocalStore local, Path stateDir, java.util.function.Supplier<String> ownKey,
-            java.util.List<dev.homelab.events.sync.PeerKeyCheck> keyChecks, Duration keyRecheck) throws IOException {
+    public NatsReplicator(NatsSettings settings, LocalStore local, Path stateDir, Supplier<String> ownKey,
+            List<PeerKeyCheck> keyChecks, Duration keyRecheck) throws IOException {
         this.settings = settings;
         this.local = local;
         this.ownKey = ownKey;
@@ -219,7 +225,7 @@ public final class NatsReplicator implements AutoCloseable {
         String pem = ownKey.get();
         if (pem != null) {
             c.jetStream(jsOptions()).publish(Subjects.keySubject(local.node()),
-                    pem.getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+                    pem.getBytes(StandardCharsets.US_ASCII),
                     io.nats.client.PublishOptions.builder().expectedStream(auditStream).build());
         }
         originKeys.lookUpIn(jsm, auditStream);
@@ -231,7 +237,7 @@ public final class NatsReplicator implements AutoCloseable {
         ConsumerConfiguration.Builder cfg = ConsumerConfiguration.builder().durable(settings.consumer())
                 .ackPolicy(AckPolicy.Explicit).deliverPolicy(DeliverPolicy.All).ackWait(Duration.ofSeconds(60))
                 .maxAckPending(1000);
-        java.util.List<String> filters = Subjects.filters(settings.follow());
+        List<String> filters = Subjects.filters(settings.follow());
         if (filters.size() == 1) {
             cfg.filterSubject(filters.get(0));
         } else {
@@ -302,7 +308,7 @@ public final class NatsReplicator implements AutoCloseable {
         Connection c = connection;
         String state = c == null
                 ? (attempted ? "unreachable" : "connecting")
-                : c.getStatus().name().toLowerCase(java.util.Locale.ROOT);
+                : c.getStatus().name().toLowerCase(Locale.ROOT);
         String url = c != null && c.getStatus() == Connection.Status.CONNECTED
                 ? NatsSettings.withoutCredentials(c.getConnectedUrl())
                 : null;
@@ -364,7 +370,7 @@ public final class NatsReplicator implements AutoCloseable {
     private final class Errors implements ErrorListener {
         @Override
         public void errorOccurred(Connection conn, String error) {
-            boolean auth = error.toLowerCase(java.util.Locale.ROOT).contains("authorization");
+            boolean auth = error.toLowerCase(Locale.ROOT).contains("authorization");
             problem("NATS server reported: " + error + (auth ? " (check the credentials and the account's permissions)" : ""),
                     auth);
         }

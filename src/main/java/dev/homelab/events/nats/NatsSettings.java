@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 import dev.homelab.events.Names;
 import dev.homelab.events.config.NatsConfig;
@@ -99,7 +100,7 @@ public record NatsSettings(List<String> servers, Credentials credentials, String
         return servers.stream().map(NatsSettings::withoutCredentials).toList();
     }
 
-    private static final java.util.regex.Pattern USERINFO = java.util.regex.Pattern.compile("://[^/@\\s,\\]\\[]*@");
+    private static final Pattern USERINFO = Pattern.compile("://[^/@\\s,\\]\\[]*@");
 
     /**
      * Any {@code scheme://user:secret@} or {@code scheme://token@} in {@code text} (a URL, or a client's error

@@ -2,6 +2,7 @@ package dev.homelab.events.rest;
 
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -80,7 +81,7 @@ public class AskResource {
             return null;
         }
         if (!n.isTextual()) {
-            throw new InvalidInputException(field, n.getNodeType().toString().toLowerCase(java.util.Locale.ROOT),
+            throw new InvalidInputException(field, n.getNodeType().toString().toLowerCase(Locale.ROOT),
                     "must be a JSON string");
         }
         return n.textValue();

@@ -2,6 +2,8 @@ package dev.homelab.events.rest;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 import jakarta.ws.rs.NotAllowedException;
@@ -90,9 +92,9 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response notAllowed(NotAllowedException e) {
-        java.util.Set<String> allowed = e.getResponse().getAllowedMethods();
+        Set<String> allowed = e.getResponse().getAllowedMethods();
         Problem p = Problem.of(405, "Method not allowed", "this resource does not accept that method"
-                + (allowed.isEmpty() ? "" : "; allowed: " + String.join(", ", new java.util.TreeSet<>(allowed))));
+                + (allowed.isEmpty() ? "" : "; allowed: " + String.join(", ", new TreeSet<>(allowed))));
         Response.ResponseBuilder r = Response.status(405).type(Problem.MEDIA_TYPE).entity(p);
         return (allowed.isEmpty() ? r : r.allow(allowed)).build();
     }

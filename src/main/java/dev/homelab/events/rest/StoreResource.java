@@ -15,6 +15,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 
+import dev.homelab.events.service.DemoData;
 import dev.homelab.events.service.EventService;
 import dev.homelab.events.service.StoreProblem;
 
@@ -33,7 +34,7 @@ public class StoreResource {
     @Inject
     EventService service;
     @Inject
-    dev.homelab.events.service.DemoData demo;
+    DemoData demo;
 
     public record DemoLoaded(@JsonProperty("correlation_id") String correlationId, int written) {
     }
@@ -42,7 +43,7 @@ public class StoreResource {
     @Path("demo")
     @Operation(summary = "Load the specification's example flow (deploy-882) unless it is already stored")
     public DemoLoaded loadDemo() {
-        return new DemoLoaded(dev.homelab.events.service.DemoData.CORRELATION_ID, demo.loadIfAbsent());
+        return new DemoLoaded(DemoData.CORRELATION_ID, demo.loadIfAbsent());
     }
 
     @GET

@@ -1,5 +1,6 @@
 package dev.homelab.events.service;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -266,7 +267,7 @@ public final class ChainAnalysis {
             result = failedResult(done) ? "failed" : "succeeded";
         }
         Long elapsed = start != null && done != null
-                ? java.time.Duration.between(start.timestamp(), done.timestamp()).toSeconds()
+                ? Duration.between(start.timestamp(), done.timestamp()).toSeconds()
                 : null;
         return new RemediationStep(any.correlationId(), any.service(), stepKey(any),
                 text(any, "action"), actor(any), done != null ? "completed" : "open",

@@ -1,5 +1,6 @@
 package dev.homelab.events.service;
 
+import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
 
@@ -13,6 +14,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.homelab.events.EventDraft;
 import dev.homelab.events.Timestamps;
+import dev.homelab.events.config.StoreConfig;
 
 /**
  * The specification's example flow (deployment deploy-882 of mosquitto fails at verify, diagnostics
@@ -30,7 +32,7 @@ public class DemoData {
     ObjectMapper mapper;
 
     @Inject
-    dev.homelab.events.config.StoreConfig config;
+    StoreConfig config;
 
     /** After the index is built (see IndexRefresher), load the flow when homelab.events.demo is set. */
     void onStart(
@@ -64,7 +66,7 @@ public class DemoData {
         try {
             ObjectNode p = (ObjectNode) mapper.readTree(payload);
             return new EventDraft(Timestamps.toJson(at), null, type, severity, source, "mosquitto", CORRELATION_ID, p);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalStateException(e);
         }
     }

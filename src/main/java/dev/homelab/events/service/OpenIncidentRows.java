@@ -1,6 +1,7 @@
 package dev.homelab.events.service;
 
 import java.util.Arrays;
+import java.util.function.IntPredicate;
 
 /**
  * The chains judged to be open incidents, keyed by the index row of each chain's newest event, with that event's
@@ -94,7 +95,7 @@ final class OpenIncidentRows {
     }
 
     /** Forgets every row the predicate matches (rows whose events were removed from the index). */
-    void removeRowsIf(java.util.function.IntPredicate gone) {
+    void removeRowsIf(IntPredicate gone) {
         int[] doomed = new int[16];
         int n = 0;
         for (int r : rows) {

@@ -231,7 +231,7 @@ public class Remediations {
     private Recorded retried(Event stored, String type, String severity, Step a, ObjectNode payload, String step) {
         Event candidate = new Event(stored.id(), stored.timestamp(), stored.node(), type,
                 dev.homelab.events.Severity.parse(severity).orElseThrow(), a.actor(), a.service(), a.correlationId(),
-                payload, java.util.Map.of());
+                payload, Map.of());
         List<String> differ = EventService.differences(candidate, stored, false, Set.of("started_event_id"));
         if (!differ.isEmpty()) {
             throw new ConflictException("id", stored.id().toString(), "is already stored with different content ("

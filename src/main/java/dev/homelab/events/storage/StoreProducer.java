@@ -3,6 +3,7 @@ package dev.homelab.events.storage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -33,7 +34,7 @@ public class StoreProducer {
      * The configured root, else the specification's /opt/homelab/events when it exists or can be created,
      * else the user's data directory. The bash and Python libraries apply the same rule.
      */
-    static Path resolveRoot(Optional<String> configured, Path spec, java.util.Map<String, String> env, Path home) {
+    static Path resolveRoot(Optional<String> configured, Path spec, Map<String, String> env, Path home) {
         if (configured.isPresent() && !configured.get().isBlank()) {
             return Path.of(configured.get()).toAbsolutePath().normalize();
         }

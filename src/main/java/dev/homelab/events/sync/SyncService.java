@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 import jakarta.annotation.PreDestroy;
@@ -200,7 +201,7 @@ public class SyncService {
      * The arrival feed for NATS replication: as {@link #export(String, Integer)}, with the files {@code unread}
      * names listed but not read (see {@link Exporter#export(SyncCursor, int, java.util.function.Predicate)}).
      */
-    public ExportPage export(SyncCursor after, int limit, java.util.function.Predicate<String> unread) throws IOException {
+    public ExportPage export(SyncCursor after, int limit, Predicate<String> unread) throws IOException {
         return exporter().export(after, limit, unread);
     }
 
