@@ -139,6 +139,9 @@ public final class IndexBenchmark {
                 serverJar, consoleOnly, smoke ? 2 : consoleRuns, startupOnly, cold);
         try {
             new IndexBenchmark(o).run();
+            if (ownDir) {
+                Files.deleteIfExists(serverLog(dir)); // kept when the run failed: it says why
+            }
         } finally {
             if (ownDir) {
                 deleteTree(dir);
@@ -801,9 +804,10 @@ public final class IndexBenchmark {
         }
         command.addAll(o.serverJvmArgs()); // e.g. -XX:StartFlightRecording=filename=/tmp/server.jfr,settings=profile
         command.addAll(List.of("-jar", app.toString()));
+        Path serverLog = serverLog(root);
+        log("server log: %s", serverLog);
         ProcessBuilder pb = new ProcessBuilder(command).directory(app.getParent().toFile()).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(Path.of(System.getProperty("java.io.tmpdir"),
-                        "homelab-bench-server.log").toFile()));
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(serverLog.toFile()));
         pb.environment().put("HOMELAB_EVENTS_DIR", root.toAbsolutePath().toString()); // the server runs elsewhere
         pb.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
         pb.environment().put("HOMELAB_NODE", "bench-server");
@@ -821,7 +825,7 @@ public final class IndexBenchmark {
         // a first scan of 1M files on two cores shared with other builds has taken over 5 minutes
         long deadline = t0 + Duration.ofMinutes(15).toNanos();
         while (System.nanoTime() < deadline) {
-            check(p.isAlive(), "server running (see /tmp/homelab-bench-server.log)");
+            check(p.isAlive(), "server running (its log is named above, \"server log: ...\")");
             try {
                 if (http.send(
                         HttpRequest.newBuilder(URI.create(base + "/q/health/ready")).timeout(Duration.ofSeconds(2)).build(),
@@ -872,6 +876,11 @@ public final class IndexBenchmark {
      * Where the server's audit key and its anchor file go: beside the store (never inside it) and apart from the
      * user's ~/.config, in a directory of their own, so a run on a temporary store leaves nothing behind.
      */
+    /** Beside the store, not one shared file: two benchmark runs on the machine would interleave their servers' logs. */
+    static Path serverLog(Path store) {
+        return store.toAbsolutePath().resolveSibling(store.getFileName() + "-server.log");
+    }
+
     static Path auditDir(Path store) {
         return store.resolveSibling(store.getFileName() + "-audit");
     }
