@@ -9,8 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import dev.homelab.events.storage.EventFileName;
-
 /**
  * The writer side of the index: appends and removes rows in the columns, the id table, the chains, the path
  * overrides and the day segments, then hands {@link EventIndex} a new {@link IndexState} to publish.
@@ -149,7 +147,7 @@ final class RowWriter {
         live++;
         // a null path means "the derived one" (snapshot loads, which know it already)
         if (e.relativePath() != null
-                && !EventFileName.isRelativePath(e.relativePath(), e.timestampMicros(), e.node(), e.type(), e.id())) {
+                && !RowPaths.derive(e.timestampMicros(), e.node(), e.type(), e.id()).equals(e.relativePath())) {
             paths.record(row, e.relativePath());
         }
         return row;

@@ -109,88 +109,17 @@ public record EventFileName(Instant timestamp, String type, UUID id) {
             return Optional.empty();
         }
         String t = fileName;
-        int hour = digits(t, 9, 2);
-        int minute = digits(t, 11, 2);
-        int second = digits(t, 13, 2);
-        if (hour > 23 || minute > 59 || second > 59) {
-            return Optional.empty(); // digits that are no instant (hour 24)
-        }
-        long day;
         try {
-            day = LocalDate.of(digits(t, 0, 4), digits(t, 4, 2), digits(t, 6, 2)).toEpochDay();
-        } catch (DateTimeException e) {
-            return Optional.empty(); // month 13, 31 November
-        }
-        Instant at = Instant.ofEpochSecond(day * 86_400L + hour * 3_600L + minute * 60L + second, digits(t, 16, 6) * 1000L);
-        if (!Timestamps.isSupported(at)) {
-            return Optional.empty(); // a year no writer produces (before 1970)
-        }
-        // the uuid's hex was checked above: its two halves are read in place (no substring, no UUID.fromString)
-        int u = typeEnd + 1;
-        long hi = (hex(t, u, 8) << 32) | (hex(t, u + 9, 4) << 16) | hex(t, u + 14, 4);
-        long lo = (hex(t, u + 19, 4) << 48) | hex(t, u + 24, 12);
-        return Optional.of(new EventFileName(at, fileName.substring(HEAD, typeEnd), new UUID(hi, lo)));
-    }
-
-    /** The value of {@code len} lower-case hex digits at {@code from} (checked by {@link #fixedPartsMatch}). */
-    private static long hex(String s, int from, int len) {
-        long v = 0;
-        for (int i = from; i < from + len; i++) {
-            char c = s.charAt(i);
-            v = (v << 4) | (c <= '9' ? c - '0' : c - 'a' + 10);
-        }
-        return v;
-    }
-
-    /**
-     * True when {@code path} is exactly {@link #relativePath(long, String, String, UUID)} of these values, compared in
-     * place: the index asks it for every file it adds (whether the file is where the grammar puts it), and building
-     * the path to compare cost a string per row.
-     */
-    public static boolean isRelativePath(String path, long micros, String node, String type, UUID id) {
-        int nodeAt = 11;
-        int nameAt = nodeAt + node.length() + 1;
-        int typeEnd = nameAt + HEAD + type.length();
-        if (path.length() != typeEnd + TAIL || path.charAt(10) != '/' || path.charAt(nameAt - 1) != '/'
-                || !path.startsWith(node, nodeAt) || !path.startsWith(type, nameAt + HEAD)
-                || !path.startsWith(SUFFIX, path.length() - SUFFIX.length())) {
-            return false;
-        }
-        LocalDateTime t = LocalDateTime.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), 0, ZoneOffset.UTC);
-        int n = nameAt;
-        if (!isDigits(path, 0, t.getYear(), 4) || path.charAt(4) != '-' || !isDigits(path, 5, t.getMonthValue(), 2)
-                || path.charAt(7) != '-' || !isDigits(path, 8, t.getDayOfMonth(), 2) || !isDigits(path, n, t.getYear(), 4)
-                || !isDigits(path, n + 4, t.getMonthValue(), 2) || !isDigits(path, n + 6, t.getDayOfMonth(), 2)
-                || path.charAt(n + 8) != 'T' || !isDigits(path, n + 9, t.getHour(), 2)
-                || !isDigits(path, n + 11, t.getMinute(), 2) || !isDigits(path, n + 13, t.getSecond(), 2)
-                || path.charAt(n + 15) != '.' || !isDigits(path, n + 16, (int) Math.floorMod(micros, 1_000_000L), 6)
-                || !path.startsWith("Z_", n + 22) || path.charAt(typeEnd) != '_') {
-            return false;
-        }
-        int u = typeEnd + 1;
-        for (int i = 0; i < 36; i++) {
-            char c = path.charAt(u + i);
-            boolean ok = i == 8 || i == 13 || i == 18 || i == 23 ? c == '-' : c >= '0' && c <= '9' || c >= 'a' && c <= 'f';
-            if (!ok) {
-                return false;
+            Instant at = LocalDateTime.of(digits(t, 0, 4), digits(t, 4, 2), digits(t, 6, 2), digits(t, 9, 2),
+                    digits(t, 11, 2), digits(t, 13, 2), digits(t, 16, 6) * 1000).toInstant(ZoneOffset.UTC);
+            if (!Timestamps.isSupported(at)) {
+                return Optional.empty(); // a year no writer produces (before 1970)
             }
+            return Optional.of(new EventFileName(at, fileName.substring(HEAD, typeEnd),
+                    UUID.fromString(fileName.substring(typeEnd + 1, n - SUFFIX.length()))));
+        } catch (DateTimeException | IllegalArgumentException e) {
+            return Optional.empty(); // digits that are no instant (month 13, 31 November, hour 24)
         }
-        return id.getMostSignificantBits() == ((hex(path, u, 8) << 32) | (hex(path, u + 9, 4) << 16) | hex(path, u + 14, 4))
-                && id.getLeastSignificantBits() == ((hex(path, u + 19, 4) << 48) | hex(path, u + 24, 12));
-    }
-
-    /** True when {@code s[from, from + width)} is {@code v} in decimal, zero-padded to {@code width} as {@link #pad} writes it. */
-    private static boolean isDigits(String s, int from, int v, int width) {
-        if (v < 0) {
-            return false;
-        }
-        for (int i = from + width - 1; i >= from; i--) {
-            if (s.charAt(i) != '0' + v % 10) {
-                return false;
-            }
-            v /= 10;
-        }
-        return v == 0;
     }
 
     /** Digits, separators, the type's characters and the uuid's lower-case hex, where the grammar puts them. */
