@@ -315,11 +315,10 @@ public final class EventCodec {
             int minute = digits(text, 14, 16);
             int second = digits(text, 17, 19);
             int micros = digits(text, 20, 26);
-            if (year >= 0 && month >= 1 && month <= 12 && day >= 1 && day <= 28 + 3 && hour >= 0 && hour <= 23
-                    && minute >= 0 && minute <= 59 && second >= 0 && second <= 59 && micros >= 0
-                    && day <= java.time.YearMonth.of(year, month).lengthOfMonth()) {
-                long epochDay = java.time.LocalDate.of(year, month, day).toEpochDay();
-                return Instant.ofEpochSecond(epochDay * 86_400L + hour * 3600L + minute * 60L + second, micros * 1000L);
+            // without a branch per month or day (EventFileName.epochSecond says why)
+            long seconds = EventFileName.epochSecond(year, month, day, hour, minute, second);
+            if (seconds != EventFileName.NO_INSTANT && micros >= 0) {
+                return Instant.ofEpochSecond(seconds, micros * 1000L);
             }
         }
         return Timestamps.parseIso(text);
