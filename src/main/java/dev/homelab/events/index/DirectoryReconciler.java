@@ -77,9 +77,19 @@ final class DirectoryReconciler {
         // the index's names of this directory; each listed one is taken out, so what is left was not listed
         Set<String> unlisted = index.namesIn(date, node);
         List<IndexEntry> batch = new ArrayList<>();
-        for (String name : listing) {
-            if (!unlisted.remove(name)) {
-                examine(rel + "/" + name, batch);
+        EventFiles.Folder folder = null;
+        try {
+            for (String name : listing) {
+                if (!unlisted.remove(name)) {
+                    if (folder == null) {
+                        folder = open(Path.of(date, node));
+                    }
+                    examine(folder, rel + "/" + name, batch);
+                }
+            }
+        } finally {
+            if (folder != null) {
+                folder.close();
             }
         }
         counts.added.addAndGet(addBatch(batch));
@@ -150,7 +160,7 @@ final class DirectoryReconciler {
                 continue;
             }
             if (!index.containsPath(rel)) {
-                examine(rel, batch);
+                examine(null, rel, batch);
             }
         }
         if (!gone.isEmpty()) {
@@ -159,21 +169,40 @@ final class DirectoryReconciler {
         return addBatch(batch);
     }
 
-    /** Classifies and reads one entry of a node directory: an event goes into {@code batch}, anything else is a problem. */
-    private void examine(String rel, List<IndexEntry> batch) {
+    /**
+     * The directory held open for reading its files by name ({@link EventFiles#openFolder}); null, read by path,
+     * when it cannot be opened (removed meanwhile: each file then says so itself).
+     */
+    private EventFiles.Folder open(Path relativeDir) {
+        try {
+            return files.openFolder(relativeDir);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Classifies and reads one entry of a node directory: an event goes into {@code batch}, anything else is a problem.
+     * {@code folder} is the entry's directory held open, or null to go by path.
+     */
+    private void examine(EventFiles.Folder folder, String rel, List<IndexEntry> batch) {
+        Path relative = Path.of(rel);
         BasicFileAttributes attrs;
         try {
-            attrs = Files.readAttributes(root.resolve(rel), BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            attrs = folder != null
+                    ? folder.attributes(relative)
+                    : Files.readAttributes(root.resolve(relative), BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         } catch (IOException e) {
             return; // gone since it was listed
         }
         ProblemRegistry.Stamp stamp = new ProblemRegistry.Stamp(attrs.size(), attrs.lastModifiedTime().toMillis());
         try {
-            EventFiles.Entry entry = files.classify(Path.of(rel), attrs);
+            EventFiles.Entry entry = files.classify(relative, attrs);
             if (entry instanceof EventFiles.Entry.Problem p) {
                 problems.note(rel, p.reason(), p.detail());
             } else if (entry instanceof EventFiles.Entry.Candidate c && !problems.unchanged(rel, stamp)) {
-                ReadResult result = files.readForIndex(c); // no payload tree: rows never hold one
+                // no payload tree: rows never hold one
+                ReadResult result = folder != null ? folder.readForIndex(c) : files.readForIndex(c);
                 if (result instanceof ReadResult.Ok ok) {
                     batch.add(Reconciler.entryOf(ok.event(), rel));
                     for (EventFileListener l : listeners) {

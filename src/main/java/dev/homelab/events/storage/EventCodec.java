@@ -116,13 +116,14 @@ public final class EventCodec {
         if (bytes.length == 0) {
             return new ReadResult.Skipped(FileProblem.Reason.EMPTY, "file is empty");
         }
-        if (!isUtf8(bytes)) {
+        int seen = look(bytes);
+        if ((seen & NOT_ASCII) != 0 && !isUtf8(bytes)) {
             return new ReadResult.Skipped(FileProblem.Reason.NOT_UTF8, "content is not valid UTF-8");
         }
         Fields f;
         try {
             // an escape that may be half a surrogate pair takes the tree route, which names where it is
-            f = maySpellSurrogate(bytes) ? null : stream(bytes, payloadTree);
+            f = (seen & SURROGATE_ESCAPE) != 0 ? null : stream(bytes, payloadTree);
             if (f == null) {
                 JsonNode tree = reader.readTree(bytes);
                 if (tree == null || !tree.isObject()) {
@@ -263,37 +264,41 @@ public final class EventCodec {
         }
     }
 
-    /** Strict UTF-8; plain ASCII, by far the most common content, is recognized without a decoder. */
+    /** Strict UTF-8, by a decoder: for content that {@link #look} found not to be plain ASCII. */
     private static boolean isUtf8(byte[] bytes) {
-        for (byte b : bytes) {
-            if (b < 0) {
-                try {
-                    StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                            .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes));
-                    return true;
-                } catch (CharacterCodingException ex) {
-                    return false;
-                }
-            }
+        try {
+            StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes));
+            return true;
+        } catch (CharacterCodingException ex) {
+            return false;
         }
-        return true;
     }
 
+    /** {@link #look}: a byte above ASCII, so the content needs the UTF-8 decoder (plain ASCII, by far the most common, does not). */
+    static final int NOT_ASCII = 1;
     /**
-     * True when the bytes hold a backslash, {@code u}, then {@code D800}-{@code DFFF} (either case): the only way a
-     * JSON string can hold a surrogate, since strict UTF-8 cannot encode one. A false alarm (an escaped backslash
-     * before such letters) only costs the tree route.
+     * {@link #look}: a backslash, {@code u}, then {@code D800}-{@code DFFF} (either case), the only way a JSON string can
+     * hold a surrogate, since strict UTF-8 cannot encode one. A false alarm (an escaped backslash before such letters)
+     * only costs the tree route.
      */
-    static boolean maySpellSurrogate(byte[] b) {
-        for (int i = 0; i + 3 < b.length; i++) {
-            if (b[i] == '\\' && b[i + 1] == 'u' && (b[i + 2] | 0x20) == 'd') {
+    static final int SURROGATE_ESCAPE = 2;
+
+    /** One pass over the bytes for both {@link #NOT_ASCII} and {@link #SURROGATE_ESCAPE} (each file's bytes are read once). */
+    static int look(byte[] b) {
+        int seen = 0;
+        for (int i = 0; i < b.length; i++) {
+            byte x = b[i];
+            if (x < 0) {
+                seen |= NOT_ASCII;
+            } else if (x == '\\' && i + 3 < b.length && b[i + 1] == 'u' && (b[i + 2] | 0x20) == 'd') {
                 int c = b[i + 3] | 0x20;
                 if ((c >= '8' && c <= '9') || (c >= 'a' && c <= 'f')) {
-                    return true;
+                    seen |= SURROGATE_ESCAPE;
                 }
             }
         }
-        return false;
+        return seen;
     }
 
     /**
@@ -310,11 +315,10 @@ public final class EventCodec {
             int minute = digits(text, 14, 16);
             int second = digits(text, 17, 19);
             int micros = digits(text, 20, 26);
-            if (year >= 0 && month >= 1 && month <= 12 && day >= 1 && day <= 28 + 3 && hour >= 0 && hour <= 23
-                    && minute >= 0 && minute <= 59 && second >= 0 && second <= 59 && micros >= 0
-                    && day <= java.time.YearMonth.of(year, month).lengthOfMonth()) {
-                long epochDay = java.time.LocalDate.of(year, month, day).toEpochDay();
-                return Instant.ofEpochSecond(epochDay * 86_400L + hour * 3600L + minute * 60L + second, micros * 1000L);
+            // without a branch per month or day (EventFileName.epochSecond says why)
+            long seconds = EventFileName.epochSecond(year, month, day, hour, minute, second);
+            if (seconds != EventFileName.NO_INSTANT && micros >= 0) {
+                return Instant.ofEpochSecond(seconds, micros * 1000L);
             }
         }
         return Timestamps.parseIso(text);

@@ -1,18 +1,24 @@
 package dev.homelab.events.storage;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
+import java.nio.file.SecureDirectoryStream;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.Set;
 import java.util.function.Predicate;
 
 import dev.homelab.events.Event;
@@ -187,10 +193,22 @@ public final class EventFiles {
     }
 
     private ReadResult read(Entry.Candidate candidate, boolean payloadTree) {
+        return read(candidate, payloadTree, null);
+    }
+
+    /** Reads a candidate by its whole path, or by its name in {@code folder} (its directory, held open) when given. */
+    private ReadResult read(Entry.Candidate candidate, boolean payloadTree, SecureDirectoryStream<Path> folder) {
         Path relative = candidate.relativePath();
         byte[] bytes;
         try {
-            bytes = readRegular(root.resolve(relative), maxBytes + 1, candidate.size());
+            int cap = (int) Math.min(maxBytes + 1, Integer.MAX_VALUE - 16);
+            if (folder == null) {
+                bytes = readRegular(root.resolve(relative), cap, candidate.size());
+            } else {
+                try (SeekableByteChannel ch = folder.newByteChannel(relative.getFileName(), READ_NOFOLLOW)) {
+                    bytes = readFrom(ch, cap, candidate.size());
+                }
+            }
         } catch (NoSuchFileException e) {
             return new ReadResult.Skipped(FileProblem.Reason.UNREADABLE, "file no longer exists");
         } catch (IOException e) {
@@ -270,28 +288,92 @@ public final class EventFiles {
 
     /** Reads at most {@code limit} bytes of a file just found to be regular, {@code size} bytes long. */
     private static byte[] readRegular(Path file, long limit, long size) throws IOException {
-        int cap = (int) Math.min(limit, Integer.MAX_VALUE - 16);
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+            return readFrom(ch, (int) Math.min(limit, Integer.MAX_VALUE - 16), size);
+        }
+    }
+
+    /** Reads at most {@code cap} bytes from a file opened just now, found {@code size} bytes long before. */
+    private static byte[] readFrom(SeekableByteChannel ch, int cap, long size) throws IOException {
         // one read of the expected size plus one byte tells "complete" from "grew" without a second call: a read of
         // a regular file that returns less than asked for has reached its end (a million files: a million calls)
         byte[] buf = new byte[(int) Math.max(1, Math.min(cap, size + 1))];
         int n = 0;
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
-            while (n < cap) {
-                if (n == buf.length) {
-                    buf = Arrays.copyOf(buf, (int) Math.min(cap, (long) buf.length * 2));
-                }
-                int asked = buf.length - n;
-                int r = ch.read(ByteBuffer.wrap(buf, n, asked));
-                if (r < 0) {
-                    break;
-                }
-                n += r;
-                if (r < asked) {
-                    break;
-                }
+        while (n < cap) {
+            if (n == buf.length) {
+                buf = Arrays.copyOf(buf, (int) Math.min(cap, (long) buf.length * 2));
+            }
+            int asked = buf.length - n;
+            int r = ch.read(ByteBuffer.wrap(buf, n, asked));
+            if (r < 0) {
+                break;
+            }
+            n += r;
+            if (r < asked) {
+                break;
             }
         }
         return n == buf.length ? buf : Arrays.copyOf(buf, n);
+    }
+
+    private static final Set<OpenOption> READ_NOFOLLOW = Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+
+    /**
+     * Opens a {@code <date>/<node>} directory (relative to the root) for reading many of its files: each is looked at
+     * and opened by its name in the open directory ({@code fstatat} and {@code openat}), where a path is walked
+     * from the root for every call otherwise. Where the platform offers no such handle, it reads by path.
+     */
+    public Folder openFolder(Path relativeDir) throws IOException {
+        DirectoryStream<Path> ds = Files.newDirectoryStream(root.resolve(relativeDir));
+        if (ds instanceof SecureDirectoryStream<Path> secure) {
+            return new Folder(relativeDir, secure);
+        }
+        ds.close();
+        return new Folder(relativeDir, null);
+    }
+
+    /**
+     * A directory held open by {@link #openFolder}: the same rules as {@link #classify} and {@link #readForIndex(Path)},
+     * applied to entries of that directory only. Closing it closes the directory. One thread at a time.
+     */
+    public final class Folder implements Closeable {
+        private final Path dir;
+        private final SecureDirectoryStream<Path> handle;
+
+        private Folder(Path dir, SecureDirectoryStream<Path> handle) {
+            this.dir = dir;
+            this.handle = handle;
+        }
+
+        /** {@code relative} (to the root), checked to be an entry of this directory. */
+        private Path name(Path relative) {
+            if (relative.getNameCount() != dir.getNameCount() + 1 || !relative.startsWith(dir)) {
+                throw new IllegalArgumentException(relative + " is not in " + dir);
+            }
+            return relative.getFileName();
+        }
+
+        /** The attributes of an entry of this directory ({@code relative} to the root), never following a symlink. */
+        public BasicFileAttributes attributes(Path relative) throws IOException {
+            if (handle == null) {
+                return Files.readAttributes(root.resolve(relative), BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            }
+            return handle.getFileAttributeView(name(relative), BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+                    .readAttributes();
+        }
+
+        /** {@link EventFiles#readForIndex(Entry.Candidate)} of a candidate in this directory. */
+        public ReadResult readForIndex(Entry.Candidate candidate) {
+            name(candidate.relativePath());
+            return read(candidate, false, handle);
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (handle != null) {
+                handle.close();
+            }
+        }
     }
 
     /** Receives what {@link #scan} finds: candidates and problems, never directories or hidden entries. */

@@ -68,8 +68,14 @@ class ListingOrderTest {
 
     @Test
     void sortRowsPutsRowsInListingOrder() {
-        Random rnd = new Random(12L);
-        List<IndexEntry> entries = tiedEntries(rnd, 300);
+        for (int n : new int[]{ 0, 1, 2, 31, 32, 33, 64, 65, 300, 1_000 }) {
+            sortRowsPutsRowsInListingOrder(n);
+        }
+    }
+
+    private void sortRowsPutsRowsInListingOrder(int n) {
+        Random rnd = new Random(12L + n);
+        List<IndexEntry> entries = tiedEntries(rnd, n);
         NameDictionary dict = new NameDictionary();
         RowColumns c = new RowColumns(entries.size());
         List<Integer> rows = new ArrayList<>();

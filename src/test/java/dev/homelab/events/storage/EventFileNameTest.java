@@ -47,6 +47,36 @@ class EventFileNameTest {
         }
     }
 
+    /** The branch-free date arithmetic agrees with java.time on every day of years 0 to 9999 and on every impossible one. */
+    @Test
+    void epochSecondIsLocalDateTimeOf() {
+        for (java.time.LocalDate d = java.time.LocalDate.of(0, 1, 1); d.getYear() <= 9999; d = d.plusDays(1)) {
+            assertEquals(d.toEpochDay() * 86_400L, EventFileName.epochSecond(d.getYear(), d.getMonthValue(), d.getDayOfMonth(),
+                    0, 0, 0), d.toString());
+        }
+        int[] years = { 0, 1, 1900, 1970, 2000, 2023, 2024, 2100, 2400, 9999, 10_000, -1 };
+        for (int year : years) {
+            for (int month = -1; month <= 14; month++) {
+                for (int day = -1; day <= 33; day++) {
+                    int hour = Math.floorMod(day * 7, 26);
+                    int minute = Math.floorMod(day * 13, 62);
+                    int second = Math.floorMod(month * 17 + day, 62);
+                    long expected;
+                    try {
+                        expected = year < 0 || year > 9999
+                                ? EventFileName.NO_INSTANT
+                                : java.time.LocalDateTime.of(year, month, day, hour, minute, second)
+                                        .toEpochSecond(ZoneOffset.UTC);
+                    } catch (java.time.DateTimeException e) {
+                        expected = EventFileName.NO_INSTANT;
+                    }
+                    assertEquals(expected, EventFileName.epochSecond(year, month, day, hour, minute, second),
+                            year + "-" + month + "-" + day + " " + hour + ":" + minute + ":" + second);
+                }
+            }
+        }
+    }
+
     private static Optional<EventFileName> reference(String name) {
         if (!name.matches("\\d{8}T\\d{6}\\.\\d{6}Z_[a-z][a-z0-9_]{0,63}_[0-9a-f-]{36}\\.json")) {
             return Optional.empty();
