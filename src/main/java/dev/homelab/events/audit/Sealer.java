@@ -109,13 +109,13 @@ final class Sealer implements EventFileListener, AutoCloseable {
 
     @Override
     public void eventFileSeen(String relativePath, Event event, byte[] bytes) {
-        NodeDay day = NodeDay.ofPath(relativePath);
-        if (day == null) {
-            return;
-        }
+        // the node-day is worked out by the consumer: on a first start this runs in the scan threads for every file
         if (!queue.offer(new Pending(relativePath, event, bytes))) {
             droppedCount.incrementAndGet();
-            dirty.add(day);
+            NodeDay day = NodeDay.ofPath(relativePath);
+            if (day != null) {
+                dirty.add(day);
+            }
         }
     }
 
@@ -183,6 +183,9 @@ final class Sealer implements EventFileListener, AutoCloseable {
             Map<DayRecord, List<Seal>> out = new LinkedHashMap<>();
             for (Pending p : batch) {
                 NodeDay d = NodeDay.ofPath(p.path);
+                if (d == null) {
+                    continue; // not <date>/<node>/<file>: no seal record to put it in
+                }
                 DayRecord rec;
                 try {
                     rec = record(d);

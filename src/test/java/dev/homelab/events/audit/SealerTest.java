@@ -112,6 +112,20 @@ class SealerTest {
     }
 
     @Test
+    void aPathOutsideTheLayoutIsPassedOverAndTheFilesQueuedWithItAreSealed() throws IOException {
+        var w = f.write("2026-11-20T10:00:00Z", "pi4");
+        byte[] bytes = Files.readAllBytes(f.file(w.relativePath()));
+        for (String odd : List.of("notes.json", "2026-11-20/" + w.relativePath(), "2026-13-40/pi4/x.json",
+                "2026-11-20/../x.json")) {
+            f.sealer.eventFileSeen(odd, w.event(), bytes);
+        }
+        assertEquals(1, f.sealer.sealPending(), "only the event file is sealed");
+        assertEquals(List.of(w.relativePath()), SealFile.read(f.sealsOf("2026-11-20", "pi4")).lines().stream()
+                .map(l -> l.seal().path()).toList());
+        assertEquals(0, f.sealer.droppedCount());
+    }
+
+    @Test
     void aFullQueueDropsNothingForGoodTheDayIsSweptInstead() throws IOException {
         f.sealer = new Sealer(f.layout, f.store.files(), f.clock, 2);
         f.closer = new DayCloser(f.layout, f.sealer, f.keys, "pi4", AuditFixture.GRACE, f.clock, f.anchors);
