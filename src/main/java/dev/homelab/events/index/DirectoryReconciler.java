@@ -147,6 +147,11 @@ final class DirectoryReconciler {
         List<IndexEntry> batch = new ArrayList<>();
         List<String> gone = new ArrayList<>();
         for (String rel : relativePaths) {
+            if (rel.startsWith(".", rel.lastIndexOf('/') + 1) && !problems.known(rel)) {
+                // a dot name is never an event (the watcher hands on only its removal, for the problems list): a
+                // temp file nobody reported needs no stat (half of what the watcher hands on for each own write)
+                continue;
+            }
             String[] parts = rel.split("/");
             if (parts.length != 3 || !EventFileName.isDateDirectory(parts[0]) || !EventFileName.isNodeDirectory(parts[1])
                     || index.beingWritten(rel)) {

@@ -24,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.jboss.logging.Logger;
@@ -107,9 +106,11 @@ public class IndexWatcher implements Closeable {
                 Set<String> files = new LinkedHashSet<>();
                 boolean[] overflow = { false };
                 handle(first, files, overflow);
-                // collect what arrives right behind it, so a burst is indexed in one go
-                long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(BATCH_MILLIS);
-                for (WatchKey k; (k = ws.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) != null;) {
+                // let what arrives right behind it gather, then take it in one go, so a burst is indexed at once;
+                // waiting on the queue instead woke this thread for every kernel event, four per write of this
+                // server (temp created, written, linked, removed): most of its CPU per write (docs/performance.md)
+                Thread.sleep(BATCH_MILLIS);
+                for (WatchKey k; (k = ws.poll()) != null;) {
                     handle(k, files, overflow);
                 }
                 process(files, overflow[0]);

@@ -65,6 +65,11 @@ final class ProblemRegistry {
         return known != null && stamp.equals(known.stamp());
     }
 
+    /** True when a problem is recorded for this path. */
+    boolean known(String path) {
+        return problems.containsKey(path);
+    }
+
     void remove(String path) {
         problems.remove(path);
     }

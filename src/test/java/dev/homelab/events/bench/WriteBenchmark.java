@@ -127,9 +127,12 @@ final class WriteBenchmark {
                 new Face("MCP tools/call emit_event", true, () -> mcpWriter(session), this::serverCounts));
         loadAtStart = IndexBenchmark.loadAverage();
         // the server's JIT: a fresh server compiles for tens of seconds, which would count against whichever face
-        // runs first; the references are warmed by their own warm-up
+        // runs first; the references are warmed by their own warm-up. 2 s per face was too short: the server's C2
+        // compiler threads still took 0.3-0.4 ms of CPU per event 15-45 s into a one-writer load (docs/performance.md,
+        // part 7; after 20 s of eight writers still 0.26 ms, after 90 s of one writer 0.002 ms), so each face first
+        // gets fifteen warm-ups (30 s) with eight writers
         for (Face face : faces.subList(2, faces.size())) {
-            Cell c = measure(face, 8);
+            Cell c = measure(face, 8, warmUp.multipliedBy(15), measure);
             IndexBenchmark.log("warm-up of the server, %s: %,.0f events/s (not counted)", face.name(), c.rate());
         }
         for (int round = 0; round < rounds; round++) {
@@ -186,13 +189,18 @@ final class WriteBenchmark {
                                         : String.format("%.2f", c.eventsPerFsync())));
             }
         }
-        b.append(String.format("%nMedian of %d round(s) of %.1f s per cell after %.1f s of warm-up; the order of the "
-                + "faces rotates each round. Machine load average (1/5/15 min) at the start of the write phases %s, at "
-                + "the end %s.%n", rounds, measure.toMillis() / 1e3, warmUp.toMillis() / 1e3, loadAtStart, loadAtEnd));
+        b.append(String.format("%nMedian of %d round(s) of %.1f s per cell after %.1f s of warm-up (the server first "
+                + "%.0f s per face with 8 writers); the order of the faces rotates each round. Machine load average "
+                + "(1/5/15 min) at the start of the write phases %s, at the end %s.%n", rounds, measure.toMillis() / 1e3,
+                warmUp.toMillis() / 1e3, warmUp.multipliedBy(15).plus(measure).toMillis() / 1e3, loadAtStart, loadAtEnd));
         return b.toString();
     }
 
     private Cell measure(Face face, int writers) throws Exception {
+        return measure(face, writers, warmUp, measure);
+    }
+
+    private Cell measure(Face face, int writers, Duration warm, Duration span) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(writers);
         AtomicBoolean stop = new AtomicBoolean();
         AtomicLong done = new AtomicLong();
@@ -209,13 +217,13 @@ final class WriteBenchmark {
             }));
         }
         try {
-            Thread.sleep(warmUp.toMillis()); // JIT, connections, the first directory of the day: not counted
+            Thread.sleep(warm.toMillis()); // JIT, connections, the first directory of the day: not counted
             LongSupplier cpu = face.inServer() ? this::serverCpuNanos : WriteBenchmark::ownCpuNanos;
             long[] g0 = face.counts() == null ? null : face.counts().read();
             long n0 = done.get();
             long c0 = cpu.getAsLong();
             long t0 = System.nanoTime();
-            Thread.sleep(measure.toMillis());
+            Thread.sleep(span.toMillis());
             long n = done.get() - n0;
             long c = cpu.getAsLong() - c0;
             double secs = (System.nanoTime() - t0) / 1e9;

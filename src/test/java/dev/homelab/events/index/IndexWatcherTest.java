@@ -88,6 +88,27 @@ class IndexWatcherTest {
     }
 
     @Test
+    void theRemovalOfAReportedTempFileClearsItsProblem() throws Exception {
+        EventStore store = TestEvents.store(root);
+        Event e = TestEvents.event("node_online", "pi4", "svc", "c", Instant.parse("2026-11-20T10:00:00Z"));
+        store.append(e);
+        Path stray = root.resolve(store.relativePathOf(e)).resolveSibling(".left-behind.tmp");
+        Files.writeString(stray, "x");
+        Reconciler r = new Reconciler(store, new EventIndex(), 1);
+        r.reconcile();
+        assertEquals(1, r.problems().size(), () -> r.problems().toString());
+        watcher = new IndexWatcher(r);
+        watcher.start();
+        // a write's own temp file comes and goes unreported: its removal is skipped without a stat
+        Event later = TestEvents.event("node_offline", "pi4", "svc", "c", Instant.parse("2026-11-20T11:00:00Z"));
+        writeLikeAnotherProcess(root, later, store);
+        await("the other process's event is indexed", Duration.ofSeconds(10), () -> r.index().get(later.id()).isPresent());
+        assertEquals(1, r.problems().size(), () -> r.problems().toString());
+        Files.delete(stray);
+        await("the removed temp file's problem is cleared", Duration.ofSeconds(10), () -> r.problems().isEmpty());
+    }
+
+    @Test
     void anOverflowTriggersARescanThatFindsWhatTheLostEventsWereAbout() throws Exception {
         EventStore store = TestEvents.store(root);
         Reconciler r = new Reconciler(store, new EventIndex(), 1);

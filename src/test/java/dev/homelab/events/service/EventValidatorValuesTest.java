@@ -67,6 +67,24 @@ class EventValidatorValuesTest {
     }
 
     @Test
+    void thePayloadLimitCountsTheStoredUtf8BytesExactly() throws Exception {
+        // multi-byte characters, a character beyond the BMP (four bytes, not an escaped pair), an escaped control
+        // character and an exact number: the limit is on the compact UTF-8 the store writes, to the byte
+        String head = "{\"k\":\"é€😀\\u001b\",\"n\":1.10,\"pad\":\"";
+        int limit = 65536;
+        int fixed = head.getBytes(java.nio.charset.StandardCharsets.UTF_8).length + 2; // and the closing "}
+        String atLimit = head + "x".repeat(limit - fixed) + "\"}";
+        JsonNode exact = json(atLimit);
+        assertEquals(limit, mapper.writeValueAsString(exact).getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
+        validator.toEvent(draft("s", "svc", null, exact));
+        String over = head + "x".repeat(limit - fixed + 1) + "\"}";
+        InvalidInputException e = assertThrows(InvalidInputException.class,
+                () -> validator.toEvent(draft("s", "svc", null, json(over))));
+        assertEquals(List.of(new FieldError("payload", "65537 bytes", "is larger than 65536 bytes of compact JSON")),
+                e.errors());
+    }
+
+    @Test
     void aLoneSurrogateIsRefusedInThePayloadAtAnyDepthAndInKeysNamingWhere() {
         String m = message(draft("s", "svc", null, json("{\"a\":[{\"b\":\"x\\ud800y\"}]}")));
         assertTrue(m.contains("payload.a[0].b") && m.contains("lone surrogate"), m);
