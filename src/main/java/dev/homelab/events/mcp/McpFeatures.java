@@ -1,5 +1,6 @@
 package dev.homelab.events.mcp;
 
+import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
 
@@ -14,6 +15,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.quarkiverse.mcp.server.CompletionResponse;
@@ -28,6 +31,7 @@ import io.quarkiverse.mcp.server.ToolManager;
 import io.quarkiverse.mcp.server.ToolResponse;
 import io.quarkiverse.mcp.server.stdio.runtime.StdioMcpMessageHandler;
 import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 
 import dev.homelab.events.ConflictException;
@@ -175,7 +179,7 @@ public class McpFeatures {
         return mapper.convertValue(o.result(), UNTYPED_MAP);
     }
 
-    private static final com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>> UNTYPED_MAP = new com.fasterxml.jackson.core.type.TypeReference<>() {
+    private static final TypeReference<Map<String, Object>> UNTYPED_MAP = new TypeReference<>() {
     };
 
     private Outcome run(ToolCatalog.Tool t, Map<String, Object> args) {
@@ -203,15 +207,15 @@ public class McpFeatures {
      * to encoding them and parsing them back, together with parsing the result's text again). The library decodes
      * plain maps, lists and the scalars of ExactJson's reader; anything else still goes through JSON text.
      */
-    private com.fasterxml.jackson.databind.JsonNode arguments(Map<String, Object> args) throws JsonProcessingException {
+    private JsonNode arguments(Map<String, Object> args) throws JsonProcessingException {
         return plain(args)
                 ? mapper.valueToTree(args)
-                : mapper.readTree(io.vertx.core.json.Json.encode(args));
+                : mapper.readTree(Json.encode(args));
     }
 
     private static boolean plain(Object v) {
         if (v == null || v instanceof String || v instanceof Boolean || v instanceof Integer || v instanceof Long
-                || v instanceof java.math.BigInteger || v instanceof Double || v instanceof ExactNumber) {
+                || v instanceof BigInteger || v instanceof Double || v instanceof ExactNumber) {
             return true;
         }
         if (v instanceof Map<?, ?> m) {
