@@ -38,8 +38,22 @@ public class TestDirectoriesCleanup {
         store.map(Path::of).filter(p -> ours(p, "homelab-events-test-")).ifPresent(mine::add);
         auditKey.map(Path::of).map(Path::getParent).filter(p -> ours(p, "homelab-audit-test-")).ifPresent(mine::add);
         if (!mine.isEmpty()) {
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> mine.forEach(TestDirectoriesCleanup::delete),
-                    "test-directories-cleanup"));
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteForGood(mine), "test-directories-cleanup"));
+        }
+    }
+
+    /**
+     * JVM shutdown hooks run together: the last application may still be stopping, and its stop writes seals, digests
+     * and audit heads, which would bring a removed directory back. So again, until it stays gone (a few seconds at most).
+     */
+    private static void deleteForGood(List<Path> dirs) {
+        for (int attempt = 0; attempt < 20 && dirs.stream().anyMatch(Files::exists); attempt++) {
+            dirs.forEach(TestDirectoriesCleanup::delete);
+            try {
+                Thread.sleep(250);
+            } catch (InterruptedException e) {
+                return;
+            }
         }
     }
 
