@@ -873,15 +873,15 @@ public final class IndexBenchmark {
         }
     }
 
-    /**
-     * Where the server's audit key and its anchor file go: beside the store (never inside it) and apart from the
-     * user's ~/.config, in a directory of their own, so a run on a temporary store leaves nothing behind.
-     */
     /** Beside the store, not one shared file: two benchmark runs on the machine would interleave their servers' logs. */
     static Path serverLog(Path store) {
         return store.toAbsolutePath().resolveSibling(store.getFileName() + "-server.log");
     }
 
+    /**
+     * Where the server's audit key and its anchor file go: beside the store (never inside it) and apart from the
+     * user's ~/.config, in a directory of their own, so a run on a temporary store leaves nothing behind.
+     */
     static Path auditDir(Path store) {
         return store.resolveSibling(store.getFileName() + "-audit");
     }
