@@ -1,9 +1,7 @@
 package dev.homelab.events.storage;
 
 import java.nio.file.Path;
-import java.time.DateTimeException;
 import java.time.Instant;
-import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.Optional;
@@ -220,15 +218,8 @@ public record EventFileName(Instant timestamp, String type, UUID id) {
 
     /** True for the name of a partition directory: a calendar date {@code yyyy-MM-dd}. */
     public static boolean isDateDirectory(String name) {
-        if (!DATE_DIRECTORY.matcher(name).matches()) {
-            return false;
-        }
-        try {
-            LocalDate.of(digits(name, 0, 4), digits(name, 5, 2), digits(name, 8, 2));
-            return true;
-        } catch (DateTimeException e) {
-            return false;
-        }
+        return DATE_DIRECTORY.matcher(name).matches()
+                && epochSecond(digits(name, 0, 4), digits(name, 5, 2), digits(name, 8, 2), 0, 0, 0) != NO_INSTANT;
     }
 
     /** True for the name of a node directory: a hostname. */
