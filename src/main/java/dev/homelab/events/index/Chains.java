@@ -120,7 +120,8 @@ final class Chains {
                 IndexState s = current.get();
                 List<String> ids = new ArrayList<>(rows.keySet());
                 for (DaySegment d : s.days) {
-                    for (int r : d.rows) {
+                    for (int p = 0; p < d.rows.size; p++) {
+                        int r = d.rows.get(p);
                         if (s.c.corr[r] == null && !rows.containsKey(new UUID(s.c.hi[r], s.c.lo[r]).toString())) {
                             ids.add(new UUID(s.c.hi[r], s.c.lo[r]).toString());
                         }
@@ -150,9 +151,9 @@ final class Chains {
             if (d.key < firstDay) {
                 continue;
             }
-            int from = sinceMicros == Long.MIN_VALUE ? 0 : DaySegment.lowerBound(s.c, d.rows, null, d.rows.length, sinceMicros);
-            for (int i = from; i < d.rows.length; i++) {
-                int r = d.rows[i];
+            int from = sinceMicros == Long.MIN_VALUE ? 0 : DaySegment.lowerBound(s.c, d.rows, null, d.rows.size, sinceMicros);
+            for (int i = from; i < d.rows.size; i++) {
+                int r = d.rows.get(i);
                 String corr = s.c.corr[r];
                 if (corr == null) {
                     String own = new UUID(s.c.hi[r], s.c.lo[r]).toString();

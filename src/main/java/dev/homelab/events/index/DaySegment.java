@@ -2,7 +2,8 @@ package dev.homelab.events.index;
 
 /**
  * The events of one UTC day in listing order, with posting lists per node, type, severity, source and service
- * over positions in that order. Immutable: a change to a day builds a new segment ({@link RowWriter}).
+ * over positions in that order. Immutable: a change to a day builds a new segment ({@link RowWriter}), which shares
+ * the blocks of the old one's rows and lists that the change leaves alone ({@link IntBlocks}).
  * Segments are kept in an array sorted by day, oldest first.
  */
 final class DaySegment {
@@ -11,7 +12,7 @@ final class DaySegment {
     /** Days since the epoch. */
     final long key;
     /** The day's rows, in listing order. */
-    final int[] rows;
+    final IntBlocks rows;
     final Postings node;
     final Postings type;
     final Postings sev;
@@ -20,7 +21,7 @@ final class DaySegment {
 
     DaySegment(long key, int[] rows, RowColumns c, int nodes, int types, int sources, int services) {
         this.key = key;
-        this.rows = rows;
+        this.rows = IntBlocks.of(rows);
         this.node = Postings.build(rows, c.node, nodes);
         this.type = Postings.build(rows, c.type, types);
         this.sev = Postings.buildSeverity(rows, c.sev);
@@ -28,7 +29,7 @@ final class DaySegment {
         this.service = Postings.build(rows, c.service, services);
     }
 
-    private DaySegment(long key, int[] rows, Postings node, Postings type, Postings sev, Postings source,
+    private DaySegment(long key, IntBlocks rows, Postings node, Postings type, Postings sev, Postings source,
             Postings service) {
         this.key = key;
         this.rows = rows;
@@ -43,7 +44,7 @@ final class DaySegment {
      * The segment of the same day holding {@code rows}, whose first {@code from} rows are those of {@code old}, in
      * the same positions: only the postings from {@code from} on are built ({@link Postings#extend}).
      */
-    static DaySegment extend(DaySegment old, int[] rows, int from, RowColumns c) {
+    static DaySegment extend(DaySegment old, IntBlocks rows, int from, RowColumns c) {
         return new DaySegment(old.key, rows, Postings.extend(old.node, rows, from, r -> c.node[r]),
                 Postings.extend(old.type, rows, from, r -> c.type[r]), Postings.extend(old.sev, rows, from, r -> c.sev[r]),
                 Postings.extend(old.source, rows, from, r -> c.source[r]),
@@ -77,12 +78,12 @@ final class DaySegment {
      * First index among the first {@code len} positions (or rows, when {@code positions} is null) whose
      * timestamp is at least {@code t}.
      */
-    static int lowerBound(RowColumns c, int[] rows, int[] positions, int len, long t) {
+    static int lowerBound(RowColumns c, IntBlocks rows, IntBlocks positions, int len, long t) {
         int lo = 0;
         int hi = len;
         while (lo < hi) {
             int mid = (lo + hi) >>> 1;
-            long v = c.ts[rows[positions == null ? mid : positions[mid]]];
+            long v = c.ts[rows.get(positions == null ? mid : positions.get(mid))];
             if (v < t) {
                 lo = mid + 1;
             } else {

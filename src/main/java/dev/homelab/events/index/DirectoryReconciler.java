@@ -82,7 +82,7 @@ final class DirectoryReconciler {
             for (String name : listing) {
                 if (!unlisted.remove(name)) {
                     if (folder == null) {
-                        folder = open(Path.of(date, node));
+                        folder = files.openFolder(Path.of(date, node));
                     }
                     examine(folder, rel + "/" + name, batch);
                 }
@@ -165,7 +165,7 @@ final class DirectoryReconciler {
                 continue;
             }
             if (!index.containsPath(rel)) {
-                examine(null, rel, batch);
+                examine(files.byPath(Path.of(rel).getParent()), rel, batch);
             }
         }
         if (!gone.isEmpty()) {
@@ -175,28 +175,14 @@ final class DirectoryReconciler {
     }
 
     /**
-     * The directory held open for reading its files by name ({@link EventFiles#openFolder}); null, read by path,
-     * when it cannot be opened (removed meanwhile: each file then says so itself).
-     */
-    private EventFiles.Folder open(Path relativeDir) {
-        try {
-            return files.openFolder(relativeDir);
-        } catch (IOException e) {
-            return null;
-        }
-    }
-
-    /**
      * Classifies and reads one entry of a node directory: an event goes into {@code batch}, anything else is a problem.
-     * {@code folder} is the entry's directory held open, or null to go by path.
+     * {@code folder} is the entry's directory ({@link EventFiles#openFolder}).
      */
     private void examine(EventFiles.Folder folder, String rel, List<IndexEntry> batch) {
         Path relative = Path.of(rel);
         BasicFileAttributes attrs;
         try {
-            attrs = folder != null
-                    ? folder.attributes(relative)
-                    : Files.readAttributes(root.resolve(relative), BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            attrs = folder.attributes(relative);
         } catch (IOException e) {
             return; // gone since it was listed
         }
@@ -207,7 +193,7 @@ final class DirectoryReconciler {
                 problems.note(rel, p.reason(), p.detail());
             } else if (entry instanceof EventFiles.Entry.Candidate c && !problems.unchanged(rel, stamp)) {
                 // no payload tree: rows never hold one
-                ReadResult result = folder != null ? folder.readForIndex(c) : files.readForIndex(c);
+                ReadResult result = folder.readForIndex(c);
                 if (result instanceof ReadResult.Ok ok) {
                     batch.add(Reconciler.entryOf(ok.event(), rel));
                     for (EventFileListener l : listeners) {

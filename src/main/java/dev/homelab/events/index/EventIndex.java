@@ -334,6 +334,16 @@ public class EventIndex {
         return queries.query(state, q);
     }
 
+    /** The published state, which a reader (or a test) may hold while the index goes on changing. */
+    IndexState published() {
+        return state;
+    }
+
+    /** {@link #query} against a state published earlier: its answer never changes. */
+    IndexPage query(IndexState s, EventQuery q) {
+        return queries.query(s, q);
+    }
+
     // ---------------------------------------------------------------- chains
 
     /** The events of one correlation id, oldest first. */

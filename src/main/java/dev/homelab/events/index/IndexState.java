@@ -67,7 +67,7 @@ final class IndexState {
 
             @Override
             public boolean hasNext() {
-                while (day < days.length && pos >= days[day].rows.length) {
+                while (day < days.length && pos >= days[day].rows.size) {
                     day++;
                     pos = 0;
                 }
@@ -79,7 +79,7 @@ final class IndexState {
                 if (!hasNext()) {
                     throw new NoSuchElementException();
                 }
-                return entry(days[day].rows[pos++]);
+                return entry(days[day].rows.get(pos++));
             }
         };
     }

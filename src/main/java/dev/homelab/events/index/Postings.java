@@ -8,21 +8,22 @@ import dev.homelab.events.Severity;
 /**
  * The posting lists of one dimension within one day segment: sorted keys (dictionary ids) with the positions,
  * ascending, of the segment's rows having each key. Positions are in listing order, so time bounds over a
- * posting list are binary searches. Immutable.
+ * posting list are binary searches. Immutable; lists are {@link IntBlocks}, so one more position costs the same
+ * however long the list.
  */
 final class Postings {
     private static final int SEVERITIES = Severity.values().length;
 
     final int[] keys;
-    final int[][] lists;
+    final IntBlocks[] lists;
 
-    private Postings(int[] keys, int[][] lists) {
+    private Postings(int[] keys, IntBlocks[] lists) {
         this.keys = keys;
         this.lists = lists;
     }
 
     /** The positions of one key, or null when no row has it. */
-    int[] get(int key) {
+    IntBlocks get(int key) {
         int i = Arrays.binarySearch(keys, key);
         return i < 0 ? null : lists[i];
     }
@@ -31,39 +32,39 @@ final class Postings {
     long size(int[] ids) {
         long n = 0;
         for (int id : ids) {
-            int[] l = get(id);
-            n += l == null ? 0 : l.length;
+            IntBlocks l = get(id);
+            n += l == null ? 0 : l.size;
         }
         return n;
     }
 
     /** The sorted union of the posting lists of several keys (disjoint: a row has one value per dimension). */
-    int[] union(int[] ids) {
-        int[] single = null;
+    IntBlocks union(int[] ids) {
+        IntBlocks single = null;
         int total = 0;
         int lists = 0;
         for (int id : ids) {
-            int[] l = get(id);
-            if (l != null && l.length > 0) {
+            IntBlocks l = get(id);
+            if (l != null && l.size > 0) {
                 single = l;
-                total += l.length;
+                total += l.size;
                 lists++;
             }
         }
         if (lists <= 1) {
-            return single == null ? new int[0] : single;
+            return single == null ? IntBlocks.EMPTY : single;
         }
         int[] out = new int[total];
         int k = 0;
         for (int id : ids) {
-            int[] l = get(id);
+            IntBlocks l = get(id);
             if (l != null) {
-                System.arraycopy(l, 0, out, k, l.length);
-                k += l.length;
+                l.copyTo(out, k);
+                k += l.size;
             }
         }
         Arrays.sort(out);
-        return out;
+        return IntBlocks.of(out);
     }
 
     /** Postings of {@code column} over {@code rows} (positions are indexes into {@code rows}). */
@@ -80,6 +81,7 @@ final class Postings {
         }
         int[] keys = new int[distinct];
         int[][] lists = new int[distinct][];
+        IntBlocks[] blocks = new IntBlocks[distinct];
         int[] slot = new int[dictSize];
         for (int k = 0, j = 0; k < dictSize; k++) {
             if (counts[k] > 0) {
@@ -93,56 +95,51 @@ final class Postings {
             int j = slot[column[rows[p]]];
             lists[j][fill[j]++] = p;
         }
-        return new Postings(keys, lists);
+        for (int j = 0; j < distinct; j++) {
+            blocks[j] = IntBlocks.of(lists[j]);
+        }
+        return new Postings(keys, blocks);
     }
 
     /**
      * The postings of a segment that keeps the first {@code from} positions of {@code old}'s segment and whose
      * positions from {@code from} on are {@code rows[from..]} (new rows, or old ones moved by them). Costs the
-     * suffix and the lists it touches, not the whole day: lists without positions from {@code from} on, before or
-     * after, are shared with {@code old} (they are immutable). The common append of an event at (or near) the end
-     * of its day is then a copy of a few lists instead of a rebuild of every list ({@link #build}).
+     * suffix, the number of keys and a block per list it touches, not the day: lists without positions from
+     * {@code from} on, before or after, are shared with {@code old}, and a touched list keeps its blocks before the
+     * cut ({@link IntBlocks#withSuffix}; {@code old} must be its day's newest postings).
      *
      * @param keyOf the key (dictionary id, severity ordinal) of a row
      */
-    static Postings extend(Postings old, int[] rows, int from, IntUnaryOperator keyOf) {
-        int m = rows.length - from;
+    static Postings extend(Postings old, IntBlocks rows, int from, IntUnaryOperator keyOf) {
+        int m = rows.size - from;
         long[] pairs = new long[m]; // key, then position: sorted, they group the suffix by key, positions ascending
-        for (int p = from; p < rows.length; p++) {
-            pairs[p - from] = ((long) keyOf.applyAsInt(rows[p]) << 32) | p;
+        for (int p = from; p < rows.size; p++) {
+            pairs[p - from] = ((long) keyOf.applyAsInt(rows.get(p)) << 32) | p;
         }
         Arrays.sort(pairs);
         int[] keys = new int[old.keys.length + m];
-        int[][] lists = new int[keys.length][];
+        IntBlocks[] lists = new IntBlocks[keys.length];
+        int[] tail = new int[m];
         int n = 0;
         int i = 0;
         int j = 0;
         while (i < old.keys.length || j < m) {
             int pairKey = j < m ? (int) (pairs[j] >>> 32) : Integer.MAX_VALUE;
             int key = i < old.keys.length ? Math.min(old.keys[i], pairKey) : pairKey;
-            int[] base = i < old.keys.length && old.keys[i] == key ? old.lists[i++] : EMPTY;
-            int cut = Arrays.binarySearch(base, from);
-            cut = cut >= 0 ? cut : -cut - 1; // positions before the suffix stay
-            int end = j;
-            while (end < m && (int) (pairs[end] >>> 32) == key) {
-                end++;
+            IntBlocks base = i < old.keys.length && old.keys[i] == key ? old.lists[i++] : IntBlocks.EMPTY;
+            int cut = base.size == 0 || base.last() < from ? base.size : base.lowerBound(from); // the positions before the suffix stay
+            int added = 0;
+            while (j < m && (int) (pairs[j] >>> 32) == key) {
+                tail[added++] = (int) pairs[j++];
             }
-            int[] list = base;
-            if (cut < base.length || end > j) {
-                list = Arrays.copyOf(base, cut + end - j);
-                for (int k = cut; j < end; k++, j++) {
-                    list[k] = (int) pairs[j];
-                }
-            }
-            if (list.length > 0) {
+            IntBlocks list = cut < base.size || added > 0 ? base.withSuffix(cut, tail, added) : base;
+            if (list.size > 0) {
                 keys[n] = key;
                 lists[n++] = list;
             }
         }
         return new Postings(Arrays.copyOf(keys, n), Arrays.copyOf(lists, n));
     }
-
-    private static final int[] EMPTY = new int[0];
 
     /** Postings of the severity column (severity ordinals are the keys). */
     static Postings buildSeverity(int[] rows, byte[] column) {

@@ -58,7 +58,7 @@ final class QueryEngine {
     private static void scanDay(IndexState s, DaySegment d, QueryFilter f, QueryPage page) {
         Postings best = null;
         int[] bestIds = null;
-        long bestSize = d.rows.length;
+        long bestSize = d.rows.size;
         long size;
         if (f.nodeIds != null && (size = d.node.size(f.nodeIds)) <= bestSize) {
             best = d.node;
@@ -88,8 +88,8 @@ final class QueryEngine {
         if (bestSize == 0) {
             return;
         }
-        int[] positions = best == null ? null : best.union(bestIds);
-        int len = positions == null ? d.rows.length : positions.length;
+        IntBlocks positions = best == null ? null : best.union(bestIds);
+        int len = positions == null ? d.rows.size : positions.size;
         // time bounds: binary searches over positions, which are in time order
         int lo = f.since == Long.MIN_VALUE ? 0 : DaySegment.lowerBound(s.c, d.rows, positions, len, f.since);
         int hi = f.until == Long.MAX_VALUE ? len : DaySegment.lowerBound(s.c, d.rows, positions, len, f.until);
@@ -103,11 +103,11 @@ final class QueryEngine {
         }
         if (page.q.newestFirst()) {
             for (int i = hi - 1; i >= lo; i--) {
-                page.offerChecked(f, d.rows[positions == null ? i : positions[i]]);
+                page.offerChecked(f, d.rows.get(positions == null ? i : positions.get(i)));
             }
         } else {
             for (int i = lo; i < hi; i++) {
-                page.offerChecked(f, d.rows[positions == null ? i : positions[i]]);
+                page.offerChecked(f, d.rows.get(positions == null ? i : positions.get(i)));
             }
         }
     }

@@ -54,7 +54,7 @@ final class QueryPage {
     }
 
     /** Positions lo..hi all match: count them at once, collect only the page. */
-    void offerRange(int[] rows, int[] positions, int lo, int hi) {
+    void offerRange(IntBlocks rows, IntBlocks positions, int lo, int hi) {
         total += hi - lo;
         // the cut: first index (ascending) that lies past the cursor in ascending order
         int from = lo;
@@ -64,7 +64,7 @@ final class QueryPage {
             int b = hi;
             while (a < b) {
                 int mid = (a + b) >>> 1;
-                int cmp = compareToCursor(rows[positions == null ? mid : positions[mid]]);
+                int cmp = compareToCursor(rows.get(positions == null ? mid : positions.get(mid)));
                 if (q.newestFirst() ? cmp < 0 : cmp <= 0) {
                     a = mid + 1;
                 } else {
@@ -83,11 +83,11 @@ final class QueryPage {
         eligible += to - from;
         if (q.newestFirst()) {
             for (int i = to - 1; i >= from && entries.size() < q.limit(); i--) {
-                entries.add(s.entry(rows[positions == null ? i : positions[i]]));
+                entries.add(s.entry(rows.get(positions == null ? i : positions.get(i))));
             }
         } else {
             for (int i = from; i < to && entries.size() < q.limit(); i++) {
-                entries.add(s.entry(rows[positions == null ? i : positions[i]]));
+                entries.add(s.entry(rows.get(positions == null ? i : positions.get(i))));
             }
         }
     }

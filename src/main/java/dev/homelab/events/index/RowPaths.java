@@ -110,11 +110,11 @@ final class RowPaths {
         }
         int at = DaySegment.indexOf(s.days, key);
         int nodeId = nodeDict.find(node);
-        int[] positions = at >= 0 && nodeId >= 0 ? s.days[at].node.get(nodeId) : null;
+        IntBlocks positions = at >= 0 && nodeId >= 0 ? s.days[at].node.get(nodeId) : null;
         if (positions != null) {
             RowColumns c = s.c;
-            for (int p : positions) {
-                int r = s.days[at].rows[p];
+            for (int i = 0; i < positions.size; i++) {
+                int r = s.days[at].rows.get(positions.get(i));
                 String o = overrides.get(r);
                 if (o != null) {
                     if (o.startsWith(prefix) && o.indexOf('/', prefix.length()) < 0) {

@@ -1,7 +1,6 @@
 package dev.homelab.events.index;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -197,64 +196,71 @@ final class RowWriter {
 
     /**
      * Replaces one day's segment with its rows plus {@code added} minus {@code removed}, in listing order. Rows
-     * added near the end of their day (events arriving as they happen: every write of this server) keep the
-     * positions before them, so only the postings from there on are built ({@link DaySegment#extend}); this runs
-     * under the index's lock for every event written, and a whole rebuild costs the size of the day.
+     * added near the end of their day (events arriving as they happen: every write of this server, a little out of
+     * order when writers run concurrently) keep the positions before them, so only the suffix from the first new
+     * row on is written and only the postings from there on are built ({@link DaySegment#extend}): this runs under
+     * the index's lock for every event written, and must not cost the size of the day.
      */
     private void rebuildDay(long key, List<Integer> added, Set<Integer> removed) {
         int at = DaySegment.indexOf(days, key);
-        int[] old = at >= 0 ? days[at].rows : new int[0];
+        IntBlocks old = at >= 0 ? days[at].rows : IntBlocks.EMPTY;
         int[] fresh = ListingOrder.sortRows(cols, nodeDict.names, added);
         // the rows before the first new one keep their positions (a removal moves everything after it)
         int keep = removed.isEmpty() && fresh.length > 0 ? firstAfter(old, fresh[0]) : 0;
-        int[] merged = new int[old.length + fresh.length - removed.size()];
-        System.arraycopy(old, 0, merged, 0, keep);
+        int[] suffix = new int[old.size - keep + fresh.length];
         int i = keep;
         int j = 0;
-        int k = keep;
-        while (i < old.length || j < fresh.length) {
+        int k = 0;
+        while (i < old.size || j < fresh.length) {
             int next;
-            if (j >= fresh.length || (i < old.length && ListingOrder.rows(cols, nodeDict.names, old[i], fresh[j]) <= 0)) {
-                next = old[i++];
+            if (j >= fresh.length || (i < old.size && ListingOrder.rows(cols, nodeDict.names, old.get(i), fresh[j]) <= 0)) {
+                next = old.get(i++);
             } else {
                 next = fresh[j++];
             }
             if (!removed.contains(next)) {
-                merged[k++] = next;
+                suffix[k++] = next;
             }
         }
-        if (at >= 0 && k == merged.length && keep > 0 && merged.length - keep <= merged.length / 2) {
-            replaceDay(at, DaySegment.extend(days[at], merged, keep, cols));
+        if (at >= 0 && keep > 0 && k <= keep) {
+            replaceDay(at, DaySegment.extend(days[at], old.withSuffix(keep, suffix, k), keep, cols));
             return;
         }
-        DaySegment day = segment(key, k == merged.length ? merged : Arrays.copyOf(merged, k));
-        DaySegment[] next;
-        if (at >= 0) {
-            if (day.rows.length == 0) {
-                next = new DaySegment[days.length - 1];
+        int size = keep + k;
+        if (size == 0) {
+            if (at >= 0) {
+                DaySegment[] next = new DaySegment[days.length - 1];
                 System.arraycopy(days, 0, next, 0, at);
                 System.arraycopy(days, at + 1, next, at, days.length - at - 1);
-            } else {
-                replaceDay(at, day);
-                return;
+                days = next;
             }
-        } else {
-            int ins = -at - 1;
-            next = new DaySegment[days.length + 1];
-            System.arraycopy(days, 0, next, 0, ins);
-            next[ins] = day;
-            System.arraycopy(days, ins, next, ins + 1, days.length - ins);
+            return;
         }
+        int[] all = new int[size];
+        for (int p = 0; p < keep; p++) {
+            all[p] = old.get(p);
+        }
+        System.arraycopy(suffix, 0, all, keep, k);
+        DaySegment day = segment(key, all);
+        if (at >= 0) {
+            replaceDay(at, day);
+            return;
+        }
+        int ins = -at - 1;
+        DaySegment[] next = new DaySegment[days.length + 1];
+        System.arraycopy(days, 0, next, 0, ins);
+        next[ins] = day;
+        System.arraycopy(days, ins, next, ins + 1, days.length - ins);
         days = next;
     }
 
     /** The first position in {@code rows} (listing order) of a row that comes after {@code row}. */
-    private int firstAfter(int[] rows, int row) {
+    private int firstAfter(IntBlocks rows, int row) {
         int lo = 0;
-        int hi = rows.length;
+        int hi = rows.size;
         while (lo < hi) {
             int mid = (lo + hi) >>> 1;
-            if (ListingOrder.rows(cols, nodeDict.names, rows[mid], row) <= 0) {
+            if (ListingOrder.rows(cols, nodeDict.names, rows.get(mid), row) <= 0) {
                 lo = mid + 1;
             } else {
                 hi = mid;

@@ -19,7 +19,8 @@ final class SnapshotRows {
         int n = 0;
         RowColumns c = s.c;
         for (DaySegment d : s.days) {
-            for (int r : d.rows) {
+            for (int p = 0; p < d.rows.size; p++) {
+                int r = d.rows.get(p);
                 sink.row(c.hi[r], c.lo[r], c.ts[r], s.nodes[c.node[r]], s.types[c.type[r]], c.sev[r], s.sources[c.source[r]],
                         s.services[c.service[r]], c.corr[r], s.paths.override(r));
                 n++;

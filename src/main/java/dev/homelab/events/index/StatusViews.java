@@ -70,9 +70,9 @@ final class StatusViews {
                 if (counts[k] == 0) {
                     present++;
                 }
-                counts[k] += p.lists[i].length;
+                counts[k] += p.lists[i].size;
                 // days are oldest first and positions in listing order: the last day seen wins
-                lastRow[k] = d.rows[p.lists[i][p.lists[i].length - 1]];
+                lastRow[k] = d.rows.get(p.lists[i].last());
             }
         }
         int[][] latest = new int[typeGroups.size()][];
@@ -83,9 +83,9 @@ final class StatusViews {
             int found = 0;
             for (int di = s.days.length - 1; di >= 0 && found < present && typeIds.length > 0; di--) {
                 DaySegment d = s.days[di];
-                int[] positions = d.type.union(typeIds);
-                for (int i = positions.length - 1; i >= 0 && found < present; i--) {
-                    int r = d.rows[positions[i]];
+                IntBlocks positions = d.type.union(typeIds);
+                for (int i = positions.size - 1; i >= 0 && found < present; i--) {
+                    int r = d.rows.get(positions.get(i));
                     int k = column[r];
                     if ((only < 0 || k == only) && latest[g][k] < 0) {
                         latest[g][k] = r;

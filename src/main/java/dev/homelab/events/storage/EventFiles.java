@@ -283,13 +283,13 @@ public final class EventFiles {
             throw new FileSystemException(file.toString(), null,
                     attrs.isSymbolicLink() ? "a symlink, never followed" : "not a regular file");
         }
-        return readRegular(file, limit, attrs.size());
+        return readRegular(file, (int) Math.min(limit, Integer.MAX_VALUE - 16), attrs.size());
     }
 
-    /** Reads at most {@code limit} bytes of a file just found to be regular, {@code size} bytes long. */
-    private static byte[] readRegular(Path file, long limit, long size) throws IOException {
+    /** Reads at most {@code cap} bytes of a file just found to be regular, {@code size} bytes long. */
+    private static byte[] readRegular(Path file, int cap, long size) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
-            return readFrom(ch, (int) Math.min(limit, Integer.MAX_VALUE - 16), size);
+            return readFrom(ch, cap, size);
         }
     }
 
@@ -321,14 +321,24 @@ public final class EventFiles {
     /**
      * Opens a {@code <date>/<node>} directory (relative to the root) for reading many of its files: each is looked at
      * and opened by its name in the open directory ({@code fstatat} and {@code openat}), where a path is walked
-     * from the root for every call otherwise. Where the platform offers no such handle, it reads by path.
+     * from the root for every call otherwise. Where the platform offers no such handle, or the directory cannot be
+     * opened (removed since it was listed: each file then says so itself), it reads by path.
      */
-    public Folder openFolder(Path relativeDir) throws IOException {
-        DirectoryStream<Path> ds = Files.newDirectoryStream(root.resolve(relativeDir));
-        if (ds instanceof SecureDirectoryStream<Path> secure) {
-            return new Folder(relativeDir, secure);
+    public Folder openFolder(Path relativeDir) {
+        try {
+            DirectoryStream<Path> ds = Files.newDirectoryStream(root.resolve(relativeDir));
+            if (ds instanceof SecureDirectoryStream<Path> secure) {
+                return new Folder(relativeDir, secure);
+            }
+            ds.close();
+        } catch (IOException e) {
+            // read by path
         }
-        ds.close();
+        return byPath(relativeDir);
+    }
+
+    /** A {@link Folder} that reads by path: for a file or two, where opening the directory would cost more. */
+    public Folder byPath(Path relativeDir) {
         return new Folder(relativeDir, null);
     }
 
