@@ -2,6 +2,7 @@ package dev.homelab.events.bench;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -721,6 +722,41 @@ public final class IndexBenchmark {
             notes.add("Write faces side by side (same run):\n\n" + table);
         } finally {
             w.cleanUp();
+        }
+        indexAdds();
+    }
+
+    /**
+     * The index's own share of a write as the day fills: CPU of the calling thread for one more event (the last
+     * 5,000 added before each size; a little out of order, as concurrent writers deliver), in this JVM after one
+     * uncounted pass. It must not grow with the day (docs/performance.md, "the day no longer copied").
+     */
+    void indexAdds() {
+        int[] sizes = o.smoke() ? new int[]{ 10_000, 20_000 } : new int[]{ 10_000, 125_000, 250_000 };
+        ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
+        String[] nodes = { "pi4", "nas", "nuc-1", "gpu" };
+        for (int pass = 0; pass < 2; pass++) {
+            Random rnd = new Random(42);
+            EventIndex index = new EventIndex();
+            long now = Timestamps.toMicros(Instant.parse("2026-11-30T00:00:00Z"));
+            int n = 0;
+            for (int size : sizes) {
+                long start = 0;
+                for (; n < size; n++) {
+                    now += 300;
+                    long ts = rnd.nextInt(3) == 0 ? now - rnd.nextInt(2_000) : now;
+                    UUID id = new UUID(rnd.nextLong(), rnd.nextLong());
+                    if (n == size - 5_000) {
+                        start = cpu.getCurrentThreadCpuTime();
+                    }
+                    index.add(new IndexEntry(id, ts, nodes[rnd.nextInt(nodes.length)], "healthcheck_failed", Severity.WARNING,
+                            "bench", "svc-" + rnd.nextInt(8), id.toString(), null));
+                }
+                if (pass == 1) {
+                    put(String.format("Index: one more event in a day of %,d events (in process)", size),
+                            String.format("%.1f µs CPU", (cpu.getCurrentThreadCpuTime() - start) / 1000.0 / 5_000));
+                }
+            }
         }
     }
 
