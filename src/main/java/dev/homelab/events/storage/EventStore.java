@@ -356,11 +356,13 @@ public class EventStore {
         long left = gatherNanos(s.lastForceNanos);
         boolean interrupted = false;
         while (s.writing.get() > 0 && left > 0) {
+            long before = System.nanoTime();
             try {
                 left = s.linkedOrFailed.awaitNanos(left);
             } catch (InterruptedException e) {
-                interrupted = true; // the fsync still runs for the writers already linked; the caller sees the flag
-                break;
+                // uninterruptible like the other waits here (the wait is short): the flag is set again below
+                interrupted = true;
+                left -= System.nanoTime() - before;
             }
         }
         if (interrupted) {
