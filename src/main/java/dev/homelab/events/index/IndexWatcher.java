@@ -48,6 +48,12 @@ public class IndexWatcher implements Closeable {
      * that this server's own writes are usually indexed by the writer before the watcher looks at them.
      */
     private static final long BATCH_MILLIS = 50;
+    /**
+     * Within a batch the keys are drained this often: the JDK keeps at most 512 events per key and turns the rest
+     * into an overflow (and an overflow into a pass that lists the changed directories and watches the tree again),
+     * which four events per write of this server reached within one 50 ms window at about 2,500 writes a second.
+     */
+    private static final long DRAIN_MILLIS = 10;
 
     private final Reconciler reconciler;
     private final Path root;
@@ -106,13 +112,7 @@ public class IndexWatcher implements Closeable {
                 Set<String> files = new LinkedHashSet<>();
                 boolean[] overflow = { false };
                 handle(first, files, overflow);
-                // let what arrives right behind it gather, then take it in one go, so a burst is indexed at once;
-                // waiting on the queue instead woke this thread for every kernel event, four per write of this
-                // server (temp created, written, linked, removed): most of its CPU per write (docs/performance.md)
-                Thread.sleep(BATCH_MILLIS);
-                for (WatchKey k; (k = ws.poll()) != null;) {
-                    handle(k, files, overflow);
-                }
+                gather(ws, files, overflow);
                 process(files, overflow[0]);
             }
         } catch (InterruptedException | ClosedWatchServiceException e) {
@@ -120,6 +120,21 @@ public class IndexWatcher implements Closeable {
         } catch (RuntimeException e) {
             failure = e.toString();
             LOG.warn("Index watcher stopped; the periodic reconciliation still runs", e);
+        }
+    }
+
+    /**
+     * Lets what arrives right behind the first key gather for {@link #BATCH_MILLIS}, so a burst is indexed in one go;
+     * waiting on the queue instead woke this thread for every kernel event, four per write of this server (temp
+     * created, written, linked, removed): most of its CPU per write (docs/performance.md). The keys are drained
+     * every {@link #DRAIN_MILLIS} meanwhile, so a busy directory's key does not overflow.
+     */
+    void gather(WatchService ws, Set<String> files, boolean[] overflow) throws InterruptedException {
+        for (long slept = 0; slept < BATCH_MILLIS; slept += DRAIN_MILLIS) {
+            Thread.sleep(DRAIN_MILLIS);
+            for (WatchKey k; (k = ws.poll()) != null;) {
+                handle(k, files, overflow);
+            }
         }
     }
 

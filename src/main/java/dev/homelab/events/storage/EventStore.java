@@ -15,6 +15,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -224,12 +225,22 @@ public class EventStore {
         Path target = root.resolve(relative);
         confineToRoot(target);
         createDirectories(dir);
-        Path temp = DurableFiles.writeTemp(target, bytes, this::forceFile);
-        // COMMIT POINT: the link publishes the complete, forced file under its final name, or fails
-        // because the name exists. Files.move(ATOMIC_MOVE) would silently replace an existing file.
-        DurableFiles.linkNew(temp, target);
+        DirectorySync s = directorySyncs.computeIfAbsent(dir, d -> new DirectorySync());
+        s.writing.incrementAndGet(); // seen by a writer about to force the directory: it may wait for this link
+        boolean linked = false;
         try {
-            syncDirectory(dir);
+            Path temp = DurableFiles.writeTemp(target, bytes, this::forceFile);
+            // COMMIT POINT: the link publishes the complete, forced file under its final name, or fails
+            // because the name exists. Files.move(ATOMIC_MOVE) would silently replace an existing file.
+            DurableFiles.linkNew(temp, target);
+            linked = true;
+        } finally {
+            if (!linked) {
+                s.notWriting();
+            }
+        }
+        try {
+            syncDirectory(s, dir);
         } catch (IOException e) {
             // The link may not survive a crash and the caller is told the write failed: withdraw it, so a
             // retry cannot leave two copies of one event. It was never acknowledged.
@@ -244,6 +255,12 @@ public class EventStore {
     private static final class DirectorySync {
         final ReentrantLock lock = new ReentrantLock();
         final Condition finished = lock.newCondition();
+        /** Signalled when a writer counted in {@code writing} linked or failed. */
+        final Condition linkedOrFailed = lock.newCondition();
+        /** Writers between the start of their temp file and their link (or failure). */
+        final AtomicInteger writing = new AtomicInteger();
+        /** How long the last directory fsync took: the longest a round waits for writers still writing. */
+        long lastForceNanos;
         /** Links registered so far in this directory (each writer takes the next number after its link). */
         long linked;
         /** Every link numbered up to this is covered by a directory fsync that completed. */
@@ -252,31 +269,42 @@ public class EventStore {
         Round current;
         /** Directory fsyncs started here (for {@link #groupCommitStats}). */
         long rounds;
+
+        /** A writer counted in {@code writing} failed before its link: a gathering round stops waiting for it. */
+        void notWriting() {
+            writing.decrementAndGet();
+            lock.lock();
+            try {
+                linkedOrFailed.signalAll();
+            } finally {
+                lock.unlock();
+            }
+        }
     }
 
     /** One directory fsync, covering the links numbered up to {@code target} (all made before it started). */
     private static final class Round {
-        final long target;
+        /** Set when the round stops gathering and forces the directory. */
+        long target;
         boolean done;
         IOException error;
-
-        Round(long target) {
-            this.target = target;
-        }
     }
 
     /**
      * Group commit. Returns once a directory fsync that started after this thread's link has completed, so
      * the link is durable. Concurrent writers in one directory share the work: a writer that finds no fsync
-     * running starts one covering every link registered so far; writers linked while it runs wait for it
-     * to end and then start (or join) the next. A failed fsync fails every writer it was to cover; none of
-     * them is acknowledged.
+     * running starts a round covering every link registered so far; writers linked while it runs wait for it
+     * to end and then start (or join) the next. A round started while other writers are still writing their
+     * temp files first waits for their links, at most as long as the last fsync took, so one fsync covers
+     * them too (a lone writer never waits). A failed fsync fails every writer it was to cover; none of them
+     * is acknowledged.
      */
-    private void syncDirectory(Path dir) throws IOException {
-        DirectorySync s = directorySyncs.computeIfAbsent(dir, d -> new DirectorySync());
+    private void syncDirectory(DirectorySync s, Path dir) throws IOException {
         s.lock.lock();
         try {
             long mine = ++s.linked; // our link is complete: it happened before this number was taken
+            s.writing.decrementAndGet();
+            s.linkedOrFailed.signalAll();
             while (s.synced < mine) {
                 Round running = s.current;
                 if (running != null) {
@@ -288,10 +316,13 @@ public class EventStore {
                     }
                     continue; // it covered us (synced moved), or it started before our link: go again
                 }
-                Round round = new Round(s.linked);
-                s.current = round;
+                Round round = new Round();
+                s.current = round; // writers linking from now on wait for this round, which covers them
+                gather(s);
+                round.target = s.linked;
                 s.rounds++;
                 s.lock.unlock();
+                long started = System.nanoTime();
                 try {
                     forceDirectory(dir);
                 } catch (IOException e) {
@@ -301,6 +332,7 @@ public class EventStore {
                 } finally {
                     s.lock.lock();
                 }
+                s.lastForceNanos = System.nanoTime() - started;
                 s.current = null;
                 round.done = true;
                 if (round.error == null) {
@@ -314,6 +346,36 @@ public class EventStore {
         } finally {
             s.lock.unlock();
         }
+    }
+
+    /**
+     * With the lock held: waits while other writers are between their temp file and their link, at most
+     * {@link #gatherNanos} of the last fsync's duration, so the round about to start covers their links too.
+     */
+    private void gather(DirectorySync s) {
+        long left = gatherNanos(s.lastForceNanos);
+        boolean interrupted = false;
+        while (s.writing.get() > 0 && left > 0) {
+            long before = System.nanoTime();
+            try {
+                left = s.linkedOrFailed.awaitNanos(left);
+            } catch (InterruptedException e) {
+                // uninterruptible like the other waits here (the wait is short): the flag is set again below
+                interrupted = true;
+                left -= System.nanoTime() - before;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * How long a round waits for writers still writing, given the last directory fsync's duration: as long as
+     * another fsync would take (then starting one more round costs no more than waiting), at most 2 ms. Test seam.
+     */
+    protected long gatherNanos(long lastForceNanos) {
+        return Math.min(lastForceNanos, 2_000_000L);
     }
 
     /** Forces a new file's content to disk. A failure is final: never retried into a false success. Test seam. */

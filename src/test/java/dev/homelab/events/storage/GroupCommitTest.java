@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -17,6 +18,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
@@ -45,6 +47,13 @@ class GroupCommitTest {
         final AtomicInteger directoryForces = new AtomicInteger();
         volatile CountDownLatch gate;
         volatile boolean fail;
+        /** When set, how long a round waits for writers still writing (instead of the last fsync's duration). */
+        volatile long gather = -1;
+        /** The next file force waits here (after counting down {@code inFileForce}), then fails if {@code failFile}. */
+        final AtomicBoolean holdNextFileForce = new AtomicBoolean();
+        final CountDownLatch inFileForce = new CountDownLatch(1);
+        final CountDownLatch fileGate = new CountDownLatch(1);
+        volatile boolean failFile;
 
         RecordingStore(Path root) {
             super(root, new EventCodec(TestEvents.MAPPER), 1 << 20);
@@ -70,6 +79,27 @@ class GroupCommitTest {
             }
             super.forceDirectory(dir);
             durable.addAll(linked);
+        }
+
+        @Override
+        protected void forceFile(FileChannel channel) throws IOException {
+            if (holdNextFileForce.compareAndSet(true, false)) {
+                inFileForce.countDown();
+                try {
+                    fileGate.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                if (failFile) {
+                    throw new IOException("Input/output error (injected)");
+                }
+            }
+            super.forceFile(channel);
+        }
+
+        @Override
+        protected long gatherNanos(long lastForceNanos) {
+            return gather >= 0 ? gather : super.gatherNanos(lastForceNanos);
         }
     }
 
@@ -167,6 +197,80 @@ class GroupCommitTest {
         }
         assertEquals(6, failed, "no append was acknowledged: every fsync failed");
         assertEquals(1, linkedEvents(store), "the withdrawn files are gone; only the first event remains");
+    }
+
+    /**
+     * A writer that links while another is still writing its temp file waits for that link before forcing the
+     * directory, so one fsync covers both (without the wait: two, the first before the other's link).
+     */
+    @Test
+    void aRoundWaitsForAWriterStillWritingSoOneFsyncCoversBoth() throws Exception {
+        RecordingStore store = new RecordingStore(root);
+        store.append(event(-1));
+        store.directoryForces.set(0);
+        store.gather = TimeUnit.SECONDS.toNanos(30);
+        store.holdNextFileForce.set(true);
+        Future<Path> slow = pool.submit(() -> store.append(event(1)));
+        assertTrue(store.inFileForce.await(20, TimeUnit.SECONDS));
+        Future<Path> linker = pool.submit(() -> store.append(event(2)));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (linkedEvents(store) < 2 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertEquals(2, linkedEvents(store), "the second writer linked");
+        Thread.sleep(200);
+        assertEquals(0, store.directoryForces.get(), "no fsync while the other writer is still writing");
+        assertFalse(linker.isDone(), "acknowledged before a directory fsync");
+        store.fileGate.countDown();
+        slow.get(20, TimeUnit.SECONDS);
+        linker.get(20, TimeUnit.SECONDS);
+        assertEquals(1, store.directoryForces.get(), "one fsync covered both links");
+        assertTrue(store.durable.contains(slow.get().getFileName().toString()));
+        assertTrue(store.durable.contains(linker.get().getFileName().toString()));
+    }
+
+    /** A writer whose temp file fails ends the wait of the round gathering for it; nobody waits out the bound. */
+    @Test
+    void aWriterFailingBeforeItsLinkEndsTheWait() throws Exception {
+        RecordingStore store = new RecordingStore(root);
+        store.append(event(-1));
+        store.directoryForces.set(0);
+        store.gather = TimeUnit.SECONDS.toNanos(60);
+        store.holdNextFileForce.set(true);
+        store.failFile = true;
+        Future<Path> failing = pool.submit(() -> store.append(event(1)));
+        assertTrue(store.inFileForce.await(20, TimeUnit.SECONDS));
+        Future<Path> linker = pool.submit(() -> store.append(event(2)));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (linkedEvents(store) < 2 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        store.fileGate.countDown();
+        java.util.concurrent.ExecutionException e = org.junit.jupiter.api.Assertions
+                .assertThrows(java.util.concurrent.ExecutionException.class, () -> failing.get(20, TimeUnit.SECONDS));
+        assertTrue(e.getCause().getMessage().contains("Input/output error"), e.getCause().getMessage());
+        // well inside the 60 s bound: the failure, not the bound, ended the wait
+        Path rel = linker.get(20, TimeUnit.SECONDS);
+        assertTrue(store.durable.contains(rel.getFileName().toString()));
+        assertEquals(1, store.directoryForces.get());
+        assertEquals(2, linkedEvents(store), "the failed write left no final-named file");
+    }
+
+    /** A lone writer finds nobody writing and forces at once, whatever the bound. */
+    @Test
+    void aLoneWriterNeverWaits() throws Exception {
+        RecordingStore store = new RecordingStore(root);
+        store.append(event(-1));
+        store.directoryForces.set(0);
+        store.gather = TimeUnit.SECONDS.toNanos(60);
+        Future<Integer> appends = pool.submit(() -> {
+            for (int i = 0; i < 5; i++) {
+                store.append(event(i));
+            }
+            return 5;
+        });
+        assertEquals(5, appends.get(30, TimeUnit.SECONDS), "five appends, well inside one 60 s wait");
+        assertEquals(5, store.directoryForces.get(), "one fsync each");
     }
 
     private long linkedEvents(RecordingStore store) throws IOException {
