@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -127,6 +129,16 @@ public class IndexRefresher {
             ready = reconciler.everCompleted();
             built.countDown();
             scheduleAfterBuild();
+            IndexWatcher w = watcher;
+            if (w != null) {
+                afterFirstBuild(() -> {
+                    try {
+                        w.watchOlderDays();
+                    } catch (IOException e) {
+                        LOG.warnf("Older days are not watched (%s): the periodic passes keep them fresh", e);
+                    }
+                });
+            }
             runAfterBuild();
         }
     }
@@ -171,7 +183,9 @@ public class IndexRefresher {
         Thread t = new Thread(() -> {
             try {
                 IndexWatcher w = new IndexWatcher(reconciler);
-                w.start();
+                // today's and yesterday's directories now (writers write those, also across midnight), the
+                // older days once the index is ready
+                w.start(LocalDate.now(ZoneOffset.UTC).minusDays(1).toString());
                 watcher = w;
             } catch (IOException | RuntimeException e) {
                 LOG.warnf("No file system watcher (%s): files of other processes appear at the next pass, every %s", e,

@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 
 import org.jboss.logging.Logger;
 
@@ -65,21 +66,57 @@ public class IndexWatcher implements Closeable {
     private volatile String failure;
     private volatile Instant lastEvent;
     private volatile String partial;
+    /** Days before this one are not registered yet ({@link #watchOlderDays}); empty when all are. */
+    private String olderThan = "";
 
     public IndexWatcher(Reconciler reconciler) {
         this.reconciler = reconciler;
         this.root = reconciler.store().root();
     }
 
-    /** Registers the tree and starts the event thread. */
-    public synchronized void start() throws IOException {
+    /** Registers the whole tree and starts the event thread. */
+    public void start() throws IOException {
+        start("");
+    }
+
+    /**
+     * Registers the root and the days from {@code firstDay} ({@code yyyy-MM-dd}) on, with their node directories,
+     * and starts the event thread; {@link #watchOlderDays} registers the rest. Registering about a thousand
+     * directories of a large store cost a restart 0.3-0.45 s of readiness on two busy cores, while the days that
+     * writers write are today's: the older ones can wait until the index is ready, and what changes in them
+     * meanwhile the periodic pass finds (docs/performance.md, issue 19).
+     */
+    public synchronized void start(String firstDay) throws IOException {
         service = root.getFileSystem().newWatchService();
+        olderThan = firstDay;
         register(root);
+        registerDays(date -> date.compareTo(firstDay) >= 0);
+        Thread t = new Thread(this::loop, "event-index-watcher");
+        t.setDaemon(true);
+        thread = t;
+        t.start();
+    }
+
+    /** Registers the days before the {@code firstDay} given to {@link #start(String)}, newest first. */
+    public synchronized void watchOlderDays() throws IOException {
+        String before = olderThan;
+        if (before == null || before.isEmpty() || service == null) {
+            return;
+        }
+        olderThan = "";
+        try {
+            registerDays(date -> date.compareTo(before) < 0);
+        } catch (ClosedWatchServiceException e) {
+            // stopped meanwhile
+        }
+    }
+
+    private void registerDays(Predicate<String> which) throws IOException {
         // newest dates first: if the kernel's watch limit (fs.inotify.max_user_watches) is reached, the old
         // days, which rarely change, are left to the periodic passes
         List<Path> dates = new ArrayList<>();
         for (Path date : children(root)) {
-            if (isDateDir(date)) {
+            if (isDateDir(date) && which.test(date.getFileName().toString())) {
                 dates.add(date);
             }
         }
@@ -98,10 +135,6 @@ public class IndexWatcher implements Closeable {
                     + "); older days are kept fresh by the periodic passes";
             LOG.warn(partial);
         }
-        Thread t = new Thread(this::loop, "event-index-watcher");
-        t.setDaemon(true);
-        thread = t;
-        t.start();
     }
 
     private void loop() {

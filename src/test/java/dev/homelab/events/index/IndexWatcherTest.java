@@ -61,6 +61,32 @@ class IndexWatcherTest {
         return target;
     }
 
+    /**
+     * A restart watches the recent days first and the older ones once the index is ready (until then the periodic
+     * pass finds what changes in an old day): both halves are registered, and the watcher indexes files in each.
+     */
+    @Test
+    void olderDaysAreWatchedOnlyOnceAskedFor() throws Exception {
+        EventStore store = TestEvents.store(root);
+        store.append(TestEvents.event("node_online", "pi4", "svc", "c", Instant.parse("2026-11-20T10:00:00Z")));
+        store.append(TestEvents.event("node_online", "nas", "svc", "c", Instant.parse("2026-11-24T10:00:00Z")));
+        Reconciler r = new Reconciler(store, new EventIndex(), 1);
+        r.reconcile();
+        watcher = new IndexWatcher(r);
+        watcher.start("2026-11-23");
+        assertEquals(3, watcher.watchedDirectories(), () -> String.valueOf(watcher.watched())); // root, the recent day
+        Event recent = TestEvents.event("node_offline", "nas", "svc", "c", Instant.parse("2026-11-24T11:00:00Z"));
+        writeLikeAnotherProcess(root, recent, store);
+        await("a file in a recent day is indexed", Duration.ofSeconds(10), () -> r.index().get(recent.id()).isPresent());
+
+        watcher.watchOlderDays();
+        assertEquals(5, watcher.watchedDirectories(), () -> String.valueOf(watcher.watched()));
+        Event old = TestEvents.event("node_offline", "pi4", "svc", "c", Instant.parse("2026-11-20T11:00:00Z"));
+        writeLikeAnotherProcess(root, old, store);
+        await("a file in an older day is indexed once it is watched", Duration.ofSeconds(10),
+                () -> r.index().get(old.id()).isPresent());
+    }
+
     @Test
     void indexesFilesWrittenByOtherProcessesInExistingAndNewDirectories() throws Exception {
         EventStore store = TestEvents.store(root);
