@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 import dev.homelab.events.Severity;
 
@@ -334,14 +335,10 @@ public class EventIndex {
         return queries.query(state, q);
     }
 
-    /** The published state, which a reader (or a test) may hold while the index goes on changing. */
-    IndexState published() {
-        return state;
-    }
-
-    /** {@link #query} against a state published earlier: its answer never changes. */
-    IndexPage query(IndexState s, EventQuery q) {
-        return queries.query(s, q);
+    /** {@link #query} against the state published now, held while the index goes on changing: answers never change. */
+    Function<EventQuery, IndexPage> heldQueries() {
+        IndexState s = state;
+        return q -> queries.query(s, q);
     }
 
     // ---------------------------------------------------------------- chains
