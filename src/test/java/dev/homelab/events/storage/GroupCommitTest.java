@@ -68,11 +68,7 @@ class GroupCommitTest {
             directoryForces.incrementAndGet();
             CountDownLatch g = gate;
             if (g != null) {
-                try {
-                    g.await(30, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
+                pass(g);
             }
             if (fail) {
                 throw new IOException("No space left on device (injected)");
@@ -85,16 +81,21 @@ class GroupCommitTest {
         protected void forceFile(FileChannel channel) throws IOException {
             if (holdNextFileForce.compareAndSet(true, false)) {
                 inFileForce.countDown();
-                try {
-                    fileGate.await(30, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
+                pass(fileGate);
                 if (failFile) {
                     throw new IOException("Input/output error (injected)");
                 }
             }
             super.forceFile(channel);
+        }
+
+        /** Waits (at most 30 s) until the test opens {@code g}. */
+        private static void pass(CountDownLatch g) {
+            try {
+                g.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
 
         @Override
