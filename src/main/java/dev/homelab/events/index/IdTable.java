@@ -56,6 +56,26 @@ final class IdTable {
         }
     }
 
+    /**
+     * Bulk load into the empty table just {@linkplain #reserve reserved} for {@code n} rows: row {@code r} has the
+     * id ({@code hi[r]}, {@code lo[r]}). The caller owns the table until it returns (a snapshot load fills it on a
+     * thread of its own beside the rest of the load, and joins it before anything is published).
+     */
+    void fillReserved(long[] hi, long[] lo, int n) {
+        if (used != 0 || n * 2L > slots.length) {
+            throw new IllegalStateException("fillReserved needs an empty table reserved for " + n + " rows");
+        }
+        int mask = slots.length - 1;
+        for (int row = 0; row < n; row++) {
+            int i = hash(hi[row], lo[row]) & mask;
+            while (slots[i] != 0) {
+                i = (i + 1) & mask;
+            }
+            slots[i] = row + 1;
+        }
+        used = n;
+    }
+
     /** A new array, so readers of the old one keep a consistent view; tombstones are dropped. */
     private void rehash(RowColumns c, int live) {
         int size = Integer.highestOneBit(Math.max(1024, live * 4 - 1)) << 1;

@@ -299,13 +299,23 @@ final class RowWriter {
         return cols;
     }
 
-    /** Completes the row a bulk load filled in at {@link #count()}; returns its number. */
+    /**
+     * Fills the id table of a bulk load of {@code n} rows, row {@code r} with the id ({@code hi[r]}, {@code lo[r]}),
+     * on a thread of its own; the returned thread is joined before {@link #finishBulk}.
+     */
+    Thread fillIdsBeside(long[] hi, long[] lo, int n) {
+        Thread t = new Thread(() -> table.fillReserved(hi, lo, n), "event-index-ids");
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    /** Completes the row a bulk load filled in at {@link #count()} (its id is {@link #fillIdsBeside}'s); returns its number. */
     int appendBulkRow(String path) {
         int row = count;
         if (path != null) {
             paths.record(row, path);
         }
-        table.insert(cols, live, row, cols.hi[row], cols.lo[row]);
         count++;
         live++;
         return row;

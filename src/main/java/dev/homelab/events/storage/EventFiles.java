@@ -294,7 +294,14 @@ public final class EventFiles {
     }
 
     /** Reads at most {@code cap} bytes from a file opened just now, found {@code size} bytes long before. */
-    private static byte[] readFrom(SeekableByteChannel ch, int cap, long size) throws IOException {
+    static byte[] readFrom(SeekableByteChannel ch, int cap, long size) throws IOException {
+        if (size >= LARGE && size < cap) {
+            byte[] whole = readExactly(ch, (int) size);
+            if (whole != null) {
+                return whole;
+            }
+            ch.position(0); // it changed while read: once more, the general way
+        }
         // one read of the expected size plus one byte tells "complete" from "grew" without a second call: a read of
         // a regular file that returns less than asked for has reached its end (a million files: a million calls)
         byte[] buf = new byte[(int) Math.max(1, Math.min(cap, size + 1))];
@@ -314,6 +321,27 @@ public final class EventFiles {
             }
         }
         return n == buf.length ? buf : Arrays.copyOf(buf, n);
+    }
+
+    /**
+     * From this size on (the index snapshot, not an event) a file is read in chunks into an array of its exact size:
+     * the JDK reads into a heap array through a temporary direct buffer as large as the read asked for, so one read
+     * of 50 MB would allocate and zero 50 MB more, and the general way's final trim would copy it all once more.
+     */
+    static final int LARGE = 1 << 20;
+
+    /** The file's {@code size} bytes, or null when it is not exactly that long now (it shrank or grew). */
+    private static byte[] readExactly(SeekableByteChannel ch, int size) throws IOException {
+        byte[] buf = new byte[size];
+        int n = 0;
+        while (n < size) {
+            int r = ch.read(ByteBuffer.wrap(buf, n, Math.min(LARGE, size - n)));
+            if (r < 0) {
+                return null;
+            }
+            n += r;
+        }
+        return ch.read(ByteBuffer.allocate(1)) < 0 ? buf : null;
     }
 
     private static final Set<OpenOption> READ_NOFOLLOW = Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
