@@ -17,7 +17,7 @@ import java.util.stream.Stream;
 /**
  * Writes the packaged server's class-data archive ({@code app-cds.jsa}) from a real start, not only from Quarkus's
  * static initialization: the runtime start, the index loaded from its snapshot, the HTTP server and a first
- * request of each kind. A restart then loads about 40 MB of classes already parsed and verified instead of about
+ * request of each kind. A restart then loads about 44 MB of classes already parsed and verified instead of about
  * 23 MB (docs/performance.md, "Fast start").
  *
  * <p>
@@ -37,16 +37,17 @@ public class TrainClassArchive {
         Path app = Path.of(args[0]).toAbsolutePath();
         Path archive = app.resolve("app-cds.jsa");
         Path work = Files.createTempDirectory("homelab-class-archive-");
+        List<Process> started = new ArrayList<>();
         try {
             Files.deleteIfExists(archive);
             // First start: indexes a few events and writes the index snapshot at shutdown, so the recorded start
             // below takes the path of every later restart (the snapshot, not a scan).
-            Server first = Server.start(app, work, List.of());
+            Server first = Server.start(app, work, List.of(), started);
             for (int i = 0; i < 40; i++) {
                 first.post("/api/events", event(i));
             }
             first.stop();
-            Server recorded = Server.start(app, work, List.of("-XX:ArchiveClassesAtExit=" + archive));
+            Server recorded = Server.start(app, work, List.of("-XX:ArchiveClassesAtExit=" + archive), started);
             recorded.post("/api/events", event(40));
             recorded.get("/api/events?limit=20");
             recorded.get("/api/chains/training-chain-1");
@@ -58,6 +59,10 @@ public class TrainClassArchive {
             }
             System.out.printf("[train-class-archive] %s: %,d bytes%n", archive, Files.size(archive));
         } finally {
+            for (Process p : started) {
+                p.destroyForcibly(); // a training that failed halfway leaves no server behind
+                p.waitFor(30, TimeUnit.SECONDS);
+            }
             try (Stream<Path> all = Files.walk(work)) {
                 all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
@@ -74,7 +79,7 @@ public class TrainClassArchive {
     /** One packaged server process on a free port, its output in {@code work/server.log}. */
     private record Server(Process process, String base, HttpClient http) {
 
-        static Server start(Path app, Path work, List<String> jvmArgs) throws Exception {
+        static Server start(Path app, Path work, List<String> jvmArgs, List<Process> started) throws Exception {
             List<String> command = new ArrayList<>();
             command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
             command.add("-Xmx512m");
@@ -92,6 +97,7 @@ public class TrainClassArchive {
             pb.environment().put("QUARKUS_HTTP_HOST", "127.0.0.1");
             pb.environment().put("QUARKUS_HTTP_PORT", "0");
             Process p = pb.start();
+            started.add(p);
             long until = System.nanoTime() + DEADLINE.toNanos();
             String base = null;
             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -108,7 +114,6 @@ public class TrainClassArchive {
                 }
                 Thread.sleep(50);
             }
-            p.destroyForcibly();
             throw new IllegalStateException("the server was not ready within " + DEADLINE + ":\n" + Files.readString(log));
         }
 
@@ -147,7 +152,6 @@ public class TrainClassArchive {
         void stop() throws Exception {
             process.destroy();
             if (!process.waitFor(DEADLINE.toSeconds(), TimeUnit.SECONDS)) {
-                process.destroyForcibly();
                 throw new IllegalStateException("the server did not stop within " + DEADLINE);
             }
         }

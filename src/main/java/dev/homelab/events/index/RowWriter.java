@@ -7,6 +7,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.FutureTask;
 
 /**
  * The writer side of the index: appends and removes rows in the columns, the id table, the chains, the path
@@ -301,13 +302,14 @@ final class RowWriter {
 
     /**
      * Fills the id table of a bulk load of {@code n} rows, row {@code r} with the id ({@code hi[r]}, {@code lo[r]}),
-     * on a thread of its own; the returned thread is joined before {@link #finishBulk}.
+     * on a thread of its own; the returned task is awaited before {@link #finishBulk}.
      */
-    Thread fillIdsBeside(long[] hi, long[] lo, int n) {
-        Thread t = new Thread(() -> table.fillReserved(hi, lo, n), "event-index-ids");
+    FutureTask<Void> fillIdsBeside(long[] hi, long[] lo, int n) {
+        FutureTask<Void> task = new FutureTask<>(() -> table.fillReserved(hi, lo, n), null);
+        Thread t = new Thread(task, "event-index-ids");
         t.setDaemon(true);
         t.start();
-        return t;
+        return task;
     }
 
     /** Completes the row a bulk load filled in at {@link #count()} (its id is {@link #fillIdsBeside}'s); returns its number. */

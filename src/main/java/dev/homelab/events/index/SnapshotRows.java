@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 
 /**
  * The index side of {@link IndexSnapshot}: raw rows out of a published state, and a bulk load of raw rows into
@@ -46,7 +48,7 @@ final class SnapshotRows {
         writer.startBulk(n);
         // the id table is about a fifth of the load (a random write per row into 16 MB at a million rows) and needs
         // only the ids: it is filled beside the rest, on the other core when the framework's start leaves it free
-        Thread ids = writer.fillIdsBeside(hi, lo, n);
+        FutureTask<Void> ids = writer.fillIdsBeside(hi, lo, n);
         List<DaySegment> built = new ArrayList<>();
         try {
             RowColumns cols = writer.columns();
@@ -105,19 +107,24 @@ final class SnapshotRows {
         return true;
     }
 
-    /** Waits for the id table; an interrupt is kept for the caller, the table is still completed first. */
-    private static void join(Thread ids) {
+    /** Waits for the id table and rethrows its failure; an interrupt is kept for the caller once the table is done. */
+    private static void join(FutureTask<Void> ids) {
         boolean interrupted = false;
-        while (true) {
-            try {
-                ids.join();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
+        try {
+            while (true) {
+                try {
+                    ids.get();
+                    return;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (ExecutionException e) {
+                    throw new IllegalStateException("the id table of a snapshot load failed", e.getCause());
+                }
             }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
