@@ -1,6 +1,7 @@
 package dev.homelab.events.index;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.HashSet;
@@ -50,5 +51,26 @@ class IdTableTest {
         }
         assertEquals(-1, IdTable.lookup(table.slots(), c, n, 42L, 43L));
         assertEquals(-1, IdTable.lookup(table.slots(), c, 10, c.hi[500], c.lo[500]), "rows beyond a state's count are ignored");
+    }
+
+    @Test
+    void aBulkFillFindsEveryRowAndTheTableGoesOnLikeAnyOther() {
+        int n = 30_000;
+        RowColumns c = new RowColumns(n + 1);
+        Random rnd = new Random(5L);
+        for (int r = 0; r <= n; r++) {
+            c.hi[r] = rnd.nextLong();
+            c.lo[r] = rnd.nextLong();
+        }
+        assertThrows(IllegalStateException.class, () -> new IdTable().fillReserved(c.hi, c.lo, n), "not reserved");
+        IdTable table = new IdTable();
+        table.reserve(n);
+        table.fillReserved(c.hi, c.lo, n);
+        assertThrows(IllegalStateException.class, () -> table.fillReserved(c.hi, c.lo, n), "only an empty table");
+        table.insert(c, n + 1, n, c.hi[n], c.lo[n]);
+        table.remove(7, c.hi[7], c.lo[7]);
+        for (int r = 0; r <= n; r++) {
+            assertEquals(r == 7 ? -1 : r, IdTable.lookup(table.slots(), c, n + 1, c.hi[r], c.lo[r]), "row " + r);
+        }
     }
 }
