@@ -21,9 +21,11 @@ import java.util.stream.Stream;
  * 23 MB (docs/performance.md, "Fast start").
  *
  * <p>
- * Run by {@code ./mvnw package} (pom.xml, exec-maven-plugin) with the build's own JVM, which is the JVM the
- * archive is valid for: {@code java src/build/TrainClassArchive.java target/quarkus-app}. Everything it starts
- * lives in a temporary directory (store, audit key, snapshot) on a free loopback port, and is removed at the end.
+ * An archive is valid only for the JVM that wrote it, so it is trained where it is used: by {@code ./mvnw package}
+ * with the build's JVM (pom.xml compiles this file into {@code target/class-archive-trainer} and runs it on
+ * {@code target/quarkus-app}), and by the container image's build with the image's JRE (docker/Dockerfile). By
+ * hand: {@code java src/build/TrainClassArchive.java target/quarkus-app}. Everything it starts lives in a temporary
+ * directory (store, audit key, snapshot) on a free loopback port, and is removed at the end.
  */
 public class TrainClassArchive {
 
@@ -32,7 +34,7 @@ public class TrainClassArchive {
 
     public static void main(String[] args) throws Exception {
         if (args.length != 1) {
-            throw new IllegalArgumentException("usage: java TrainClassArchive.java <target/quarkus-app>");
+            throw new IllegalArgumentException("usage: TrainClassArchive <the packaged app's directory, target/quarkus-app>");
         }
         Path app = Path.of(args[0]).toAbsolutePath();
         Path archive = app.resolve("app-cds.jsa");
