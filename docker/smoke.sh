@@ -157,8 +157,10 @@ t0=$SECONDS
 wait_ready "$base/q/health/ready" "$CTR" || fail "not ready within ${READY_TIMEOUT}s at $base/q/health/ready"
 [[ $(podman exec "$CTR" id -u) == "$APP_UID" ]] || fail "the server does not run as uid $APP_UID"
 [[ $(podman exec "$CTR" cat /proc/1/comm) == java ]] || fail "PID 1 is not java"
+# the image's build records the archive with the image's JRE; a JVM that refuses it only warns and starts slower
+podman exec "$CTR" grep -q app-cds.jsa /proc/1/maps || fail "the JVM did not map its class-data archive app-cds.jsa"
 podman healthcheck run "$CTR" >"$work/hc.log" 2>&1 || { cat "$work/hc.log" >&2; fail "the image's HEALTHCHECK reports unhealthy"; }
-ok "ready in $((SECONDS - t0))s, java is PID 1 as uid $APP_UID, HEALTHCHECK healthy"
+ok "ready in $((SECONDS - t0))s, java is PID 1 as uid $APP_UID with its class-data archive, HEALTHCHECK healthy"
 
 # ---------------------------------------------------------------- REST event -> host file
 resp=$(post_event "$base" "smoke-1") || fail "POST /api/events: curl failed"
