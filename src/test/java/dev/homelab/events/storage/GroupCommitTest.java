@@ -154,10 +154,7 @@ class GroupCommitTest {
             pending.add(pool.submit(() -> store.append(event(n))));
         }
         // every file is linked (visible) while the fsync is held back, yet no append has returned
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (linkedEvents(store) < 7 && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-        }
+        awaitLinked(store, 7);
         assertEquals(7, linkedEvents(store));
         for (Future<Path> f : pending) {
             assertFalse(f.isDone(), "acknowledged before the directory fsync completed");
@@ -181,10 +178,7 @@ class GroupCommitTest {
             int n = i;
             pending.add(pool.submit(() -> store.append(event(n))));
         }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (linkedEvents(store) < 7 && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-        }
+        awaitLinked(store, 7);
         store.gate.countDown();
         int failed = 0;
         for (Future<Path> f : pending) {
@@ -214,10 +208,7 @@ class GroupCommitTest {
         Future<Path> slow = pool.submit(() -> store.append(event(1)));
         assertTrue(store.inFileForce.await(20, TimeUnit.SECONDS));
         Future<Path> linker = pool.submit(() -> store.append(event(2)));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (linkedEvents(store) < 2 && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-        }
+        awaitLinked(store, 2);
         assertEquals(2, linkedEvents(store), "the second writer linked");
         Thread.sleep(200);
         assertEquals(0, store.directoryForces.get(), "no fsync while the other writer is still writing");
@@ -242,10 +233,7 @@ class GroupCommitTest {
         Future<Path> failing = pool.submit(() -> store.append(event(1)));
         assertTrue(store.inFileForce.await(20, TimeUnit.SECONDS));
         Future<Path> linker = pool.submit(() -> store.append(event(2)));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (linkedEvents(store) < 2 && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-        }
+        awaitLinked(store, 2);
         store.fileGate.countDown();
         java.util.concurrent.ExecutionException e = org.junit.jupiter.api.Assertions
                 .assertThrows(java.util.concurrent.ExecutionException.class, () -> failing.get(20, TimeUnit.SECONDS));
@@ -272,6 +260,14 @@ class GroupCommitTest {
         });
         assertEquals(5, appends.get(30, TimeUnit.SECONDS), "five appends, well inside one 60 s wait");
         assertEquals(5, store.directoryForces.get(), "one fsync each");
+    }
+
+    /** Polls (at most 20 s) until {@code n} events carry their final names; the caller asserts what it needs. */
+    private void awaitLinked(RecordingStore store, long n) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (linkedEvents(store) < n && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
     }
 
     private long linkedEvents(RecordingStore store) throws IOException {
