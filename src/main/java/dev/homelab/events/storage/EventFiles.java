@@ -328,7 +328,7 @@ public final class EventFiles {
      * the JDK reads into a heap array through a temporary direct buffer as large as the read asked for, so one read
      * of 50 MB would allocate and zero 50 MB more, and the general way's final trim would copy it all once more.
      */
-    static final int LARGE = 1 << 20;
+    private static final int LARGE = 1 << 20;
 
     /** The file's {@code size} bytes, or null when it is not exactly that long now (it shrank or grew). */
     private static byte[] readExactly(SeekableByteChannel ch, int size) throws IOException {
